@@ -1,0 +1,94 @@
+// Package app is the everynode command line: one file per command, each
+// turning flags into library calls and nothing more. Run is a function of
+// its arguments and streams so that tests drive it in-process.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes shared by the commands (DESIGN.md has the table).
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitUsage    = 2
+	ExitStale    = 3
+)
+
+// exitError carries an exit code through urfave/cli without printing:
+// commands print their own diagnostics.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+// exit returns an error that makes Run return code. A nil err means the
+// command has already said everything it had to say.
+func exit(code int, err error) error { return &exitError{code: code, err: err} }
+
+// usageError is a bad flag or argument: exit 2 with the message.
+func usageError(format string, args ...any) error {
+	return exit(ExitUsage, fmt.Errorf(format, args...))
+}
+
+// commands lists every command; each lives in its own file.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		versionCommand(),
+	}
+}
+
+// Version is set at build time with -ldflags "-X ...app.Version=v1.2.3".
+var Version = "devel"
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:      "everynode",
+		Usage:     "generate and lint Kubernetes DaemonSets",
+		UsageText: "everynode COMMAND [options] [arguments]",
+		Description: "everynode turns compact Daemon specs into complete, secure-by-default DaemonSet manifests,\n" +
+			"and lints manifests against the official Kubernetes schemas and DaemonSet best practices.",
+		Commands:             commands(),
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: true,
+		HideVersion:          true,
+		// Errors are printed once, by Run, with the exit code they carry.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return exit(ExitUsage, fmt.Errorf("%w (see '%s --help')", err, c.Command.HelpName))
+		},
+	}
+}
+
+// Run runs the command line and returns the process exit code.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := newApp(stdin, stdout, stderr).Run(args)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "everynode: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Anything urfave/cli reports itself (unknown command, bad flag) is a
+	// usage error.
+	fmt.Fprintf(stderr, "everynode: %v\n", err)
+	return ExitUsage
+}

@@ -1,0 +1,154 @@
+package document
+
+import (
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+)
+
+// Locate is the one place that turns a field path into a position. It
+// returns the line and column of the deepest node on the path that exists
+// and the part of the path that was found: a missing field is reported at
+// its nearest existing parent. A map key points at the key, so editors
+// underline the field name; a list item points at the item.
+func (d *Document) Locate(p fieldpath.Path) (line, col int, found fieldpath.Path) {
+	if d.Node == nil {
+		return d.Line, 1, nil
+	}
+	line, col = d.Node.Line, d.Node.Column
+	n := d.Node
+	for i, e := range p {
+		n = deref(n)
+		var keyNode, next *yaml.Node
+		if e.IsIndex {
+			if n.Kind == yaml.SequenceNode && e.Index >= 0 && e.Index < len(n.Content) {
+				next = n.Content[e.Index]
+			}
+		} else if n.Kind == yaml.MappingNode {
+			keyNode, next = lookupKey(n, e.Key, 0)
+		}
+		if next == nil {
+			return line, col, p[:i:i]
+		}
+		if keyNode != nil {
+			line, col = keyNode.Line, keyNode.Column
+		} else {
+			line, col = next.Line, next.Column
+		}
+		n = next
+	}
+	return line, col, p
+}
+
+// LocateValue is like Locate but points at the value rather than its key
+// (where a message is about the value: a bad image reference, a port).
+func (d *Document) LocateValue(p fieldpath.Path) (line, col int, found fieldpath.Path) {
+	n, found := d.NodeAt(p)
+	if n == nil || len(found) < len(p) {
+		return d.Locate(p)
+	}
+	return n.Line, n.Column, found
+}
+
+// NodeAt returns the node at p (aliases followed) and the part of p found.
+func (d *Document) NodeAt(p fieldpath.Path) (*yaml.Node, fieldpath.Path) {
+	if d.Node == nil {
+		return nil, nil
+	}
+	n := d.Node
+	for i, e := range p {
+		n = deref(n)
+		var next *yaml.Node
+		if e.IsIndex {
+			if n.Kind == yaml.SequenceNode && e.Index >= 0 && e.Index < len(n.Content) {
+				next = n.Content[e.Index]
+			}
+		} else if n.Kind == yaml.MappingNode {
+			_, next = lookupKey(n, e.Key, 0)
+		}
+		if next == nil {
+			return n, p[:i:i]
+		}
+		n = next
+	}
+	return deref(n), p
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// lookupKey finds key in a mapping; the last explicit occurrence wins, as
+// in the typed value, and merged maps (<<) are searched after.
+func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+	if depth > 16 {
+		return nil, nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		kn := m.Content[i]
+		if isMergeKey(kn) {
+			merges = append(merges, m.Content[i+1])
+			continue
+		}
+		if nodeKeyString(kn) == key {
+			k, v = kn, m.Content[i+1]
+		}
+	}
+	if v != nil {
+		return k, v
+	}
+	for _, mv := range merges {
+		mv = deref(mv)
+		var candidates []*yaml.Node
+		if mv.Kind == yaml.SequenceNode {
+			candidates = mv.Content
+		} else {
+			candidates = []*yaml.Node{mv}
+		}
+		for _, c := range candidates {
+			if c = deref(c); c.Kind == yaml.MappingNode {
+				if k, v := lookupKey(c, key, depth+1); v != nil {
+					return k, v
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// nodeKeyString is the JSON key a scalar key node becomes.
+func nodeKeyString(k *yaml.Node) string {
+	k = deref(k)
+	if k.Kind != yaml.ScalarNode {
+		return "\x00"
+	}
+	if isPlain(k) {
+		// Fast path: most keys are plain words that resolve to themselves.
+		c := firstByte(k.Value)
+		if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') && !strings.ContainsRune("yYnNtTfFoO", rune(c)) {
+			return k.Value
+		}
+	}
+	v, err := scalarValue(k)
+	if err != nil {
+		return "\x00"
+	}
+	s, ok := keyString(v)
+	if !ok {
+		return "\x00"
+	}
+	return s
+}
+
+func firstByte(s string) byte {
+	if s == "" {
+		return 0
+	}
+	return s[0]
+}

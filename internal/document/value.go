@@ -1,0 +1,237 @@
+package document
+
+import (
+	"fmt"
+	"math"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Limits bound the work one input can cause. The zero value means the
+// defaults; a limit that is hit becomes a limit-exceeded finding.
+type Limits struct {
+	// MaxDepth is the deepest nesting of maps and lists in a document.
+	MaxDepth int
+	// MaxNodes is the most values one document may expand to, aliases
+	// included: it stops "billion laughs" documents.
+	MaxNodes int
+}
+
+// DefaultLimits are far above any real manifest: Kubernetes objects nest
+// about 20 deep, and a full CNI install is some 20,000 values.
+var DefaultLimits = Limits{MaxDepth: 256, MaxNodes: 2_000_000}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = DefaultLimits.MaxNodes
+	}
+	return l
+}
+
+// ValueError is a problem met while typing a document's values. Limit is
+// true when a limit (depth, size, aliasing) was hit rather than a YAML rule.
+type ValueError struct {
+	Line, Column int
+	Msg          string
+	Limit        bool
+}
+
+func (e *ValueError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+type converter struct {
+	lim        Limits
+	nodes      int
+	aliasNodes int
+	aliasDepth int
+	active     map[*yaml.Node]bool
+	// errs collects recoverable problems (duplicate keys); a fatal one
+	// stops the conversion through fatal.
+	errs  []*ValueError
+	fatal *ValueError
+}
+
+// toValue types a node tree. It never panics: hostile input ends in a
+// ValueError. Recoverable problems (duplicate keys) still give a value,
+// with the last occurrence winning, as sigs.k8s.io/yaml's lenient mode does.
+func toValue(n *yaml.Node, lim Limits) (any, []*ValueError) {
+	c := &converter{lim: lim.withDefaults(), active: map[*yaml.Node]bool{}}
+	v := c.value(n, 0)
+	if c.fatal != nil {
+		return nil, append(c.errs, c.fatal)
+	}
+	return v, c.errs
+}
+
+func (c *converter) fail(n *yaml.Node, limit bool, format string, args ...any) {
+	if c.fatal == nil {
+		c.fatal = &ValueError{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...), Limit: limit}
+	}
+}
+
+func (c *converter) value(n *yaml.Node, depth int) any {
+	if c.fatal != nil {
+		return nil
+	}
+	c.nodes++
+	if c.aliasDepth > 0 {
+		c.aliasNodes++
+	}
+	if c.nodes > c.lim.MaxNodes {
+		c.fail(n, true, "document expands to more than %d values; aliases may be multiplying it (limit-exceeded)", c.lim.MaxNodes)
+		return nil
+	}
+	// The same guard yaml.v2 uses: most of a large document coming from
+	// alias expansion is an attack, not a manifest.
+	if c.aliasNodes > 100 && c.nodes > 1000 && float64(c.aliasNodes)/float64(c.nodes) > allowedAliasRatio(c.nodes) {
+		c.fail(n, true, "document contains excessive aliasing")
+		return nil
+	}
+	if depth > c.lim.MaxDepth {
+		c.fail(n, true, "nesting deeper than %d levels", c.lim.MaxDepth)
+		return nil
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil
+		}
+		return c.value(n.Content[0], depth)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			c.fail(n, false, "unknown anchor %q referenced", n.Value)
+			return nil
+		}
+		if c.active[n] {
+			c.fail(n, false, "anchor %q value contains itself", n.Value)
+			return nil
+		}
+		c.active[n] = true
+		c.aliasDepth++
+		v := c.value(n.Alias, depth)
+		c.aliasDepth--
+		delete(c.active, n)
+		return v
+	case yaml.ScalarNode:
+		v, err := scalarValue(n)
+		if err != nil {
+			c.fail(n, false, "%s", err.Error())
+			return nil
+		}
+		if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			// JSON has no NaN or infinity, so kubectl cannot send them.
+			c.fail(n, false, "%q is not a number JSON can carry; quote it if it is meant as a string", n.Value)
+			return nil
+		}
+		return v
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, item := range n.Content {
+			out = append(out, c.value(item, depth+1))
+		}
+		return out
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		c.mapping(n, out, depth, map[string]*yaml.Node{})
+		return out
+	}
+	c.fail(n, false, "unexpected YAML node")
+	return nil
+}
+
+// mapping fills out from n. seen tracks the explicit keys of this mapping
+// for duplicate detection; merged keys do not count as duplicates.
+func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen map[string]*yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if isMergeKey(k) {
+			c.merge(v, out, depth)
+			continue
+		}
+		kv := c.value(k, depth+1)
+		if c.fatal != nil {
+			return
+		}
+		if _, isMap := kv.(map[string]any); isMap {
+			c.fail(k, false, "a map cannot be used as a key")
+			return
+		}
+		if _, isList := kv.([]any); isList {
+			c.fail(k, false, "a list cannot be used as a key")
+			return
+		}
+		ks, ok := keyString(kv)
+		if !ok {
+			c.fail(k, false, "key %q cannot be converted to a JSON object key; quote it", k.Value)
+			return
+		}
+		if first, dup := seen[ks]; dup {
+			c.errs = append(c.errs, &ValueError{Line: k.Line, Column: k.Column,
+				Msg: fmt.Sprintf("duplicate key %q (first defined at line %d); the API server rejects duplicate fields", ks, first.Line)})
+		} else {
+			seen[ks] = k
+		}
+		out[ks] = c.value(v, depth+1)
+	}
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	if k.Kind != yaml.ScalarNode || k.Value != "<<" {
+		return false
+	}
+	return isPlain(k) || explicitTag(k) == tagMerge
+}
+
+// merge follows yaml.v2: a merged map's keys are written into out in
+// order (so a later explicit key wins, an earlier one is overwritten), and
+// of a list of maps the earlier ones take precedence.
+func (c *converter) merge(v *yaml.Node, out map[string]any, depth int) {
+	target := v
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		target = v.Alias
+	}
+	switch target.Kind {
+	case yaml.MappingNode:
+		c.mergeOne(v, out, depth)
+	case yaml.SequenceNode:
+		if v.Kind == yaml.AliasNode {
+			c.fail(v, false, "map merge requires map or sequence of maps as the value")
+			return
+		}
+		for i := len(v.Content) - 1; i >= 0; i-- {
+			item := v.Content[i]
+			t := item
+			if item.Kind == yaml.AliasNode && item.Alias != nil {
+				t = item.Alias
+			}
+			if t.Kind != yaml.MappingNode {
+				c.fail(item, false, "map merge requires map or sequence of maps as the value")
+				return
+			}
+			c.mergeOne(item, out, depth)
+		}
+	default:
+		c.fail(v, false, "map merge requires map or sequence of maps as the value")
+	}
+}
+
+func (c *converter) mergeOne(v *yaml.Node, out map[string]any, depth int) {
+	m, _ := c.value(v, depth).(map[string]any)
+	for k, val := range m {
+		out[k] = val
+	}
+}
+
+func allowedAliasRatio(n int) float64 {
+	const low, high = 400_000, 4_000_000
+	switch {
+	case n <= low:
+		return 0.99
+	case n >= high:
+		return 0.10
+	default:
+		return 0.99 - 0.89*(float64(n-low)/float64(high-low))
+	}
+}

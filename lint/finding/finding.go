@@ -1,0 +1,186 @@
+// Package finding holds the one type everything in everynode reports:
+// rule findings, schema errors, parse errors and spec errors alike.
+// Reporters format Findings; nothing else decides how they look.
+package finding
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+)
+
+// Severity orders findings; a higher value is more severe.
+type Severity int
+
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "none"
+}
+
+// ParseSeverity reads error, warning or info (and "none" as 0 with ok true,
+// for --fail-on none).
+func ParseSeverity(s string) (Severity, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "error":
+		return Error, true
+	case "warning", "warn":
+		return Warning, true
+	case "info":
+		return Info, true
+	case "none", "off":
+		return 0, true
+	}
+	return 0, false
+}
+
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, ok := ParseSeverity(string(b))
+	if !ok || v == 0 {
+		return fmt.Errorf("unknown severity %q (want error, warning or info)", b)
+	}
+	*s = v
+	return nil
+}
+
+// Resource identifies the object a finding is about.
+type Resource struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+func (r Resource) String() string {
+	s := r.Kind
+	if r.Namespace != "" {
+		s += " " + r.Namespace + "/" + r.Name
+	} else if r.Name != "" {
+		s += " " + r.Name
+	}
+	return s
+}
+
+// Position is a 1-based place in a file.
+// (columns count bytes, as the Go compiler does).
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// Edit replaces the bytes of one file between two positions.
+type Edit struct {
+	Start   Position `json:"start"`
+	End     Position `json:"end"`
+	NewText string   `json:"newText"`
+}
+
+// Fix is a suggested change; Edits may be empty when the fix is only words.
+type Fix struct {
+	Message string `json:"message"`
+	Edits   []Edit `json:"edits,omitempty"`
+}
+
+// Related is another place that explains a finding (the first of two
+// duplicate names, the volume a mount should have named).
+type Related struct {
+	File    string         `json:"file"`
+	Line    int            `json:"line"`
+	Column  int            `json:"column"`
+	Path    fieldpath.Path `json:"-"`
+	Message string         `json:"message"`
+}
+
+// Finding is one thing reported. File is slash-separated and relative to
+// the working directory when reported; Line and Column are 1-based;
+// Document is the 0-based index of the YAML document in its file.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Message  string
+	File     string
+	Line     int
+	Column   int
+	Document int
+	Resource Resource
+	Path     fieldpath.Path
+	Fix      *Fix
+	Related  []Related
+	// Suppressed by an annotation or comment; kept so reporters that want
+	// them (SARIF) can list them.
+	Suppressed bool
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+}
+
+// Compare orders findings by file, line, column, then severity (most severe
+// first), rule and message, so output is deterministic.
+func Compare(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Column, b.Column),
+		cmp.Compare(b.Severity, a.Severity),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.Document, b.Document),
+	)
+}
+
+// SortAndDedupe sorts findings and drops exact repeats (the same rule at
+// the same place with the same message), which arise when one source file
+// is reached through several kustomize overlays.
+func SortAndDedupe(fs []Finding) []Finding {
+	slices.SortStableFunc(fs, Compare)
+	return slices.CompactFunc(fs, func(a, b Finding) bool {
+		return a.Rule == b.Rule && a.File == b.File && a.Line == b.Line &&
+			a.Column == b.Column && a.Message == b.Message && a.Path.Equal(b.Path)
+	})
+}
+
+// Summary counts what a run saw.
+type Summary struct {
+	Files     int `json:"files"`
+	Documents int `json:"documents"`
+	Resources int `json:"resources"`
+	Skipped   int `json:"skipped"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+}
+
+// Count adds the severities of unsuppressed findings to s.
+func (s *Summary) Count(fs []Finding) {
+	for _, f := range fs {
+		if f.Suppressed {
+			continue
+		}
+		switch f.Severity {
+		case Error:
+			s.Errors++
+		case Warning:
+			s.Warnings++
+		case Info:
+			s.Infos++
+		}
+	}
+}
