@@ -1,0 +1,8 @@
+package rules
+
+import "github.com/everynode/everynode/lint/rule"
+
+// reliability lists the reliability rules in catalog order.
+func reliability() []*rule.Rule {
+	return []*rule.Rule{}
+}

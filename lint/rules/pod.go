@@ -1,0 +1,47 @@
+package rules
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// Paths every DaemonSet rule starts from.
+var (
+	specPath     = fieldpath.New("spec")
+	templatePath = fieldpath.New("spec", "template")
+	podSpecPath  = fieldpath.New("spec", "template", "spec")
+)
+
+// containerRef is one container of a pod spec with its path, so a rule
+// can report at spec.template.spec.initContainers[1].image.
+type containerRef struct {
+	C *corev1.Container
+	// Init is true for initContainers.
+	Init bool
+	Path fieldpath.Path
+}
+
+// containers returns the init containers then the containers of a pod
+// spec rooted at base (base is the path of the PodSpec).
+func containers(ps *corev1.PodSpec, base fieldpath.Path) []containerRef {
+	out := make([]containerRef, 0, len(ps.InitContainers)+len(ps.Containers))
+	for i := range ps.InitContainers {
+		out = append(out, containerRef{C: &ps.InitContainers[i], Init: true, Path: base.Child("initContainers").Index(i)})
+	}
+	for i := range ps.Containers {
+		out = append(out, containerRef{C: &ps.Containers[i], Path: base.Child("containers").Index(i)})
+	}
+	return out
+}
+
+// daemonSetPod returns the pod spec of a DaemonSet object and its path, or
+// nil when the object is not a DaemonSet that decodes.
+func daemonSetPod(o *rule.Object) (*corev1.PodSpec, fieldpath.Path) {
+	ds := o.DaemonSet()
+	if ds == nil {
+		return nil, nil
+	}
+	return &ds.Spec.Template.Spec, podSpecPath
+}
