@@ -19,15 +19,48 @@ type File struct {
 	lineStarts []int
 }
 
-// NewFile indexes data by line.
+// NewFile indexes data by line. Lines break where YAML breaks them (and
+// so where yaml.v3 counts): at LF, CRLF, a lone CR, and the Unicode
+// breaks NEL, LS and PS, so positions agree with the parser's.
 func NewFile(name string, data []byte) *File {
 	f := &File{Name: name, Data: data, lineStarts: make([]int, 1, bytes.Count(data, []byte{'\n'})+1)}
-	for i, b := range data {
-		if b == '\n' {
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '\n':
 			f.lineStarts = append(f.lineStarts, i+1)
+		case '\r':
+			if i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			f.lineStarts = append(f.lineStarts, i+1)
+		case 0xC2:
+			if i+1 < len(data) && data[i+1] == 0x85 {
+				i++
+				f.lineStarts = append(f.lineStarts, i+1)
+			}
+		case 0xE2:
+			if i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xA8 || data[i+2] == 0xA9) {
+				i += 2
+				f.lineStarts = append(f.lineStarts, i+1)
+			}
 		}
 	}
 	return f
+}
+
+// breakLen is the length of the line break that ends at end (exclusive).
+func breakLen(data []byte, end int) int {
+	switch {
+	case end >= 2 && data[end-2] == '\r' && data[end-1] == '\n':
+		return 2
+	case end >= 1 && (data[end-1] == '\n' || data[end-1] == '\r'):
+		return 1
+	case end >= 2 && data[end-2] == 0xC2 && data[end-1] == 0x85:
+		return 2
+	case end >= 3 && data[end-3] == 0xE2 && data[end-2] == 0x80:
+		return 3
+	}
+	return 0
 }
 
 // Lines is the number of lines in the file.
@@ -41,11 +74,10 @@ func (f *File) Line(n int) string {
 	start := f.lineStarts[n-1]
 	end := len(f.Data)
 	if n < len(f.lineStarts) {
-		end = f.lineStarts[n] - 1
+		end = f.lineStarts[n]
+		end -= breakLen(f.Data, end)
 	}
-	line := f.Data[start:end]
-	line = bytes.TrimSuffix(line, []byte{'\r'})
-	return string(line)
+	return string(f.Data[start:end])
 }
 
 // LineOffset returns the byte offset where line n begins.

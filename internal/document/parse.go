@@ -63,7 +63,11 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 	rest := data
 	index := 0
 	for {
-		docs, errLine, err := parseChunk(rest, lim)
+		src := f
+		if offset > 0 {
+			src = NewFile(name, rest)
+		}
+		docs, errLine, err := parseChunk(rest, src, lim)
 		for _, d := range docs {
 			d.File = f
 			d.Index = index
@@ -110,8 +114,8 @@ func isUTF16(b []byte) bool {
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // parseChunk decodes documents until the end or the first syntax error,
-// whose line (relative to the chunk) it returns.
-func parseChunk(data []byte, lim Limits) (docs []*parsedDoc, errLine int, err error) {
+// whose line (relative to the chunk) it returns. src is data, indexed.
+func parseChunk(data []byte, src *File, lim Limits) (docs []*parsedDoc, errLine int, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var n yaml.Node
@@ -133,7 +137,7 @@ func parseChunk(data []byte, lim Limits) (docs []*parsedDoc, errLine int, err er
 		if len(n.Content) > 0 {
 			d.Node = n.Content[0]
 			d.Line = d.Node.Line
-			v, verrs := toValue(d.Node, lim)
+			v, verrs := toValue(d.Node, src, lim)
 			d.Value = v
 			for _, e := range verrs {
 				d.problems = append(d.problems, Problem{Line: e.Line, Column: e.Column, Msg: e.Msg, Limit: e.Limit})

@@ -42,6 +42,9 @@ type ValueError struct {
 func (e *ValueError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
 type converter struct {
+	// src is the text the nodes were parsed from (positions are relative
+	// to it), used to see what yaml.v3 does not record.
+	src        *File
 	lim        Limits
 	nodes      int
 	aliasNodes int
@@ -56,8 +59,8 @@ type converter struct {
 // toValue types a node tree. It never panics: hostile input ends in a
 // ValueError. Recoverable problems (duplicate keys) still give a value,
 // with the last occurrence winning, as sigs.k8s.io/yaml's lenient mode does.
-func toValue(n *yaml.Node, lim Limits) (any, []*ValueError) {
-	c := &converter{lim: lim.withDefaults(), active: map[*yaml.Node]bool{}}
+func toValue(n *yaml.Node, src *File, lim Limits) (any, []*ValueError) {
+	c := &converter{src: src, lim: lim.withDefaults(), active: map[*yaml.Node]bool{}}
 	v := c.value(n, 0)
 	if c.fatal != nil {
 		return nil, append(c.errs, c.fatal)
@@ -120,6 +123,11 @@ func (c *converter) value(n *yaml.Node, depth int) any {
 			c.fail(n, false, "%s", err.Error())
 			return nil
 		}
+		if _, isString := v.(string); !isString && isPlain(n) && c.nonSpecificTag(n) {
+			// "! 10" carries the non-specific tag, which yaml.v2 reads as
+			// a string; yaml.v3 drops the tag without a trace in the node.
+			v = n.Value
+		}
 		if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
 			// JSON has no NaN or infinity, so kubectl cannot send them.
 			c.fail(n, false, "%q is not a number JSON can carry; quote it if it is meant as a string", n.Value)
@@ -175,6 +183,29 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 		}
 		out[ks] = c.value(v, depth+1)
 	}
+}
+
+// nonSpecificTag reports whether a scalar is written with the "!" tag: a
+// plain scalar cannot start with "!", so the source text tells. The node's
+// position may be at its anchor ("&a ! 10"), which is skipped.
+func (c *converter) nonSpecificTag(n *yaml.Node) bool {
+	if c.src == nil {
+		return false
+	}
+	line := []rune(c.src.Line(n.Line))
+	i := n.Column - 1
+	if i < 0 || i >= len(line) {
+		return false
+	}
+	if line[i] == '&' {
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+			i++
+		}
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+	}
+	return i < len(line) && line[i] == '!'
 }
 
 func isMergeKey(k *yaml.Node) bool {
