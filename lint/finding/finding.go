@@ -78,8 +78,8 @@ func (r Resource) String() string {
 	return s
 }
 
-// Position is a 1-based place in a file.
-// (columns count bytes, as the Go compiler does).
+// Position is a 1-based place in a file. Columns count characters (Unicode
+// code points), as the YAML parser does, not bytes.
 type Position struct {
 	Line   int `json:"line"`
 	Column int `json:"column"`
@@ -124,8 +124,9 @@ type Finding struct {
 	Fix      *Fix
 	Related  []Related
 	// Suppressed by an annotation or comment; kept so reporters that want
-	// them (SARIF) can list them.
-	Suppressed bool
+	// them (SARIF) can list them, with the reason the suppression gave.
+	Suppressed     bool
+	SuppressReason string
 }
 
 func (f Finding) String() string {
