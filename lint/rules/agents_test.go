@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// hostAccess names the host-access rules (fixed in DESIGN.md) and says
+// whether a pod spec uses that access.
+var hostAccess = map[string]func(ps *corev1.PodSpec) bool{
+	"host-network": func(ps *corev1.PodSpec) bool { return ps.HostNetwork },
+	"host-pid":     func(ps *corev1.PodSpec) bool { return ps.HostPID },
+	"host-ipc":     func(ps *corev1.PodSpec) bool { return ps.HostIPC },
+	"host-path": func(ps *corev1.PodSpec) bool {
+		for _, v := range ps.Volumes {
+			if v.HostPath != nil {
+				return true
+			}
+		}
+		return false
+	},
+	"host-port": func(ps *corev1.PodSpec) bool {
+		for _, c := range containers(ps, nil) {
+			for _, p := range c.C.Ports {
+				if p.HostPort != 0 {
+					return true
+				}
+			}
+		}
+		return false
+	},
+	"privileged-container": func(ps *corev1.PodSpec) bool {
+		for _, c := range containers(ps, nil) {
+			if sc := c.C.SecurityContext; sc != nil && sc.Privileged != nil && *sc.Privileged {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+var reasonRE = regexp.MustCompile(`(?i)\breason`)
+
+// TestAgents lints realistic node agents, written for this test, with the
+// whole catalog under the default configuration: a valid agent has no
+// error, and the host access it needs is asked about (an info finding that
+// asks for a reason), never forbidden.
+func TestAgents(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "agents", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 4 {
+		t.Fatalf("want at least 4 agents in testdata/agents, found %d", len(files))
+	}
+	var enabled []*rule.Rule
+	for _, r := range All() {
+		if !r.Disabled {
+			enabled = append(enabled, r)
+		}
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := lintBytes(t, f, data, enabled)
+			byRule := map[string][]result{}
+			for _, res := range results {
+				byRule[res.rule.ID] = append(byRule[res.rule.ID], res)
+				if res.severity == finding.Error {
+					t.Errorf("%s:%s", f, res)
+				}
+			}
+			ds := 0
+			for _, o := range objectsOf(loadStream(t, f, data)) {
+				ps, _ := daemonSetPod(o)
+				if ps == nil {
+					continue
+				}
+				ds++
+				for id, uses := range hostAccess {
+					if _, registered := ByID(id); !registered || !uses(ps) {
+						continue
+					}
+					infos := 0
+					for _, res := range byRule[id] {
+						if res.severity == finding.Info && reasonRE.MatchString(res.diag.Message) {
+							infos++
+						}
+					}
+					if infos == 0 {
+						t.Errorf("%s uses %s, but the rule reported no info finding asking for a reason (got %v)", o.Resource, id, byRule[id])
+					}
+				}
+			}
+			if ds == 0 {
+				t.Errorf("%s: no DaemonSet", f)
+			}
+		})
+	}
+}

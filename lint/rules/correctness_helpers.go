@@ -1,0 +1,123 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// daemonSetOnly is the Kinds of rules that only make sense for a DaemonSet.
+var daemonSetOnly = []string{"DaemonSet"}
+
+// placeholderRE finds template syntax left in a value by a render step that
+// did not run: ${VAR} (envsubst, Flux), {{ .Values.x }} (Helm, Go
+// templates), $(VAR) (kustomize vars) and Helm's "<no value>".
+var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}|\{\{.*?\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|<no value>`)
+
+// placeholder returns the first unrendered template placeholder in s, or "".
+func placeholder(s string) string {
+	return placeholderRE.FindString(s)
+}
+
+// placeholderHint is the message tail for a value that holds a placeholder.
+func placeholderHint(ph string) string {
+	return fmt.Sprintf("%s is an unrendered template placeholder: render the manifest (envsubst, helm template, kustomize build) and lint the result", ph)
+}
+
+// invalidBecause joins the messages of an apimachinery validation predicate.
+func invalidBecause(msgs []string) string {
+	return strings.Join(msgs, "; ")
+}
+
+// containerName names a container in messages: "agent" or, for an init
+// container, "init container write-config".
+func containerName(c containerRef) string {
+	if c.Init {
+		return fmt.Sprintf("init container %q", c.C.Name)
+	}
+	return fmt.Sprintf("container %q", c.C.Name)
+}
+
+// isSidecar reports an init container that keeps running beside the
+// others (restartPolicy: Always): Kubernetes validates it like a container.
+func isSidecar(c containerRef) bool {
+	return c.Init && c.C.RestartPolicy != nil && *c.C.RestartPolicy == corev1.ContainerRestartPolicyAlways
+}
+
+// privilegedContainer reports securityContext.privileged: true.
+func privilegedContainer(c *corev1.Container) bool {
+	return c.SecurityContext != nil && c.SecurityContext.Privileged != nil && *c.SecurityContext.Privileged
+}
+
+// closest returns the candidate nearest to s by edit distance when it is
+// near enough to be a likely typo, or "".
+func closest(s string, candidates []string) string {
+	best, bestD := "", len(s)/2+2
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// didYouMean is a message tail suggesting a near candidate.
+func didYouMean(s string, candidates []string) string {
+	if c := closest(s, candidates); c != "" && c != s {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
+}
+
+// sortedKeys returns a map's keys in order, so messages are stable.
+func sortedKeys[K ~string, V any](m map[K]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// stringMap returns the string entries of the map at path in an object's
+// typed values, with their keys sorted; values that are not strings are
+// left to the schema.
+func stringMap(o *rule.Object, path fieldpath.Path) (map[string]string, []string) {
+	m, ok := o.Get(path).(map[string]any)
+	if !ok {
+		return nil, nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out, sortedKeys(out)
+}

@@ -1,0 +1,210 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/validate/content"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+var (
+	metadataPath         = fieldpath.New("metadata")
+	templateMetadataPath = templatePath.Child("metadata")
+)
+
+// toolConfigGroups are API groups of files that look like Kubernetes
+// objects but configure a tool and are never sent to an API server, so
+// they need no name.
+var toolConfigGroups = []string{"kustomize.config.k8s.io", "config.kubernetes.io", "kpt.dev", "fn.kpt.dev", "everynode.dev"}
+
+func isToolConfig(apiVersion string) bool {
+	group, _, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		return false
+	}
+	for _, g := range toolConfigGroups {
+		if group == g {
+			return true
+		}
+	}
+	return false
+}
+
+// nameRules is how the API server validates metadata.name for kinds whose
+// rule is not the common one (a DNS-1123 subdomain).
+var nameRules = map[string]struct {
+	what  string
+	check func(string) []string
+}{
+	"Namespace":          {"a DNS-1123 label", validation.IsDNS1123Label},
+	"Service":            {"a DNS-1035 label", validation.IsDNS1035Label},
+	"Role":               {"a path segment name", pathSegment},
+	"ClusterRole":        {"a path segment name", pathSegment},
+	"RoleBinding":        {"a path segment name", pathSegment},
+	"ClusterRoleBinding": {"a path segment name", pathSegment},
+}
+
+func pathSegment(s string) []string { return content.IsPathSegmentName(s) }
+
+var invalidObjectNameRule = &rule.Rule{
+	ID:       "invalid-object-name",
+	Category: rule.Correctness,
+	Severity: finding.Error,
+	Summary:  "an object name the API server rejects (or an unrendered placeholder)",
+	Doc: rule.Doc{
+		What: "A metadata.name that is missing, or not valid for its kind: a DNS-1123 subdomain for most kinds (lowercase letters, " +
+			"digits, '-' and '.', at most 253 characters), a DNS-1123 label for a Namespace, a DNS-1035 label for a Service, " +
+			"a path segment for RBAC objects. An unrendered ${NAME} or {{ .Values.name }} placeholder is the usual cause.",
+		Why: "The API server rejects the object.",
+		Bad: `metadata:
+  name: Node_Exporter`,
+		Good: `metadata:
+  name: node-exporter`,
+		Fix:     "Use a lowercase name with letters, digits and hyphens; render templates before applying.",
+		Mirrors: "ValidateObjectMeta in pkg/apis/core/validation with each kind's name validator (ValidateDaemonSetName = NameIsDNSSubdomain)",
+	},
+	Check: func(p *rule.Pass) {
+		o := p.Object
+		kind := o.Resource.Kind
+		if kind == "List" || isToolConfig(o.Resource.APIVersion) {
+			return
+		}
+		namePath := metadataPath.Child("name")
+		raw := o.Get(namePath)
+		if raw == nil || raw == "" {
+			if gn, _ := o.Get(metadataPath.Child("generateName")).(string); gn != "" {
+				return
+			}
+			p.Reportf(namePath, "this %s has no metadata.name, which is required: add a name", kind)
+			return
+		}
+		name, ok := raw.(string)
+		if !ok {
+			return // the schema reports the type
+		}
+		what, check := "a DNS-1123 subdomain", validation.IsDNS1123Subdomain
+		if r, ok := nameRules[kind]; ok {
+			what, check = r.what, r.check
+		}
+		if msgs := check(name); len(msgs) > 0 {
+			msg := fmt.Sprintf("%s name %q is not %s: %s", kind, name, what, labelProblem(name, msgs))
+			if placeholder(name) == "" {
+				msg += fmt.Sprintf("; use e.g. %q", suggestLabel(name))
+			}
+			p.Report(rule.Diagnostic{Path: namePath, AtValue: true, Message: msg})
+		}
+	},
+}
+
+var invalidNamespaceRule = &rule.Rule{
+	ID:       "invalid-namespace",
+	Category: rule.Correctness,
+	Severity: finding.Error,
+	Summary:  "a metadata.namespace that is not a DNS-1123 label (or an unrendered placeholder)",
+	Doc: rule.Doc{
+		What: "A metadata.namespace that is not a valid namespace name (a DNS-1123 label: lowercase letters, digits and '-', " +
+			"at most 63 characters), typically an unrendered ${NAMESPACE} placeholder.",
+		Why: "The API server rejects the object.",
+		Bad: `metadata:
+  namespace: ${NAMESPACE}`,
+		Good: `metadata:
+  namespace: monitoring`,
+		Fix:     "Render the manifest before applying it, or write the namespace out.",
+		Mirrors: "ValidateObjectMeta in pkg/apis/core/validation (ValidateNamespaceName = NameIsDNSLabel)",
+	},
+	Check: func(p *rule.Pass) {
+		nsPath := metadataPath.Child("namespace")
+		ns, ok := p.Object.Get(nsPath).(string)
+		if !ok || ns == "" {
+			return
+		}
+		if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
+			msg := fmt.Sprintf("namespace %q is not a valid namespace name (a DNS-1123 label): %s", ns, labelProblem(ns, msgs))
+			if placeholder(ns) == "" {
+				msg += fmt.Sprintf("; use e.g. %q", suggestLabel(ns))
+			}
+			p.Report(rule.Diagnostic{Path: nsPath, AtValue: true, Message: msg})
+		}
+	},
+}
+
+// metadataBlocks are the object's own metadata and, for workloads, the
+// pod template's, whose labels and annotations the API server also checks.
+func metadataBlocks(o *rule.Object) []fieldpath.Path {
+	out := []fieldpath.Path{metadataPath}
+	if _, ok := o.Get(templateMetadataPath).(map[string]any); ok {
+		out = append(out, templateMetadataPath)
+	}
+	return out
+}
+
+var invalidLabelRule = &rule.Rule{
+	ID:       "invalid-label",
+	Category: rule.Correctness,
+	Severity: finding.Error,
+	Summary:  "a label key or value the API server rejects",
+	Doc: rule.Doc{
+		What: "A label (on the object or its pod template) whose key is not a qualified name (an optional DNS subdomain prefix " +
+			"and '/', then at most 63 characters of letters, digits, '-', '_' and '.') or whose value is longer than 63 characters " +
+			"or has other characters, often a version with '+' or an unrendered placeholder.",
+		Why: "The API server rejects the object.",
+		Bad: `labels:
+  app.kubernetes.io/version: v1.8.2+build.7`,
+		Good: `labels:
+  app.kubernetes.io/version: v1.8.2-build.7`,
+		Fix:     "Use letters, digits, '-', '_' and '.' (starting and ending with a letter or digit), at most 63 characters.",
+		Mirrors: "ValidateLabels in k8s.io/apimachinery/pkg/apis/meta/v1/validation (IsQualifiedName, IsValidLabelValue), called by ValidateObjectMeta and ValidatePodTemplateSpec",
+	},
+	Check: func(p *rule.Pass) {
+		for _, meta := range metadataBlocks(p.Object) {
+			labelsPath := meta.Child("labels")
+			labels, keys := stringMap(p.Object, labelsPath)
+			for _, k := range keys {
+				if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+					p.Reportf(labelsPath.Child(k), "label key %q is not a valid qualified name: %s", k, labelProblem(k, msgs))
+				}
+				if msgs := validation.IsValidLabelValue(labels[k]); len(msgs) > 0 {
+					p.Report(rule.Diagnostic{Path: labelsPath.Child(k), AtValue: true,
+						Message: fmt.Sprintf("label %s value %q is not a valid label value: %s", k, labels[k], labelProblem(labels[k], msgs))})
+				}
+			}
+		}
+	},
+}
+
+var invalidAnnotationKeyRule = &rule.Rule{
+	ID:       "invalid-annotation-key",
+	Category: rule.Correctness,
+	Severity: finding.Error,
+	Summary:  "an annotation key the API server rejects",
+	Doc: rule.Doc{
+		What: "An annotation key (on the object or its pod template) that is not a qualified name: an optional DNS subdomain " +
+			"prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.'.",
+		Why: "The API server rejects the object. Keys with spaces or a second '/' usually come from a value pasted into the key.",
+		Bad: `annotations:
+  prometheus.io/scrape/port: "9100"`,
+		Good: `annotations:
+  prometheus.io/port: "9100"`,
+		Fix:     "Use a key such as example.com/name; put data in the value.",
+		Mirrors: "ValidateAnnotations in k8s.io/apimachinery/pkg/api/validation (IsQualifiedName on the lower-cased key), called by ValidateObjectMeta and ValidatePodTemplateSpec",
+	},
+	Check: func(p *rule.Pass) {
+		for _, meta := range metadataBlocks(p.Object) {
+			annPath := meta.Child("annotations")
+			m, ok := p.Object.Get(annPath).(map[string]any)
+			if !ok {
+				continue
+			}
+			for _, k := range sortedKeys(m) {
+				if msgs := validation.IsQualifiedName(strings.ToLower(k)); len(msgs) > 0 {
+					p.Reportf(annPath.Child(k), "annotation key %q is not a valid qualified name: %s", k, labelProblem(k, msgs))
+				}
+			}
+		}
+	},
+}

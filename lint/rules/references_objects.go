@@ -1,0 +1,230 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// The reference rules speak only when the linted set holds objects of the
+// referenced kind (the repository evidently manages them here, so a name
+// that matches none of them is a typo or a forgotten file), or when the
+// configuration sets checkReferences.
+
+const referencesNote = " It stays silent when no object of that kind is linted (they are then managed " +
+	"elsewhere), unless `checkReferences: true` (or `--check-references`) asks for the check anyway. " +
+	"An object written without a namespace matches any namespace."
+
+var serviceAccountNotFoundRule = &rule.Rule{
+	ID:       "service-account-not-found",
+	Category: rule.Reliability,
+	Severity: finding.Warning,
+	Summary:  "serviceAccountName names no ServiceAccount in the linted set",
+	Kinds:    []string{"DaemonSet"},
+	Deferred: true,
+	Doc: rule.Doc{
+		What: "A pod template whose `serviceAccountName` names a ServiceAccount that is not among the " +
+			"linted objects (in the DaemonSet's namespace). `default` always exists." + referencesNote,
+		Why: "The ServiceAccount admission plugin rejects a pod whose account does not exist, so the " +
+			"DaemonSet controller creates no pods at all: the DaemonSet shows 0 of N scheduled and an " +
+			"event nobody reads.",
+		Bad: "kind: ServiceAccount\nmetadata: {name: node-agent, namespace: monitoring}\n---\nkind: DaemonSet\n" +
+			"...\n      serviceAccountName: node-agnet\n",
+		Good: "kind: ServiceAccount\nmetadata: {name: node-agent, namespace: monitoring}\n---\nkind: DaemonSet\n" +
+			"...\n      serviceAccountName: node-agent\n",
+		Fix: "Fix the name, or add the ServiceAccount to the manifests.",
+	},
+	Check: func(p *rule.Pass) {
+		ps, base := daemonSetPod(p.Object)
+		if ps == nil || !referencesChecked(p, "ServiceAccount") {
+			return
+		}
+		field, name := "serviceAccountName", ps.ServiceAccountName
+		if name == "" {
+			field, name = "serviceAccount", ps.DeprecatedServiceAccount
+		}
+		ns := p.Object.Resource.Namespace
+		if name == "" || name == "default" || inSet(p.Set, "ServiceAccount", ns, name) {
+			return
+		}
+		p.Reportf(base.Child(field), "%s %q names no ServiceAccount%s among the linted objects: the DaemonSet cannot create pods until it exists",
+			field, name, inNamespace(ns))
+	},
+}
+
+// refNotFoundRule builds config-map-not-found and secret-not-found.
+func refNotFoundRule(id, kind, bad, good string) *rule.Rule {
+	sources := "a volume, a projected volume source, `env[].valueFrom` or `envFrom`"
+	if kind == "Secret" {
+		sources = "a volume, a projected volume source, `env[].valueFrom`, `envFrom` or `imagePullSecrets`"
+	}
+	return &rule.Rule{
+		ID:       id,
+		Category: rule.Reliability,
+		Severity: finding.Warning,
+		Summary:  "a volume, env or envFrom reference names no " + kind + " in the linted set",
+		Kinds:    []string{"DaemonSet"},
+		Deferred: true,
+		Doc: rule.Doc{
+			What: "A " + kind + " named by the pod template (" + sources + ") that is not among the linted objects in the DaemonSet's namespace. References marked " +
+				"`optional: true` are left out." + referencesNote,
+			Why: "A missing " + kind + " keeps every pod of the DaemonSet from starting: a volume leaves " +
+				"them in ContainerCreating, an env reference in CreateContainerConfigError. On a " +
+				"DaemonSet that is every node at once.",
+			Bad:  bad,
+			Good: good,
+			Fix:  "Fix the name, add the " + kind + " to the manifests, or mark the reference `optional: true` if the agent copes without it.",
+		},
+		Check: func(p *rule.Pass) {
+			ps, base := daemonSetPod(p.Object)
+			if ps == nil || !referencesChecked(p, kind) {
+				return
+			}
+			ns := p.Object.Resource.Namespace
+			for _, r := range podReferences(ps, base) {
+				if r.kind != kind || r.optional || inSet(p.Set, kind, ns, r.name) {
+					continue
+				}
+				p.Report(rule.Diagnostic{
+					Path:    r.path,
+					Message: fmt.Sprintf("%s %s %q, which is not among the linted objects%s: %s", r.where, kind, r.name, inNamespace(ns), r.effect),
+				})
+			}
+		},
+	}
+}
+
+var configMapNotFoundRule = refNotFoundRule("config-map-not-found", "ConfigMap",
+	"volumes:\n  - name: config\n    configMap: {name: agent-confg}   # the ConfigMap is agent-config\n",
+	"volumes:\n  - name: config\n    configMap: {name: agent-config}\n")
+
+var secretNotFoundRule = refNotFoundRule("secret-not-found", "Secret",
+	"env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {name: agent-credentails, key: token}\n",
+	"env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {name: agent-credentials, key: token}\n")
+
+// builtinPriorityClasses exist in every cluster.
+var builtinPriorityClasses = []string{"system-node-critical", "system-cluster-critical"}
+
+var priorityClassNotFoundRule = &rule.Rule{
+	ID:       "priority-class-not-found",
+	Category: rule.Reliability,
+	Severity: finding.Warning,
+	Summary:  "priorityClassName names no PriorityClass in the linted set",
+	Kinds:    []string{"DaemonSet"},
+	Deferred: true,
+	Doc: rule.Doc{
+		What: "A pod template whose `priorityClassName` is neither built in (`system-node-critical`, " +
+			"`system-cluster-critical`) nor a PriorityClass among the linted objects." + referencesNote,
+		Why: "The Priority admission plugin rejects pods that name an unknown class, so the DaemonSet " +
+			"creates no pods at all.",
+		Bad:  "priorityClassName: node-agent-critical   # no such PriorityClass\n",
+		Good: "priorityClassName: system-node-critical\n",
+		Fix:  "Fix the name, add the PriorityClass to the manifests, or use `system-node-critical`.",
+	},
+	Check: func(p *rule.Pass) {
+		ps, base := daemonSetPod(p.Object)
+		if ps == nil || ps.PriorityClassName == "" || containsFold(builtinPriorityClasses, ps.PriorityClassName) || !referencesChecked(p, "PriorityClass") {
+			return
+		}
+		if p.Set.Has("PriorityClass", "", ps.PriorityClassName) {
+			return
+		}
+		p.Reportf(base.Child("priorityClassName"),
+			"priorityClassName %q names no PriorityClass among the linted objects (nor a built-in one): the API server rejects the DaemonSet's pods until it exists",
+			ps.PriorityClassName)
+	},
+}
+
+var clusterAdminBindingRule = &rule.Rule{
+	ID:       "cluster-admin-binding",
+	Category: rule.Security,
+	Severity: finding.Warning,
+	Summary:  "a binding gives a DaemonSet's service account cluster-admin",
+	Kinds:    []string{"ClusterRoleBinding", "RoleBinding"},
+	Deferred: true,
+	SetKinds: []string{"DaemonSet"},
+	Params: []rule.Param{{
+		Name:    "roles",
+		Doc:     "ClusterRoles that grant everything",
+		Default: []string{"cluster-admin"},
+	}},
+	Doc: rule.Doc{
+		What: "A ClusterRoleBinding or RoleBinding to the `cluster-admin` ClusterRole whose subjects " +
+			"include the service account a linted DaemonSet runs as (by name, through the " +
+			"`system:serviceaccounts` groups, or as the `system:serviceaccount:<ns>:<name>` user).",
+		Why: "A DaemonSet runs a pod on every node, and every pod holds its account's token: whoever " +
+			"breaks into any node, or any one of those pods, gets cluster-admin. A RoleBinding limits " +
+			"that to one namespace, still with every Secret in it.",
+		Bad: "kind: ClusterRoleBinding\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n" +
+			"subjects:\n  - {kind: ServiceAccount, name: node-agent, namespace: monitoring}\n",
+		Good: "kind: ClusterRoleBinding\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-agent}\n" +
+			"subjects:\n  - {kind: ServiceAccount, name: node-agent, namespace: monitoring}\n",
+		Fix: "Write a ClusterRole with only the verbs and resources the agent uses (often get/list/watch " +
+			"on nodes and pods) and bind that instead.",
+	},
+	Check: func(p *rule.Pass) {
+		if p.Set == nil {
+			return
+		}
+		roleRef, _ := p.Object.Map["roleRef"].(map[string]any)
+		kind, _ := roleRef["kind"].(string)
+		role, _ := roleRef["name"].(string)
+		if kind != "ClusterRole" || !containsFold(stringsParam(p, "roles"), role) {
+			return
+		}
+		daemonSets := p.Set.Objects("DaemonSet")
+		subjects, bindingNS := bindingSubjects(p.Object)
+		for i, s := range subjects {
+			sm, ok := s.(map[string]any)
+			if !ok {
+				continue
+			}
+			var users []string
+			for _, ds := range daemonSets {
+				ns := ds.Resource.Namespace
+				if bindingNS != "" && !sameNamespace(bindingNS, ns) {
+					continue
+				}
+				if subjectCovers(sm, bindingNS, ns, serviceAccountOf(ds)) {
+					users = append(users, ds.Resource.String())
+				}
+			}
+			if len(users) == 0 {
+				continue
+			}
+			// The same DaemonSet may be linted twice (a base and its
+			// rendered output): name it once.
+			slices.Sort(users)
+			users = slices.Compact(users)
+			scope := "anything in the cluster"
+			if bindingNS != "" {
+				scope = "anything in namespace " + bindingNS + ", Secrets included"
+			}
+			sname, _ := sm["name"].(string)
+			skind, _ := sm["kind"].(string)
+			p.Reportf(fieldPathSubjects.Index(i),
+				"binds %s %q, used by %s, to %s: a pod on every node can do %s; bind a role with only what the agent needs",
+				skind, sname, joinAnd(users), role, scope)
+		}
+	},
+}
+
+var fieldPathSubjects = fieldpath.New("subjects")
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	out := words[0]
+	for _, w := range words[1 : len(words)-1] {
+		out += ", " + w
+	}
+	return out + " and " + words[len(words)-1]
+}
