@@ -134,6 +134,10 @@ type Object struct {
 	Resource finding.Resource
 	// Map is the object as typed values (map[string]any ...).
 	Map map[string]any
+	// Invalid lists paths (relative to the object) whose values the schema
+	// rejected. The typed decoding drops them, so that one mistyped field
+	// does not silence every rule that reads the typed object.
+	Invalid []fieldpath.Path
 
 	ds      *appsv1.DaemonSet
 	dsErr   error
@@ -151,13 +155,70 @@ func (o *Object) DaemonSet() *appsv1.DaemonSet {
 	if !o.decoded {
 		o.decoded = true
 		ds := &appsv1.DaemonSet{}
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Map, ds); err != nil {
+		err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Map, ds)
+		if err != nil && len(o.Invalid) > 0 {
+			ds = &appsv1.DaemonSet{}
+			err = runtime.DefaultUnstructuredConverter.FromUnstructured(without(o.Map, o.Invalid), ds)
+		}
+		if err != nil {
 			o.dsErr = err
 		} else {
 			o.ds = ds
 		}
 	}
 	return o.ds
+}
+
+// without returns a copy of m with the values at paths removed (list items
+// become nil, which decodes as a zero value). Only the containers on the
+// way to a removed path are copied; the rest is shared.
+func without(m map[string]any, paths []fieldpath.Path) map[string]any {
+	out := m
+	for _, p := range paths {
+		if len(p) == 0 {
+			continue
+		}
+		if v, ok := removeAt(out, p).(map[string]any); ok {
+			out = v
+		}
+	}
+	return out
+}
+
+func removeAt(v any, p fieldpath.Path) any {
+	e := p[0]
+	switch c := v.(type) {
+	case map[string]any:
+		if e.IsIndex {
+			return v
+		}
+		child, ok := c[e.Key]
+		if !ok {
+			return v
+		}
+		cp := make(map[string]any, len(c))
+		for k, x := range c {
+			cp[k] = x
+		}
+		if len(p) == 1 {
+			delete(cp, e.Key)
+		} else {
+			cp[e.Key] = removeAt(child, p[1:])
+		}
+		return cp
+	case []any:
+		if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
+			return v
+		}
+		cp := append([]any(nil), c...)
+		if len(p) == 1 {
+			cp[e.Index] = nil
+		} else {
+			cp[e.Index] = removeAt(c[e.Index], p[1:])
+		}
+		return cp
+	}
+	return v
 }
 
 // Get returns the value at a path of the object (nil when missing).
@@ -317,7 +378,7 @@ func Validate(rules []*Rule) error {
 		if r.Check == nil {
 			errs = append(errs, fmt.Sprintf("rule %q: no check function", r.ID))
 		}
-		if r.Deferred != (len(r.SetKinds) > 0) && len(r.SetKinds) > 0 {
+		if len(r.SetKinds) > 0 && !r.Deferred {
 			errs = append(errs, fmt.Sprintf("rule %q: SetKinds without Deferred", r.ID))
 		}
 	}
