@@ -2,6 +2,7 @@ package document
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/everynode/everynode/internal/fieldpath"
@@ -60,5 +61,22 @@ func TestDuplicateKey(t *testing.T) {
 	s := Parse("x.yaml", []byte("a: 1\nb: 2\na: 3\n"), Limits{})
 	if len(s.Problems) != 1 || s.Problems[0].Line != 3 {
 		t.Fatalf("problems = %+v", s.Problems)
+	}
+}
+
+func TestDuplicateKeyAfterResumeNamesFileLines(t *testing.T) {
+	src := "a: [1\n---\nx: 1\ny: 2\nx: 3\n"
+	s := Parse("x.yaml", []byte(src), Limits{})
+	var dup *Problem
+	for i := range s.Problems {
+		if s.Problems[i].Line == 5 {
+			dup = &s.Problems[i]
+		}
+	}
+	if dup == nil {
+		t.Fatalf("no duplicate-key problem at line 5: %+v", s.Problems)
+	}
+	if want := "first defined at line 3"; !strings.Contains(dup.Msg, want) {
+		t.Errorf("message %q does not say %q", dup.Msg, want)
 	}
 }

@@ -63,26 +63,18 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 	rest := data
 	index := 0
 	for {
-		src := f
-		if offset > 0 {
-			src = NewFile(name, rest)
-		}
-		docs, errLine, err := parseChunk(rest, src, lim)
+		docs, errLine, err := parseChunk(rest, f, offset, lim)
 		for _, d := range docs {
 			d.File = f
 			d.Index = index
 			index++
-			shiftLines(d.Node, offset)
-			d.Line += offset
 			s.Docs = append(s.Docs, d.Document)
 		}
 		for _, d := range docs {
 			for _, p := range d.problems {
 				p.Document = d.Index
-				p.Line += offset
 				s.Problems = append(s.Problems, p)
 			}
-			d.problems = nil
 		}
 		if err == nil {
 			return s
@@ -114,8 +106,10 @@ func isUTF16(b []byte) bool {
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // parseChunk decodes documents until the end or the first syntax error,
-// whose line (relative to the chunk) it returns. src is data, indexed.
-func parseChunk(data []byte, src *File, lim Limits) (docs []*parsedDoc, errLine int, err error) {
+// whose line (relative to the chunk) it returns. The chunk starts after
+// line offset of f; node lines are made absolute before values are typed,
+// so every message (such as "first defined at line N") speaks of the file.
+func parseChunk(data []byte, f *File, offset int, lim Limits) (docs []*parsedDoc, errLine int, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var n yaml.Node
@@ -136,8 +130,9 @@ func parseChunk(data []byte, src *File, lim Limits) (docs []*parsedDoc, errLine 
 		d := &parsedDoc{Document: &Document{}}
 		if len(n.Content) > 0 {
 			d.Node = n.Content[0]
+			shiftLines(d.Node, offset)
 			d.Line = d.Node.Line
-			v, verrs := toValue(d.Node, src, lim)
+			v, verrs := toValue(d.Node, f, lim)
 			d.Value = v
 			for _, e := range verrs {
 				d.problems = append(d.problems, Problem{Line: e.Line, Column: e.Column, Msg: e.Msg, Limit: e.Limit})
@@ -146,7 +141,7 @@ func parseChunk(data []byte, src *File, lim Limits) (docs []*parsedDoc, errLine 
 				d.Node = nil // a document that says only "null" or "~"
 			}
 		} else {
-			d.Line = n.Line
+			d.Line = n.Line + offset
 		}
 		docs = append(docs, d)
 	}
