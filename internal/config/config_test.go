@@ -1,0 +1,441 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+const head = "apiVersion: everynode.dev/v1alpha1\nkind: Config\n"
+
+// want is one expected finding: position, path and a part of the message.
+type want struct {
+	line, col int
+	path      string
+	msg       string
+}
+
+func checkFindings(t *testing.T, got []finding.Finding, wants []want) {
+	t.Helper()
+	if len(got) != len(wants) {
+		for _, f := range got {
+			t.Logf("got %s (path %s)", f, f.Path)
+		}
+		t.Fatalf("got %d findings, want %d", len(got), len(wants))
+	}
+	for i, w := range wants {
+		f := got[i]
+		if f.Line != w.line || f.Column != w.col || f.Path.String() != w.path || !strings.Contains(f.Message, w.msg) {
+			t.Errorf("finding %d:\n got %d:%d %s %q\nwant %d:%d %s %q", i, f.Line, f.Column, f.Path, f.Message, w.line, w.col, w.path, w.msg)
+		}
+		if f.Severity != finding.Error || f.File != "cfg.yaml" {
+			t.Errorf("finding %d: severity %s file %q", i, f.Severity, f.File)
+		}
+	}
+}
+
+func TestParseBad(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		src   string
+		wants []want
+	}{
+		{"empty file", "", []want{{1, 1, "", "the configuration is empty"}}},
+		{"comment only", "# nothing\n", []want{{1, 1, "", "the configuration is empty"}}},
+		{"syntax error", head + "lint: [\n", []want{{3, 1, "", ""}}},
+		{"no apiVersion", "kind: Config\n", []want{{1, 1, "", "missing apiVersion"}}},
+		{"wrong apiVersion", "apiVersion: everynode.dev/v1\nkind: Config\n",
+			[]want{{1, 13, "apiVersion", `unknown value "everynode.dev/v1" (did you mean "everynode.dev/v1alpha1"?`}}},
+		{"a Daemon spec", "apiVersion: everynode.dev/v1alpha1\nkind: Daemon\nspec: {}\n", []want{
+			{2, 7, "kind", `unknown value "Daemon" (want Config); this is not an everynode configuration`},
+			{3, 1, "spec", `unknown field "spec"`},
+		}},
+		{"two documents", head + "---\n" + head, []want{{4, 1, "", "holds one document"}}},
+		{"unknown top-level field", head + "lnt: {}\n", []want{{3, 1, "lnt", `unknown field "lnt" (did you mean "lint"?)`}}},
+		{"unknown lint field", head + "lint:\n  strcit: true\n",
+			[]want{{4, 3, "lint.strcit", `unknown field "strcit" in lint (did you mean "strict"?)`}}},
+		{"unknown field, no suggestion", head + "lint:\n  colour: red\n",
+			[]want{{4, 3, "lint.colour", "known fields: checkReferences, exclude, failOn, kubernetesVersion, podSecurity, rules, strict"}}},
+		{"lint not a map", head + "lint: [1]\n", []want{{3, 7, "lint", "lint: expected a map, got a list"}}},
+		{"strict not a boolean", head + "lint:\n  strict: sometimes\n",
+			[]want{{4, 11, "lint.strict", `lint.strict: expected a boolean, got string "sometimes"`}}},
+		{"kubernetesVersion as a number", head + "lint:\n  kubernetesVersion: 1.30\n",
+			[]want{{4, 22, "lint.kubernetesVersion", `got number 1.30; quote it (kubernetesVersion: "1.30")`}}},
+		{"kubernetesVersion not a version", head + "lint:\n  kubernetesVersion: latest\n",
+			[]want{{4, 22, "lint.kubernetesVersion", `string "latest" is not a Kubernetes minor version`}}},
+		{"unknown pod security level", head + "lint:\n  podSecurity: restricte\n",
+			[]want{{4, 16, "lint.podSecurity", `unknown value "restricte" (did you mean "restricted"? want none, baseline or restricted)`}}},
+		{"bad failOn", head + "lint:\n  failOn: warn\n",
+			[]want{{4, 11, "lint.failOn", `unknown value "warn" (did you mean "warning"? want error, warning, info or none)`}}},
+		{"exclude not a list", head + "lint:\n  exclude: vendor\n",
+			[]want{{4, 12, "lint.exclude", "expected a list, got string"}}},
+		{"bad exclude glob", head + "lint:\n  exclude: ['a[']\n",
+			[]want{{4, 13, "lint.exclude[0]", `"a[" is not a valid glob pattern`}}},
+		{"exclude item not a string", head + "lint:\n  exclude:\n  - ok/**\n  - 3\n",
+			[]want{{6, 5, "lint.exclude[1]", "expected a string, got number 3"}}},
+		{"bad shorthand severity", head + "lint:\n  rules:\n    host-network: warnin\n",
+			[]want{{5, 19, "lint.rules.host-network", `unknown value "warnin" (did you mean "warning"? want off, on, error, warning or info)`}}},
+		{"rule setting of the wrong type", head + "lint:\n  rules:\n    host-network: 3\n",
+			[]want{{5, 19, "lint.rules.host-network", "expected off, on, error, warning, info or a map"}}},
+		{"bad severity", head + "lint:\n  rules:\n    host-network: {severity: err}\n",
+			[]want{{5, 30, "lint.rules.host-network.severity", `unknown value "err" (did you mean "error"?`}}},
+		{"misspelt rule field", head + "lint:\n  rules:\n    host-network:\n      enabeld: true\n",
+			[]want{{6, 7, "lint.rules.host-network.enabeld", `unknown field "enabeld" in lint.rules.host-network (did you mean "enabled"?)`}}},
+		{"params not a map", head + "lint:\n  rules:\n    host-path:\n      params: [a]\n",
+			[]want{{6, 15, "lint.rules.host-path.params", "expected a map, got a list"}}},
+		{"generate not a list", head + "generate: {specs: [a]}\n", []want{{3, 11, "generate", "expected a list, got a map"}}},
+		{"generate target without output", head + "generate:\n- specs: [a.yaml]\n",
+			[]want{{4, 3, "generate[0]", `generate[0]: missing required field "output"`}}},
+		{"misspelt output is one finding", head + "generate:\n- specs: [a.yaml]\n  outptu: x\n",
+			[]want{{5, 3, "generate[0].outptu", `unknown field "outptu" in generate[0] (did you mean "output"?)`}}},
+		{"empty specs", head + "generate:\n- specs: []\n  output: out\n",
+			[]want{{4, 10, "generate[0].specs", "needs at least one entry"}}},
+		{"empty output", head + "generate:\n- specs: [a]\n  output: ''\n",
+			[]want{{5, 11, "generate[0].output", "must not be empty"}}},
+		{"kustomization not a boolean", head + "generate:\n- specs: [a]\n  output: o\n  kustomization: sure\n",
+			[]want{{6, 18, "generate[0].kustomization", `expected a boolean, got string "sure"`}}},
+		{"bad spec glob", head + "generate:\n- specs: ['[']\n  output: o\n",
+			[]want{{4, 11, "generate[0].specs[0]", "not a valid glob pattern"}}},
+		{"duplicate key", head + "lint:\n  strict: true\n  strict: false\n", []want{{5, 3, "", "strict"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, fs := Parse("cfg.yaml", []byte(tc.src))
+			if c == nil {
+				t.Fatal("nil config")
+			}
+			checkFindings(t, fs, tc.wants)
+		})
+	}
+}
+
+func TestParseFull(t *testing.T) {
+	c, fs, err := Load(filepath.Join("testdata", "full.everynode.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	tr, fa := true, false
+	want := Lint{
+		KubernetesVersion: "1.33",
+		Strict:            &tr,
+		PodSecurity:       "baseline",
+		FailOn:            "warning",
+		Exclude:           []string{"vendor/**", "charts/*/templates/**"},
+		CheckReferences:   true,
+		Rules: map[string]RuleConfig{
+			"host-network":         {Enabled: &fa},
+			"missing-memory-limit": {Enabled: &tr, Severity: "error"},
+			"tolerates-all-taints": {Enabled: &tr, Severity: "info"},
+			"image-tag": {Params: map[string]any{
+				"allowLatest": false, "registries": []any{"ghcr.io", "quay.io"}, "maxAgeDays": int64(30)}},
+		},
+	}
+	if !reflect.DeepEqual(c.Lint, want) {
+		t.Errorf("lint:\n got %+v\nwant %+v", c.Lint, want)
+	}
+	wantGen := []GenerateTarget{
+		{Specs: []string{"deploy/specs/*.yaml"}, Output: "deploy/generated", Kustomization: true, Path: fieldpath.New("generate").Index(0)},
+		{Specs: []string{"agents/node-exporter.yaml"}, Output: "../out", Path: fieldpath.New("generate").Index(1)},
+	}
+	if !reflect.DeepEqual(c.Generate, wantGen) {
+		t.Errorf("generate:\n got %+v\nwant %+v", c.Generate, wantGen)
+	}
+	if file, line, col := c.Locate(c.Generate[1].Path.Child("output")); file != c.Path || line != 29 || col != 5 {
+		t.Errorf("Locate(generate[1].output) = %s:%d:%d", file, line, col)
+	}
+	if got, want := c.Resolve(c.Generate[0].Output), filepath.Join("testdata", "deploy", "generated"); got != want {
+		t.Errorf("Resolve = %q, want %q", got, want)
+	}
+	if got := c.Resolve(c.Generate[1].Output); got != "out" {
+		t.Errorf("Resolve(../out) = %q", got)
+	}
+	for _, tc := range []struct {
+		file string
+		rel  string
+		ok   bool
+	}{
+		{filepath.Join("testdata", "vendor", "x.yaml"), "vendor/x.yaml", true},
+		{"config.go", "", false},
+	} {
+		rel, ok := c.RelPath(tc.file)
+		if rel != tc.rel || ok != tc.ok {
+			t.Errorf("RelPath(%s) = %q, %v; want %q, %v", tc.file, rel, ok, tc.rel, tc.ok)
+		}
+	}
+}
+
+func TestEmptySections(t *testing.T) {
+	// Sections whose content is all commented out are null: allowed.
+	src := head + "lint:\n  # strict: false\n  rules:\n  exclude:\ngenerate:\n"
+	c, fs := Parse("cfg.yaml", []byte(src))
+	if len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	if !c.Lint.IsStrict() || c.Generate != nil || len(c.Lint.Rules) != 0 {
+		t.Errorf("config = %+v", c)
+	}
+}
+
+func TestShorthands(t *testing.T) {
+	src := head + `lint:
+  rules:
+    a: off
+    b: on
+    c: "off"
+    d: "on"
+    e: warning
+    f: false
+    g: {severity: info, enabled: false}
+    h: {enabled: true}
+`
+	c, fs := Parse("cfg.yaml", []byte(src))
+	if len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	tr, fa := true, false
+	want := map[string]RuleConfig{
+		"a": {Enabled: &fa}, "b": {Enabled: &tr}, "c": {Enabled: &fa}, "d": {Enabled: &tr},
+		"e": {Enabled: &tr, Severity: "warning"}, "f": {Enabled: &fa},
+		"g": {Enabled: &fa, Severity: "info"}, "h": {Enabled: &tr},
+	}
+	if !reflect.DeepEqual(c.Lint.Rules, want) {
+		t.Errorf("got %+v", c.Lint.Rules)
+	}
+	if got := c.Lint.Rules["e"].SeverityLevel(); got != finding.Warning {
+		t.Errorf("SeverityLevel = %v", got)
+	}
+}
+
+func TestDefault(t *testing.T) {
+	c := Default()
+	if !c.Lint.IsStrict() || c.Lint.Strict == nil || !*c.Lint.Strict {
+		t.Error("default is not strict")
+	}
+	if c.Lint.PodSecurity != "none" || c.Lint.FailOn != "" || c.Lint.KubernetesVersion != "" || c.Lint.CheckReferences {
+		t.Errorf("default lint = %+v", c.Lint)
+	}
+	if c.Lint.Rules == nil || len(c.Lint.Rules) != 0 || c.Generate != nil || c.Path != "" || c.Doc != nil {
+		t.Errorf("default = %+v", c)
+	}
+	s := c.Settings()
+	if s.PodSecurity() != rule.PodSecurityNone || s.CheckReferences() {
+		t.Error("default settings")
+	}
+	if c.Dir() != "." {
+		t.Errorf("Dir = %q", c.Dir())
+	}
+	if file, line, col := c.Locate(fieldpath.New("lint")); file != "" || line != 1 || col != 1 {
+		t.Errorf("Locate = %s:%d:%d", file, line, col)
+	}
+	// A minimal file is the default with a document.
+	m, fs := Parse("cfg.yaml", []byte(head))
+	if len(fs) != 0 {
+		t.Fatal(fs)
+	}
+	m.Doc, m.Path = nil, ""
+	if !reflect.DeepEqual(m, c) {
+		t.Errorf("minimal config = %+v, want the default %+v", m, c)
+	}
+}
+
+func TestFromObject(t *testing.T) {
+	// A functionConfig inside a ResourceList: positions are the stream's.
+	src := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: everynode.dev/v1alpha1\n  kind: Config\n  metadata:\n    name: lint\n    annotations: {config.kubernetes.io/local-config: \"true\"}\n  lint:\n    podSecurity: restricted\n    stict: false\n"
+	s := document.Parse("rl.yaml", []byte(src), document.Limits{})
+	fc := s.Docs[0].Value.(map[string]any)["functionConfig"]
+	// The engine hands over a document whose Node is the functionConfig.
+	n, _ := s.Docs[0].NodeAt(fieldpath.New("functionConfig"))
+	doc := &document.Document{File: s.File, Node: n, Value: fc, Line: n.Line}
+	c, fs := FromObject(doc)
+	if len(fs) != 1 || fs[0].Line != 12 || fs[0].Column != 5 || !strings.Contains(fs[0].Message, `did you mean "strict"`) {
+		t.Fatalf("findings = %v", fs)
+	}
+	if fs[0].Resource.Name != "lint" || fs[0].Resource.Kind != "Config" {
+		t.Errorf("resource = %+v", fs[0].Resource)
+	}
+	if c.Settings().PodSecurity() != rule.Restricted {
+		t.Errorf("podSecurity = %q", c.Lint.PodSecurity)
+	}
+	if c, fs := FromObject(nil); c == nil || fs != nil {
+		t.Error("FromObject(nil)")
+	}
+}
+
+func testRules() []*rule.Rule {
+	return []*rule.Rule{
+		{ID: "host-network"},
+		{ID: "image-tag", Params: []rule.Param{
+			{Name: "allowLatest", Default: false},
+			{Name: "registries", Default: []string{"docker.io"}},
+			{Name: "maxAgeDays", Default: 90},
+			{Name: "policy", Default: "strict"},
+		}},
+	}
+}
+
+func TestCheckRules(t *testing.T) {
+	src := head + `lint:
+  rules:
+    host-netwrok: off
+    totally-unknown: on
+    host-network:
+      params: {x: 1}
+    image-tag:
+      params:
+        allowLatest: "yes"
+        registries: [a, 1]
+        maxAgeDays: 1.5
+        policy: [x]
+        regsitries: []
+        colour: red
+`
+	c, fs := Parse("cfg.yaml", []byte(src))
+	if len(fs) != 0 {
+		t.Fatal(fs)
+	}
+	checkFindings(t, c.CheckRules(testRules()), []want{
+		{5, 5, "lint.rules.host-netwrok", `unknown rule "host-netwrok" (did you mean "host-network"?)`},
+		{6, 5, "lint.rules.totally-unknown", `unknown rule "totally-unknown" (everynode's rule catalog`},
+		{8, 16, "lint.rules.host-network.params.x", `rule "host-network" has no parameters`},
+		{11, 22, "lint.rules.image-tag.params.allowLatest", `expected a boolean, got string "yes"`},
+		{12, 21, "lint.rules.image-tag.params.registries", "item 1: expected a string, got number 1"},
+		{13, 21, "lint.rules.image-tag.params.maxAgeDays", "expected an integer, got number 1.5"},
+		{14, 17, "lint.rules.image-tag.params.policy", "expected a string, got a list"},
+		{15, 9, "lint.rules.image-tag.params.regsitries", `unknown parameter "regsitries" of rule "image-tag" (did you mean "registries"?)`},
+		{16, 9, "lint.rules.image-tag.params.colour", "known: allowLatest, registries, maxAgeDays, policy"},
+	})
+	if fs := Default().CheckRules(testRules()); fs != nil {
+		t.Errorf("default: %v", fs)
+	}
+}
+
+func TestSettingsParam(t *testing.T) {
+	src := head + `lint:
+  checkReferences: true
+  podSecurity: baseline
+  rules:
+    image-tag:
+      params:
+        allowLatest: yes
+        registries: [ghcr.io]
+        maxAgeDays: 7
+        policy: 3
+`
+	c, fs := Parse("cfg.yaml", []byte(src))
+	if len(fs) != 0 {
+		t.Fatal(fs)
+	}
+	s := c.Settings()
+	if !s.CheckReferences() || s.PodSecurity() != rule.Baseline {
+		t.Error("settings")
+	}
+	r := testRules()[1]
+	for _, tc := range []struct {
+		name string
+		want any
+	}{
+		{"allowLatest", true},
+		{"registries", []string{"ghcr.io"}},
+		{"maxAgeDays", 7},
+		{"policy", "strict"}, // wrong type: the default
+		{"nope", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 2 { // the second read comes from the cache
+				if got := s.Param(r, tc.name); !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("Param(%s) = %#v, want %#v", tc.name, got, tc.want)
+				}
+			}
+		})
+	}
+	if got := Default().Settings().Param(r, "maxAgeDays"); got != 90 {
+		t.Errorf("default Param = %#v", got)
+	}
+}
+
+func TestFind(t *testing.T) {
+	root := t.TempDir()
+	repo := filepath.Join(root, "repo")
+	deep := filepath.Join(repo, "a", "b")
+	outside := filepath.Join(root, "other", "x")
+	for _, d := range []string{deep, filepath.Join(repo, ".git"), outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p string) {
+		t.Helper()
+		if err := os.WriteFile(p, []byte(head), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A configuration above the repository root is not the repository's.
+	write(filepath.Join(root, FileName))
+	for _, tc := range []struct {
+		name  string
+		setup func()
+		dir   string
+		want  string
+	}{
+		{"stops at the repository root", nil, deep, ""},
+		{"outside a repository, up to the file-system root", nil, outside, filepath.Join(root, FileName)},
+		{"at the repository root", func() { write(filepath.Join(repo, FileName)) }, deep, filepath.Join(repo, FileName)},
+		{"nearest wins", func() { write(filepath.Join(repo, "a", FileName)) }, deep, filepath.Join(repo, "a", FileName)},
+		{"in the directory itself", func() { write(filepath.Join(deep, FileName)) }, deep, filepath.Join(deep, FileName)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != nil {
+				tc.setup()
+			}
+			got, ok, err := Find(tc.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want || ok != (tc.want != "") {
+				t.Errorf("Find = %q, %v; want %q", got, ok, tc.want)
+			}
+		})
+	}
+	t.Run("a directory named like the file", func(t *testing.T) {
+		d := filepath.Join(root, "weird")
+		if err := os.MkdirAll(filepath.Join(d, FileName), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := Find(d); err == nil {
+			t.Error("no error")
+		}
+	})
+}
+
+func TestLoadMissing(t *testing.T) {
+	if _, _, err := Load(filepath.Join("testdata", "nope.yaml")); err == nil {
+		t.Error("no error for a missing file")
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cands := []string{"strict", "kubernetesVersion", "podSecurity", "warning", "error"}
+	for _, tc := range []struct{ in, want string }{
+		{"strcit", "strict"},
+		{"Strict", "strict"},
+		{"kubernetesversion", "kubernetesVersion"},
+		{"kubernetsVersoin", "kubernetesVersion"},
+		{"warn", "warning"},
+		{"xyz", ""},
+		{"pod", "podSecurity"},
+		{"s", ""},
+	} {
+		if got := suggest(tc.in, cands); got != tc.want {
+			t.Errorf("suggest(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
