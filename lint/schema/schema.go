@@ -53,6 +53,9 @@ type Error struct {
 	// for a missing required field the object that lacks it.
 	Path    fieldpath.Path
 	Message string
+	// WrongType marks a value of the wrong JSON type: typed decoding of
+	// the object fails on it, so rules read the object without it.
+	WrongType bool
 }
 
 func (e Error) String() string {

@@ -78,7 +78,7 @@ func (w *walker) validate(n *node, v any) {
 	vt := valueType(v)
 	if !n.types.allows(vt) {
 		w.errs = append(w.errs, verr{
-			Error:        Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + n.types.String() + ", got " + describe(v)},
+			Error:        Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + n.types.String() + ", got " + describe(v), WrongType: true},
 			typeMismatch: n.types,
 		})
 		return
@@ -300,7 +300,7 @@ func (w *walker) noBranch(failed [][]verr, v any) {
 	}
 	if allTypes && len(failed) > 0 {
 		w.errs = append(w.errs, verr{
-			Error:        Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + types.String() + ", got " + describe(v)},
+			Error:        Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + types.String() + ", got " + describe(v), WrongType: true},
 			typeMismatch: types,
 		})
 		return

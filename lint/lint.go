@@ -1,0 +1,369 @@
+// Package lint is everynode's linter engine: a small pipeline in the manner
+// of kubeconform, each stage its own function.
+//
+//	inputs (lint/input) → read, size-bounded → document.Parse (positions)
+//	→ classify each document → schema validation → rules → suppressions
+//	→ findings, sorted, deduplicated and counted
+//
+// Files are linted concurrently by a pool of GOMAXPROCS workers; output
+// is deterministic because findings are sorted at the end. Memory does not
+// grow with the number of files: a file's documents are dropped when it is
+// done, except the objects some deferred (cross-object) rule needs, which
+// are kept in full only for the kinds those rules name, and identities for
+// everything else.
+//
+// Custom resources and their CRDs: every CustomResourceDefinition in the
+// linted set is registered before any object is validated. For files and
+// directories that is a pre-pass that reads each file and parses only
+// those that mention CustomResourceDefinition (reading is cheap next to
+// parsing); a kustomization registers the CRDs it renders before
+// validating what it renders; LintDocuments and LintObjects register the
+// CRDs among their input first. So a custom resource is validated against
+// its CRD whatever the order of files, without holding documents back.
+package lint
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/input"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// Rule IDs of the findings the engine itself reports (DESIGN.md fixes
+// most of them).
+const (
+	RuleSyntax         = "yaml-syntax"
+	RuleSchema         = "schema"
+	RuleRemovedAPI     = "removed-api-version"
+	RuleNoSchema       = "no-schema"
+	RuleLimit          = "limit-exceeded"
+	RuleUnreadable     = "unreadable-file"
+	RuleInternal       = "internal-error"
+	RuleKustomizeBuild = "kustomize-build"
+	RuleNoObjects      = "no-objects"
+)
+
+// EngineRules lists the IDs above with what they report, for `everynode
+// rules`, suppressions and reporters' metadata.
+var EngineRules = []struct {
+	ID       string
+	Severity finding.Severity
+	Summary  string
+}{
+	{RuleSyntax, finding.Error, "the file is not valid YAML (or has duplicate keys)"},
+	{RuleSchema, finding.Error, "the official schema of the kind rejects the object"},
+	{RuleRemovedAPI, finding.Error, "the API version no longer exists in the target Kubernetes version"},
+	{RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)"},
+	{RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit"},
+	{RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read"},
+	{RuleInternal, finding.Error, "everynode failed on this object (please report it)"},
+	{RuleKustomizeBuild, finding.Error, "kustomize cannot build the kustomization"},
+	{RuleNoObjects, finding.Error, "--fail-if-no-objects: nothing was linted"},
+	{"unused-suppression", finding.Info, "a suppression matched no finding"},
+	{"suppression-without-reason", finding.Warning, "a suppression gives no reason"},
+}
+
+// DefaultMaxFileSize is the largest file read (a full CNI install is about
+// 1 MiB; a file beyond this is generated data, not a manifest).
+const DefaultMaxFileSize = 32 << 20
+
+// Options configure a Linter. The zero value lints with the embedded
+// schemas of the newest Kubernetes release, the whole rule catalog and the
+// default configuration; kustomizations are walked as plain directories
+// unless Kustomize is set (NewKustomizer).
+type Options struct {
+	// Config is the loaded configuration (nil: config.Default()). Command
+	// line settings below override it.
+	Config *config.Config
+	// KubernetesVersion, when set, overrides the configuration's.
+	KubernetesVersion string
+	// Strict, when set, overrides the configuration's (default true).
+	Strict *bool
+	// PodSecurity, when set (none, baseline, restricted), overrides the
+	// configuration's.
+	PodSecurity string
+	// Enable and Disable name rules to turn on or off, after the
+	// configuration.
+	Enable, Disable []string
+	// Excludes are globs relative to WorkDir, in addition to the
+	// configuration's (which are relative to its directory).
+	Excludes []string
+	// CRDs are files or directories of CustomResourceDefinitions to load
+	// before linting (--crd).
+	CRDs []string
+	// SchemaOnly turns every rule off: schema validation only.
+	SchemaOnly bool
+	// CheckReferences makes reference rules speak even when the
+	// referenced kind does not appear in the linted set.
+	CheckReferences bool
+	// FailIfNoObjects adds an error finding when nothing was linted.
+	FailIfNoObjects bool
+	// Workers is the number of files linted at once (0: GOMAXPROCS).
+	Workers int
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// WorkDir is what reported paths are relative to ("" is the process's
+	// working directory).
+	WorkDir string
+	// MaxFileSize bounds each input (0: DefaultMaxFileSize).
+	MaxFileSize int64
+	// Limits bound each document (zero: document.DefaultLimits).
+	Limits document.Limits
+
+	// Rules is the catalog to run (nil: rules.All()).
+	Rules []*rule.Rule
+	// Schema validates objects; nil means the embedded schemas for the
+	// configured Kubernetes version (see newSchema).
+	Schema SchemaValidator
+	// Specs validates everynode's own kinds (Daemon specs); nil means
+	// Daemon specs are skipped and Config objects are checked with
+	// internal/config.
+	Specs SpecChecker
+	// Kustomize renders kustomizations; nil means a directory holding a
+	// kustomization.yaml is walked like any other.
+	Kustomize Kustomizer
+}
+
+// SpecChecker validates one of everynode's own objects (apiVersion
+// everynode.dev/*), returning findings whose positions are in doc's file.
+type SpecChecker interface {
+	Check(doc *document.Document) []finding.Finding
+}
+
+// SchemaError is one problem schema validation found; Path is relative to
+// the object.
+type SchemaError struct {
+	// Rule is schema, removed-api-version or no-schema.
+	Rule     string
+	Severity finding.Severity
+	Path     fieldpath.Path
+	Message  string
+	// WrongType: the value has the wrong JSON type (see rule.Object.Invalid).
+	WrongType bool
+}
+
+// SchemaValidator is what the engine needs of lint/schema. Validate must
+// be safe for concurrent use; the engine never calls AddCRD concurrently
+// with anything else.
+type SchemaValidator interface {
+	Validate(obj map[string]any) []SchemaError
+	AddCRD(obj map[string]any) []SchemaError
+}
+
+// Kustomizer is what the engine needs of lint/kustomize.
+type Kustomizer interface {
+	// IsKustomization reports whether dir holds a kustomization file.
+	IsKustomization(dir string) bool
+	// Render builds the kustomization in dir in-process.
+	Render(dir string) ([]Rendered, error)
+	// PatchFiles lists the files (paths on disk, absolute or relative to
+	// dir) that the kustomization in dir uses as patches: partial objects
+	// that would only give false errors if linted alone.
+	PatchFiles(dir string) []string
+	// Kustomization is the kustomization file in dir, for findings about
+	// the build as a whole.
+	Kustomization(dir string) string
+}
+
+// Rendered is one object kustomize produced, and where it is written.
+type Rendered struct {
+	Object map[string]any
+	// File is the reported name of the object's source file and Doc its
+	// document there; File "" means kustomize recorded no source, and
+	// findings point at the kustomization.
+	File string
+	Doc  *document.Document
+	// Locate, when set, finds where a path of the object is written (the
+	// patch that set it, or the source document); ok false falls back to
+	// Doc.
+	Locate Locator
+}
+
+// Locator finds where a path of an object is written: file is reported
+// as is, doc (may be nil) gives the document index and its file's
+// suppression comments.
+type Locator func(p fieldpath.Path) (file string, line, col int, doc *document.Document, ok bool)
+
+// Object is an object that is already parsed, for LintObjects: the items
+// of a KRM ResourceList.
+type Object struct {
+	// Value is the object.
+	Value map[string]any
+	// Doc, when not nil, gives positions (the object is at Base in it).
+	Doc  *document.Document
+	Base fieldpath.Path
+	// File and Index are how findings name the object's origin (KRM's
+	// internal.config.kubernetes.io/path and index); File "" means
+	// Doc.File.Name.
+	File  string
+	Index int
+}
+
+// Result is what a run found.
+type Result struct {
+	// Findings are sorted by file and position and deduplicated;
+	// suppressed ones are kept with Suppressed set.
+	Findings []finding.Finding
+	Summary  finding.Summary
+	// Objects lists every resource linted (JUnit's passing testcases).
+	Objects []ObjectRef
+	// InternalErrors counts internal-error findings: the CLI exits 2.
+	InternalErrors int
+	// Source returns a file's text for reporters' source lines: files in
+	// memory (stdin, LintDocuments) are kept, files on disk are read again
+	// when asked for, so the run holds no file it is done with.
+	Source func(file string) *document.File
+}
+
+// ObjectRef identifies one linted resource.
+type ObjectRef struct {
+	File     string
+	Document int
+	Resource finding.Resource
+}
+
+// Linter lints. It is safe for concurrent use by one caller at a time per
+// method call; Lint itself is concurrent inside.
+type Linter struct {
+	opts     Options
+	workers  int
+	rules    *ruleSet
+	schema   SchemaValidator
+	schemaMu sync.RWMutex
+	walker   *input.Walker
+	excludes []input.Pattern
+	// crdFindings are about the --crd files, reported by Lint.
+	crdFindings []finding.Finding
+}
+
+// New prepares a linter: rule selection, schema validator, CRDs. It fails
+// on a bad option (unknown rule, bad glob, unreadable --crd path).
+func New(opts Options) (*Linter, error) {
+	if opts.Config == nil {
+		opts.Config = config.Default()
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	l := &Linter{opts: opts, workers: opts.Workers}
+	if l.workers <= 0 {
+		l.workers = runtime.GOMAXPROCS(0)
+	}
+	rs, err := newRuleSet(opts)
+	if err != nil {
+		return nil, err
+	}
+	l.rules = rs
+	for _, g := range opts.Excludes {
+		l.excludes = append(l.excludes, input.Pattern{Glob: g, Base: opts.WorkDir})
+	}
+	for _, g := range opts.Config.Lint.Exclude {
+		l.excludes = append(l.excludes, input.Pattern{Glob: g, Base: opts.Config.Dir()})
+	}
+	wopts := input.Options{WorkDir: opts.WorkDir, Exclude: l.excludes}
+	if opts.Kustomize != nil {
+		wopts.IsKustomization = opts.Kustomize.IsKustomization
+	}
+	if l.walker, err = input.NewWalker(wopts); err != nil {
+		return nil, err
+	}
+	l.schema = opts.Schema
+	if l.schema == nil {
+		if l.schema, err = newSchema(l.kubernetesVersion(), l.strict()); err != nil {
+			return nil, err
+		}
+	}
+	if err := l.loadCRDs(opts.CRDs); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *Linter) kubernetesVersion() string {
+	if l.opts.KubernetesVersion != "" {
+		return l.opts.KubernetesVersion
+	}
+	return l.opts.Config.Lint.KubernetesVersion
+}
+
+func (l *Linter) strict() bool {
+	if l.opts.Strict != nil {
+		return *l.opts.Strict
+	}
+	return l.opts.Config.Lint.IsStrict()
+}
+
+// Lint lints files, directories and "-" (standard input). A path that
+// does not exist or cannot be read is an error (*input.PathError), as is
+// a cancelled context; everything wrong inside the inputs is a finding.
+func (l *Linter) Lint(ctx context.Context, paths []string) (*Result, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if err := l.walker.Check(paths); err != nil {
+		return nil, err
+	}
+	var sources []input.Source
+	err := l.walker.Walk(ctx, paths, func(s input.Source) error {
+		sources = append(sources, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := l.newRun()
+	r.add(&fileResult{findings: l.crdFindings})
+	// Standard input is read once, before the pre-pass needs it.
+	for i := range sources {
+		if sources[i].Stdin {
+			r.readStdin()
+			break
+		}
+	}
+	if err := r.registerCRDsFrom(ctx, sources); err != nil {
+		return nil, err
+	}
+	if err := r.parallel(ctx, len(sources), func(i int) *fileResult { return r.lintSource(sources[i]) }); err != nil {
+		return nil, err
+	}
+	return r.finish(), nil
+}
+
+// LintDocuments lints one file held in memory (the generator's output, a
+// test's input); name is how findings name it.
+func (l *Linter) LintDocuments(name string, data []byte) (*Result, error) {
+	r := l.newRun()
+	r.keepSource(name, data)
+	r.registerCRDsIn(name, data)
+	r.add(r.lintData(name, "", data))
+	return r.finish(), nil
+}
+
+// LintObjects lints objects that are already parsed (the items of a KRM
+// ResourceList). Findings name each object's File and Index; positions
+// come from Doc when it is given, and are 0 (unknown) otherwise.
+func (l *Linter) LintObjects(objs []Object) (*Result, error) {
+	r := l.newRun()
+	for _, o := range objs {
+		if isCRD(o.Value) {
+			r.addFindings(r.addCRD(o.Value, r.objectPlace(o)))
+		}
+	}
+	for _, o := range objs {
+		if o.Doc != nil && o.Doc.File != nil {
+			r.keepSource(o.Doc.File.Name, o.Doc.File.Data)
+		}
+		fr := &fileResult{}
+		pl := r.objectPlace(o)
+		r.lintValue(fr, pl, o.Value)
+		r.add(fr)
+	}
+	return r.finish(), nil
+}

@@ -1,0 +1,326 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/suppress"
+)
+
+// Why a document is not linted as a Kubernetes object. Each is counted in
+// summary.skipped, never reported: partial or foreign YAML would only give
+// false errors.
+const (
+	skipNotObject   = "no apiVersion and kind (Chart.yaml, values, CI config)"
+	skipKustomize   = "kustomize configuration (Kustomization, Component)"
+	skipKptfile     = "kpt package file (Kptfile)"
+	skipLocalConfig = "annotated config.kubernetes.io/local-config: \"true\""
+)
+
+// classify says why a document is skipped, or "" to lint it.
+func classify(m map[string]any) string {
+	apiVersion, _ := m["apiVersion"].(string)
+	kind, _ := m["kind"].(string)
+	if apiVersion == "" || kind == "" {
+		return skipNotObject
+	}
+	switch {
+	case kind == "Kustomization" || kind == "Component" && strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/"):
+		return skipKustomize
+	case kind == "Kptfile":
+		return skipKptfile
+	}
+	if md, ok := m["metadata"].(map[string]any); ok {
+		if anns, ok := md["annotations"].(map[string]any); ok {
+			if v, _ := anns["config.kubernetes.io/local-config"].(string); v == "true" {
+				return skipLocalConfig
+			}
+		}
+	}
+	return ""
+}
+
+// listItems returns the items of a kind: List (or a typed list such as
+// ConfigMapList), which kubectl applies item by item.
+func listItems(m map[string]any) ([]any, bool) {
+	kind, _ := m["kind"].(string)
+	if kind != "List" && !strings.HasSuffix(kind, "List") {
+		return nil, false
+	}
+	if _, ok := m["apiVersion"].(string); !ok {
+		return nil, false
+	}
+	items, ok := m["items"].([]any)
+	// A v1 List with no items is an empty list, not an object.
+	return items, ok || kind == "List"
+}
+
+func identity(m map[string]any) finding.Resource {
+	var r finding.Resource
+	r.APIVersion, _ = m["apiVersion"].(string)
+	r.Kind, _ = m["kind"].(string)
+	if md, ok := m["metadata"].(map[string]any); ok {
+		r.Name, _ = md["name"].(string)
+		r.Namespace, _ = md["namespace"].(string)
+		if r.Name == "" {
+			r.Name, _ = md["generateName"].(string)
+		}
+	}
+	return r
+}
+
+func isCRD(m map[string]any) bool {
+	k, _ := m["kind"].(string)
+	v, _ := m["apiVersion"].(string)
+	return k == "CustomResourceDefinition" && strings.HasPrefix(v, "apiextensions.k8s.io/")
+}
+
+// lintObject validates one object and runs the rules on it.
+func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
+	if reason := classify(m); reason != "" {
+		fr.summary.Skipped++
+		return
+	}
+	res := identity(m)
+	fr.summary.Resources++
+	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
+	fr.idents = append(fr.idents, res)
+
+	base := finding.Finding{File: pl.file, Document: pl.index, Resource: res}
+	var out []finding.Finding
+	schemaErrs := r.validate(m)
+	obj := &rule.Object{Doc: pl.doc, Base: pl.base, Resource: res, Map: m}
+	for _, e := range schemaErrs {
+		if e.WrongType {
+			obj.Invalid = append(obj.Invalid, e.Path)
+		}
+	}
+	ruleFindings := r.runRules(obj, pl, r.l.rules.forKind(res.Kind), r.emptyFiles)
+	schemaErrs = dropExplained(schemaErrs, ruleFindings, pl)
+	for _, e := range schemaErrs {
+		f := base
+		f.Rule, f.Severity, f.Message = e.Rule, e.Severity, e.Message
+		if f.Severity == 0 {
+			f.Severity = finding.Error
+		}
+		pl.at(&f, e.Path, false)
+		out = append(out, f)
+	}
+	out = append(out, ruleFindings...)
+	ds := r.objectDirectives(m, pl, res)
+	suppress.ApplyObject(out, ds)
+	fr.findings = append(fr.findings, out...)
+	fr.directives = append(fr.directives, ds...)
+
+	if r.l.rules.keepsFull(res.Kind) {
+		if r.l.rules.deferredApplies(res.Kind) {
+			fr.kept = append(fr.kept, &keptObject{obj: obj, pl: pl, directives: ds})
+		}
+		if r.l.rules.inSetKinds(res.Kind) {
+			fr.setObjects = append(fr.setObjects, obj)
+		}
+	}
+}
+
+// validate runs schema validation, turning a panic into an internal error.
+func (r *run) validate(m map[string]any) (errs []SchemaError) {
+	if r.l.schema == nil {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			errs = []SchemaError{{Rule: RuleInternal, Severity: finding.Error,
+				Message: fmt.Sprintf("schema validation failed on this object: %v (please report this)", p)}}
+		}
+	}()
+	r.l.schemaMu.RLock()
+	defer r.l.schemaMu.RUnlock()
+	return r.l.schema.Validate(m)
+}
+
+// dropExplained removes the schema errors that a rule explains better: a
+// rule finding at the same path as a schema error (or at the field that an
+// "unknown field" error names) at least as severe replaces it, as DESIGN.md
+// asks for Deployment leftovers in a DaemonSet.
+func dropExplained(errs []SchemaError, rules []finding.Finding, pl place) []SchemaError {
+	if len(errs) == 0 || len(rules) == 0 {
+		return errs
+	}
+	out := errs[:0:0]
+	for _, e := range errs {
+		if e.Rule != RuleSchema {
+			out = append(out, e)
+			continue
+		}
+		full, _, _ := pl.locate(e.Path, false)
+		var unknown fieldpath.Path
+		if name := unknownField(e.Message); name != "" {
+			unknown = full.Child(name)
+		}
+		explained := false
+		for _, f := range rules {
+			if f.Severity >= e.Severity && (f.Path.Equal(full) || unknown != nil && f.Path.Equal(unknown)) {
+				explained = true
+				break
+			}
+		}
+		if !explained {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+var unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)"`)
+
+// unknownField returns the field an "unknown field" message names.
+func unknownField(msg string) string {
+	if m := unknownFieldRE.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// everynodeKind handles everynode's own objects (apiVersion
+// everynode.dev/...). It reports whether the document was one.
+func (r *run) everynodeKind(fr *fileResult, pl place, doc *document.Document) bool {
+	m, ok := doc.Value.(map[string]any)
+	if !ok {
+		return false
+	}
+	apiVersion, _ := m["apiVersion"].(string)
+	if !strings.HasPrefix(apiVersion, "everynode.dev/") {
+		return false
+	}
+	kind, _ := m["kind"].(string)
+	var fs []finding.Finding
+	switch {
+	case r.l.opts.Specs != nil:
+		fs = r.l.opts.Specs.Check(doc)
+	case kind == config.Kind:
+		_, fs = config.FromObject(doc)
+	default:
+		// A Daemon spec with no spec checker wired in: not a Kubernetes
+		// object, so not linted as one.
+		fr.summary.Skipped++
+		return true
+	}
+	res := identity(m)
+	fr.summary.Resources++
+	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
+	for i := range fs {
+		fs[i].File = pl.file
+		fs[i].Document = pl.index
+		if fs[i].Resource == (finding.Resource{}) {
+			fs[i].Resource = res
+		}
+	}
+	ds := r.objectDirectives(m, pl, res)
+	suppress.ApplyObject(fs, ds)
+	fr.findings = append(fr.findings, fs...)
+	fr.directives = append(fr.directives, ds...)
+	return true
+}
+
+// objectDirectives reads an object's suppression annotations, placed
+// where they are written.
+func (r *run) objectDirectives(m map[string]any, pl place, res finding.Resource) []*suppress.Directive {
+	ds := suppress.FromObject(m, nil, pl.base, pl.file, pl.index, res)
+	for _, d := range ds {
+		var f finding.Finding
+		f.File, f.Document = pl.file, pl.index
+		pl.at(&f, d.Path(), false)
+		d.File, d.Document, d.Line, d.Column = f.File, f.Document, f.Line, f.Column
+	}
+	return ds
+}
+
+// Helm: a file is a chart template when it lives under a chart's
+// templates/ directory, or uses Helm's template objects and functions.
+// Plain "{{" is not enough: Prometheus rules and Alertmanager templates
+// in ConfigMaps are full of them and are real manifests; a file with "{{"
+// that does not parse as YAML is skipped too (see lintData).
+var helmMarkers = [][]byte{
+	[]byte(".Values"), []byte(".Release."), []byte(".Chart."), []byte(".Capabilities."),
+	[]byte(".Files."), []byte("include \""), []byte("toYaml"), []byte("nindent"),
+	[]byte("{{- define"), []byte("{{ define"), []byte("{{- template"), []byte("{{ template"),
+}
+
+func looksLikeHelm(data []byte) bool {
+	i := bytes.Index(data, []byte("{{"))
+	if i < 0 {
+		return false
+	}
+	rest := data[i:]
+	for _, m := range helmMarkers {
+		if bytes.Contains(rest, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// helmTemplateDir reports whether a file is under a directory named
+// templates whose parent holds a Chart.yaml.
+func (r *run) helmTemplateDir(path string) bool {
+	for dir := filepath.Dir(path); ; {
+		if filepath.Base(dir) == "templates" {
+			if v, ok := r.helmDirs.Load(dir); ok {
+				return v.(bool)
+			}
+			_, err := os.Stat(filepath.Join(filepath.Dir(dir), "Chart.yaml"))
+			chart := err == nil
+			r.helmDirs.Store(dir, chart)
+			if chart {
+				return true
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
+}
+
+// isPatchFile reports whether a kustomization in the file's directory or
+// its parent names the file as a patch.
+func (r *run) isPatchFile(path string) bool {
+	k := r.l.opts.Kustomize
+	if k == nil || path == "" {
+		return false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	dir := filepath.Dir(abs)
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		v, ok := r.patchDirs.Load(d)
+		if !ok {
+			set := map[string]bool{}
+			if k.IsKustomization(d) {
+				for _, p := range k.PatchFiles(d) {
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(d, p)
+					}
+					set[filepath.Clean(p)] = true
+				}
+			}
+			v, _ = r.patchDirs.LoadOrStore(d, set)
+		}
+		if v.(map[string]bool)[abs] {
+			return true
+		}
+	}
+	return false
+}

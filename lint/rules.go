@@ -1,0 +1,368 @@
+package lint
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/rules"
+	"github.com/everynode/everynode/lint/suppress"
+)
+
+// ruleEntry is a rule enabled for this run, at its effective severity.
+type ruleEntry struct {
+	r        *rule.Rule
+	severity finding.Severity
+}
+
+// ruleSet is the rule selection of a Linter, decided once in New.
+type ruleSet struct {
+	catalog   map[string]*rule.Rule
+	enabled   map[string]*ruleEntry
+	immediate []*ruleEntry
+	deferred  []*ruleEntry
+	byKind    sync.Map // kind → []*ruleEntry of immediate rules
+	// keepAll is set when a deferred rule looks at every kind.
+	keepAll       bool
+	deferredKinds map[string]bool
+	setKinds      map[string]bool
+	settings      *settings
+	known         []string
+}
+
+func newRuleSet(opts Options) (*ruleSet, error) {
+	catalog := opts.Rules
+	if catalog == nil {
+		catalog = rules.All()
+	}
+	if err := rule.Validate(catalog); err != nil {
+		return nil, err
+	}
+	cfg := opts.Config.Lint
+	ps := cfg.PodSecurity
+	if opts.PodSecurity != "" {
+		ps = opts.PodSecurity
+	}
+	level, err := rule.ParsePodSecurityLevel(ps)
+	if err != nil {
+		return nil, err
+	}
+	rs := &ruleSet{
+		catalog:       map[string]*rule.Rule{},
+		enabled:       map[string]*ruleEntry{},
+		deferredKinds: map[string]bool{},
+		setKinds:      map[string]bool{},
+		settings: &settings{level: level, checkRefs: opts.CheckReferences || cfg.CheckReferences,
+			params: map[string]map[string]any{}},
+	}
+	for _, r := range catalog {
+		rs.catalog[r.ID] = r
+		rs.known = append(rs.known, r.ID)
+	}
+	for _, e := range EngineRules {
+		rs.known = append(rs.known, e.ID)
+	}
+	sort.Strings(rs.known)
+
+	ids := make([]string, 0, len(cfg.Rules))
+	for id := range cfg.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		r, ok := rs.catalog[id]
+		if !ok {
+			if isEngineRule(id) {
+				continue
+			}
+			return nil, configError(opts.Config, fieldpath.New("lint", "rules", id), "unknown rule %q%s", id, rs.suggest(id))
+		}
+		for name, v := range cfg.Rules[id].Params {
+			p := findParam(r, name)
+			if p == nil {
+				return nil, configError(opts.Config, fieldpath.New("lint", "rules", id, "params", name),
+					"rule %q has no parameter %q%s", id, name, paramSuggestion(r, name))
+			}
+			cv, err := convertParam(v, p.Default)
+			if err != nil {
+				return nil, configError(opts.Config, fieldpath.New("lint", "rules", id, "params", name),
+					"parameter %q of rule %q: %v", name, id, err)
+			}
+			if rs.settings.params[id] == nil {
+				rs.settings.params[id] = map[string]any{}
+			}
+			rs.settings.params[id][name] = cv
+		}
+	}
+	for _, id := range slices.Concat(opts.Enable, opts.Disable) {
+		if _, ok := rs.catalog[id]; !ok {
+			return nil, fmt.Errorf("unknown rule %q%s (see 'everynode rules')", id, rs.suggest(id))
+		}
+	}
+	if opts.SchemaOnly {
+		return rs, nil
+	}
+	for _, r := range catalog {
+		on, sev := !r.Disabled, r.Severity
+		// Pod Security Standards: the controls of the configured level and
+		// the levels below it are on, at least as warnings.
+		if r.PodSecurity != rule.PodSecurityNone && r.PodSecurity <= level {
+			on, sev = true, max(sev, finding.Warning)
+		}
+		if rc, ok := cfg.Rules[r.ID]; ok {
+			if s := rc.SeverityLevel(); s != 0 {
+				on, sev = true, s
+			}
+			if rc.Enabled != nil {
+				on = *rc.Enabled
+			}
+		}
+		if slices.Contains(opts.Enable, r.ID) {
+			on = true
+		}
+		if slices.Contains(opts.Disable, r.ID) {
+			on = false
+		}
+		if !on {
+			continue
+		}
+		e := &ruleEntry{r: r, severity: sev}
+		rs.enabled[r.ID] = e
+		if r.Deferred {
+			rs.deferred = append(rs.deferred, e)
+			if len(r.Kinds) == 0 {
+				rs.keepAll = true
+			}
+			for _, k := range r.Kinds {
+				rs.deferredKinds[k] = true
+			}
+			for _, k := range r.SetKinds {
+				rs.setKinds[k] = true
+			}
+		} else {
+			rs.immediate = append(rs.immediate, e)
+		}
+	}
+	return rs, nil
+}
+
+func isEngineRule(id string) bool {
+	for _, e := range EngineRules {
+		if e.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (rs *ruleSet) suggest(id string) string {
+	if s := suppress.Suggest(id, rs.known); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+func configError(c *config.Config, p fieldpath.Path, format string, args ...any) error {
+	file, line, col := c.Locate(p)
+	msg := fmt.Sprintf(format, args...)
+	if file == "" {
+		return fmt.Errorf("configuration: %s", msg)
+	}
+	return fmt.Errorf("%s:%d:%d: %s", file, line, col, msg)
+}
+
+func findParam(r *rule.Rule, name string) *rule.Param {
+	for i := range r.Params {
+		if r.Params[i].Name == name {
+			return &r.Params[i]
+		}
+	}
+	return nil
+}
+
+func paramSuggestion(r *rule.Rule, name string) string {
+	var names []string
+	for _, p := range r.Params {
+		names = append(names, p.Name)
+	}
+	if len(names) == 0 {
+		return " (it takes none)"
+	}
+	if s := suppress.Suggest(name, names); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return fmt.Sprintf(" (it takes %s)", strings.Join(names, ", "))
+}
+
+// convertParam turns a configured value (typed like YAML) into the type of
+// the parameter's default: string, int, bool or []string.
+func convertParam(v any, def any) (any, error) {
+	switch def.(type) {
+	case string:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+		return nil, fmt.Errorf("want a string, got %T", v)
+	case bool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("want true or false, got %v", v)
+	case int:
+		switch n := v.(type) {
+		case int:
+			return n, nil
+		case int64:
+			return int(n), nil
+		case uint64:
+			return int(n), nil
+		case float64:
+			if n == float64(int(n)) {
+				return int(n), nil
+			}
+		}
+		return nil, fmt.Errorf("want an integer, got %v", v)
+	case []string:
+		switch l := v.(type) {
+		case []string:
+			return l, nil
+		case []any:
+			out := make([]string, 0, len(l))
+			for _, it := range l {
+				s, ok := it.(string)
+				if !ok {
+					return nil, fmt.Errorf("want a list of strings, got an item %v", it)
+				}
+				out = append(out, s)
+			}
+			return out, nil
+		}
+		return nil, fmt.Errorf("want a list of strings, got %v", v)
+	}
+	return v, nil
+}
+
+// forKind returns the immediate rules that look at a kind, in catalog
+// order (cached per kind).
+func (rs *ruleSet) forKind(kind string) []*ruleEntry {
+	if v, ok := rs.byKind.Load(kind); ok {
+		return v.([]*ruleEntry)
+	}
+	var out []*ruleEntry
+	for _, e := range rs.immediate {
+		if e.r.AppliesTo(kind) {
+			out = append(out, e)
+		}
+	}
+	rs.byKind.Store(kind, out)
+	return out
+}
+
+func (rs *ruleSet) keepsFull(kind string) bool {
+	return rs.keepAll || rs.deferredKinds[kind] || rs.setKinds[kind]
+}
+
+func (rs *ruleSet) deferredApplies(kind string) bool {
+	return rs.keepAll || rs.deferredKinds[kind]
+}
+
+func (rs *ruleSet) inSetKinds(kind string) bool { return rs.setKinds[kind] }
+
+// status tells suppressions whether the rule they name exists and runs: a
+// suppression of a disabled rule is not "unused".
+func (rs *ruleSet) status(id string) suppress.Status {
+	if isEngineRule(id) {
+		return suppress.Enabled
+	}
+	if _, ok := rs.catalog[id]; !ok {
+		return suppress.Unknown
+	}
+	if _, ok := rs.enabled[id]; ok {
+		return suppress.Enabled
+	}
+	return suppress.Disabled
+}
+
+func (rs *ruleSet) knownIDs() []string { return rs.known }
+
+// settings is what the configuration says to rules.
+type settings struct {
+	level     rule.PodSecurityLevel
+	checkRefs bool
+	params    map[string]map[string]any
+}
+
+func (s *settings) Param(r *rule.Rule, name string) any {
+	if v, ok := s.params[r.ID][name]; ok {
+		return v
+	}
+	if p := findParam(r, name); p != nil {
+		return p.Default
+	}
+	return nil
+}
+
+func (s *settings) PodSecurity() rule.PodSecurityLevel { return s.level }
+func (s *settings) CheckReferences() bool              { return s.checkRefs }
+
+// runRules runs rules on one object. A rule that panics is reported as an
+// internal-error finding naming it; the run goes on.
+func (r *run) runRules(obj *rule.Object, pl place, entries []*ruleEntry, set *rule.Set) []finding.Finding {
+	var out []finding.Finding
+	for _, e := range entries {
+		out = append(out, r.runRule(e, obj, pl, set)...)
+	}
+	return out
+}
+
+func (r *run) runRule(e *ruleEntry, obj *rule.Object, pl place, set *rule.Set) (out []finding.Finding) {
+	report := func(d rule.Diagnostic) {
+		f := finding.Finding{Rule: e.r.ID, Severity: e.severity, Message: d.Message,
+			File: pl.file, Document: pl.index, Resource: obj.Resource, Fix: d.Fix}
+		if d.Severity != 0 {
+			f.Severity = d.Severity
+		}
+		pl.at(&f, d.Path, d.AtValue)
+		for _, rel := range d.Related {
+			rf := finding.Finding{File: pl.file}
+			pl.at(&rf, rel.Path, false)
+			f.Related = append(f.Related, finding.Related{File: rf.File, Line: rf.Line, Column: rf.Column, Path: rf.Path, Message: rel.Message})
+		}
+		out = append(out, f)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			f := finding.Finding{Rule: RuleInternal, Severity: finding.Error, File: pl.file, Document: pl.index, Resource: obj.Resource,
+				Message: fmt.Sprintf("rule %s failed on this object: %v (please report this at https://github.com/everynode/everynode/issues)", e.r.ID, p)}
+			pl.at(&f, nil, false)
+			out = append(out, f)
+		}
+	}()
+	e.r.Check(rule.NewPass(e.r, obj, set, r.l.rules.settings, report))
+	return out
+}
+
+// runDeferred runs the cross-object rules on the objects kept for them,
+// now that the set is complete.
+func (r *run) runDeferred() {
+	if len(r.l.rules.deferred) == 0 {
+		return
+	}
+	for _, k := range r.deferred {
+		for _, e := range r.l.rules.deferred {
+			if !e.r.AppliesTo(k.obj.Resource.Kind) {
+				continue
+			}
+			fs := r.runRule(e, k.obj, k.pl, r.set)
+			suppress.ApplyObject(fs, k.directives)
+			r.findings = append(r.findings, fs...)
+		}
+	}
+	r.deferred = nil
+}

@@ -1,0 +1,487 @@
+package lint
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/input"
+	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/suppress"
+)
+
+// run is the state of one Lint, LintDocuments or LintObjects call.
+type run struct {
+	l *Linter
+
+	mu         sync.Mutex
+	findings   []finding.Finding
+	directives []*suppress.Directive
+	summary    finding.Summary
+	objects    []ObjectRef
+	set        *rule.Set
+	deferred   []*keptObject
+	// memory holds files that exist only in memory (stdin, LintDocuments);
+	// onDisk maps the reported name of other files to their path, for
+	// Result.Source.
+	memory map[string]*document.File
+	onDisk map[string]string
+
+	stdin    []byte
+	stdinErr error
+
+	// helmDirs and patchFiles cache per-directory answers across workers.
+	helmDirs   sync.Map // dir → bool (dir is a chart's templates/ tree)
+	patchDirs  sync.Map // dir → map[string]bool (absolute patch paths)
+	emptyFiles *rule.Set
+}
+
+// keptObject is an object a deferred rule will look at once every file is
+// read, with where it came from.
+type keptObject struct {
+	obj        *rule.Object
+	pl         place
+	directives []*suppress.Directive
+}
+
+// fileResult is what one worker found in one source; it is merged into
+// the run under the lock.
+type fileResult struct {
+	findings   []finding.Finding
+	directives []*suppress.Directive
+	summary    finding.Summary
+	objects    []ObjectRef
+	idents     []finding.Resource
+	kept       []*keptObject
+	setObjects []*rule.Object
+	// sources maps the reported names of the files on disk this result
+	// read to their paths, for Result.Source.
+	sources map[string]string
+}
+
+func (l *Linter) newRun() *run {
+	return &run{
+		l:          l,
+		set:        rule.NewSet(),
+		memory:     map[string]*document.File{},
+		onDisk:     map[string]string{},
+		emptyFiles: rule.NewSet(),
+	}
+}
+
+func (r *run) add(fr *fileResult) {
+	if fr == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.findings = append(r.findings, fr.findings...)
+	r.directives = append(r.directives, fr.directives...)
+	s := &r.summary
+	s.Files += fr.summary.Files
+	s.Documents += fr.summary.Documents
+	s.Resources += fr.summary.Resources
+	s.Skipped += fr.summary.Skipped
+	r.objects = append(r.objects, fr.objects...)
+	for _, id := range fr.idents {
+		r.set.AddIdentity(id)
+	}
+	for _, o := range fr.setObjects {
+		r.set.AddObject(o)
+	}
+	r.deferred = append(r.deferred, fr.kept...)
+	for _, f := range fr.findings {
+		if p, ok := fr.sources[f.File]; ok {
+			r.onDisk[f.File] = p
+		}
+	}
+	for _, d := range fr.directives {
+		if p, ok := fr.sources[d.File]; ok {
+			r.onDisk[d.File] = p
+		}
+	}
+}
+
+func (r *run) addFindings(fs []finding.Finding) { r.add(&fileResult{findings: fs}) }
+
+func (r *run) keepSource(name string, data []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.memory[name]; !ok {
+		r.memory[name] = document.NewFile(name, data)
+	}
+}
+
+func (r *run) readStdin() {
+	if r.l.opts.Stdin == nil {
+		r.stdinErr = errors.New("no standard input")
+		return
+	}
+	r.stdin, r.stdinErr = input.ReadLimited(r.l.opts.Stdin, r.l.opts.MaxFileSize)
+	if r.stdinErr == nil {
+		r.keepSource(input.StdinName, r.stdin)
+	}
+}
+
+// parallel runs fn for 0..n-1 on the linter's workers and merges results.
+// A panic in fn (the engine's own code, since rules are guarded
+// separately) becomes an error rather than a crash.
+func (r *run) parallel(ctx context.Context, n int, fn func(i int) *fileResult) error {
+	workers := min(r.l.workers, n)
+	if workers <= 1 {
+		for i := range n {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			fr, err := guarded(fn, i)
+			if err != nil {
+				return err
+			}
+			r.add(fr)
+		}
+		return nil
+	}
+	jobs := make(chan int)
+	errc := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				fr, err := guarded(fn, i)
+				if err != nil {
+					errc <- err
+					continue
+				}
+				r.add(fr)
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range n {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		case err = <-errc:
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errc:
+		default:
+		}
+	}
+	return err
+}
+
+func guarded(fn func(int) *fileResult, i int) (fr *fileResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	return fn(i), nil
+}
+
+// lintSource lints one input.
+func (r *run) lintSource(src input.Source) *fileResult {
+	switch {
+	case src.Err != nil:
+		sev := finding.Error
+		if src.Loop {
+			sev = finding.Warning
+		}
+		return &fileResult{findings: []finding.Finding{{Rule: RuleUnreadable, Severity: sev, File: src.Name,
+			Line: 1, Column: 1, Message: src.Err.Error()}}}
+	case src.Stdin:
+		if r.stdinErr != nil {
+			return r.readFailure(src.Name, r.stdinErr)
+		}
+		return r.lintData(src.Name, "", r.stdin)
+	case src.Kustomization:
+		return r.lintKustomization(src)
+	}
+	if n := r.helmTemplateDir(src.Path); n {
+		return r.skipFile(src.Name, src.Path)
+	}
+	if r.isPatchFile(src.Path) {
+		return r.skipFile(src.Name, src.Path)
+	}
+	data, err := input.ReadFile(src.Path, r.l.opts.MaxFileSize)
+	if err != nil {
+		return r.readFailure(src.Name, err)
+	}
+	fr := r.lintData(src.Name, src.Path, data)
+	fr.sources = map[string]string{src.Name: src.Path}
+	return fr
+}
+
+func (r *run) readFailure(name string, err error) *fileResult {
+	var tl *input.TooLargeError
+	if errors.As(err, &tl) {
+		return &fileResult{summary: finding.Summary{Files: 1}, findings: []finding.Finding{{Rule: RuleLimit, Severity: finding.Error,
+			File: name, Line: 1, Column: 1,
+			Message: err.Error() + " (split it, or exclude it if it is not a manifest)"}}}
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &fileResult{findings: []finding.Finding{{Rule: RuleUnreadable, Severity: finding.Error, File: name, Line: 1, Column: 1,
+		Message: fmt.Sprintf("cannot read the file: %v", err)}}}
+}
+
+// skipFile counts a file that is skipped whole (a Helm template, a
+// kustomize patch) without linting it: one skipped document per
+// document marker, read cheaply without parsing.
+func (r *run) skipFile(name, path string) *fileResult {
+	data, err := input.ReadFile(path, r.l.opts.MaxFileSize)
+	if err != nil {
+		return r.readFailure(name, err)
+	}
+	n := countDocuments(data)
+	return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n}}
+}
+
+// countDocuments counts the non-empty "---"-separated parts of a file.
+func countDocuments(data []byte) int {
+	n, content := 0, false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		t := bytes.TrimSpace(line)
+		switch {
+		case bytes.HasPrefix(line, []byte("---")):
+			if content {
+				n++
+			}
+			content = false
+		case len(t) > 0 && t[0] != '#':
+			content = true
+		}
+	}
+	if content {
+		n++
+	}
+	return n
+}
+
+// lintData lints the bytes of one file: name is how findings name it,
+// path is where it is on disk ("" in memory).
+func (r *run) lintData(name, path string, data []byte) *fileResult {
+	fr := &fileResult{summary: finding.Summary{Files: 1}}
+	if looksLikeHelm(data) {
+		n := countDocuments(data)
+		fr.summary.Documents, fr.summary.Skipped = n, n
+		return fr
+	}
+	s := document.Parse(name, data, r.l.opts.Limits)
+	if len(s.Problems) > 0 && bytes.Contains(data, []byte("{{")) {
+		// Go templates that do not parse as YAML: a chart's template
+		// outside templates/, or a file of some other template tool.
+		n := countDocuments(data)
+		fr.summary.Documents, fr.summary.Skipped = n, n
+		return fr
+	}
+	for _, p := range s.Problems {
+		rule := RuleSyntax
+		if p.Limit {
+			rule = RuleLimit
+		}
+		line, col := s.File.Clamp(p.Line, p.Column)
+		fr.findings = append(fr.findings, finding.Finding{Rule: rule, Severity: finding.Error, Message: p.Msg,
+			File: name, Line: line, Column: col, Document: p.Document})
+	}
+	comments := suppress.FromComments(s.File, name)
+	for _, d := range comments {
+		d.Document = documentAt(s.Docs, d.Line)
+	}
+	fr.directives = append(fr.directives, comments...)
+	for _, doc := range s.Docs {
+		if doc.Node == nil {
+			continue
+		}
+		fr.summary.Documents++
+		pl := place{file: name, doc: doc, index: doc.Index}
+		if r.everynodeKind(fr, pl, doc) {
+			continue
+		}
+		m, ok := doc.Value.(map[string]any)
+		if !ok {
+			fr.summary.Skipped++
+			continue
+		}
+		r.lintValue(fr, pl, m)
+	}
+	return fr
+}
+
+// documentAt returns the index of the document holding a line.
+func documentAt(docs []*document.Document, line int) int {
+	idx := 0
+	for _, d := range docs {
+		if d.Line > line && d.Node != nil {
+			break
+		}
+		idx = d.Index
+	}
+	return idx
+}
+
+// lintValue lints the value of one document (or one KRM item): an object,
+// a List of objects, or something that is not an object and is skipped.
+func (r *run) lintValue(fr *fileResult, pl place, m map[string]any) {
+	if items, ok := listItems(m); ok {
+		for i, it := range items {
+			im, ok := it.(map[string]any)
+			if !ok {
+				fr.summary.Skipped++
+				continue
+			}
+			ipl := pl
+			ipl.base = pl.base.Child("items").Index(i)
+			r.lintObject(fr, ipl, im)
+		}
+		return
+	}
+	r.lintObject(fr, pl, m)
+}
+
+// place is where an object is, for positions and names in findings.
+type place struct {
+	file  string
+	doc   *document.Document // nil: positions unknown
+	index int
+	base  fieldpath.Path
+	// locator, when set, positions paths instead of doc: a rendered
+	// object's fields may be written in several files (its source, a
+	// patch).
+	locator Locator
+}
+
+// at sets a finding's path and position (and its file and document when
+// a locator finds the path written in another file).
+func (p place) at(f *finding.Finding, path fieldpath.Path, atValue bool) {
+	f.Path, f.Line, f.Column = p.locate(path, atValue)
+	if p.locator != nil {
+		file, line, col, doc, _ := p.locator(f.Path)
+		if file != "" {
+			f.File, f.Line, f.Column = file, line, col
+			if doc != nil {
+				f.Document = doc.Index
+			}
+		}
+	}
+}
+
+// locate turns a path relative to the object into a position; 0, 0 when
+// the object has no document (KRM items without source).
+func (p place) locate(path fieldpath.Path, atValue bool) (full fieldpath.Path, line, col int) {
+	full = path
+	if len(p.base) > 0 {
+		full = append(append(make(fieldpath.Path, 0, len(p.base)+len(path)), p.base...), path...)
+	}
+	if p.doc == nil {
+		return full, 0, 0
+	}
+	if atValue {
+		line, col, _ = p.doc.LocateValue(full)
+	} else {
+		line, col, _ = p.doc.Locate(full)
+	}
+	if p.doc.File != nil {
+		line, col = p.doc.File.Clamp(line, col)
+	}
+	return full, line, col
+}
+
+func (r *run) objectPlace(o Object) place {
+	name := o.File
+	if name == "" && o.Doc != nil && o.Doc.File != nil {
+		name = o.Doc.File.Name
+	}
+	return place{file: name, doc: o.Doc, index: o.Index, base: o.Base}
+}
+
+// finish runs the deferred rules, applies suppressions, sorts and counts.
+func (r *run) finish() *Result {
+	r.runDeferred()
+	if r.l.opts.FailIfNoObjects && r.summary.Resources == 0 {
+		r.findings = append(r.findings, finding.Finding{Rule: RuleNoObjects, Severity: finding.Error,
+			Message: fmt.Sprintf("no Kubernetes objects were linted (%d files, %d documents skipped) and --fail-if-no-objects is set",
+				r.summary.Files, r.summary.Skipped)})
+	}
+	ds := suppress.Dedupe(r.directives)
+	fs := finding.SortAndDedupe(r.findings)
+	suppress.Apply(fs, ds)
+	fs = append(fs, suppress.Check(ds, r.l.rules.status, r.l.rules.knownIDs())...)
+	fs = finding.SortAndDedupe(fs)
+	res := &Result{Findings: fs, Summary: r.summary, Objects: r.objects}
+	res.Summary.Count(fs)
+	for _, f := range fs {
+		if f.Rule == RuleInternal {
+			res.InternalErrors++
+		}
+	}
+	memory, onDisk, limit := r.memory, r.onDisk, r.l.opts.MaxFileSize
+	var last *document.File
+	var mu sync.Mutex
+	res.Source = func(file string) *document.File {
+		mu.Lock()
+		defer mu.Unlock()
+		if f, ok := memory[file]; ok {
+			return f
+		}
+		if last != nil && last.Name == file {
+			return last
+		}
+		p, ok := onDisk[file]
+		if !ok {
+			return nil
+		}
+		data, err := input.ReadFile(p, limit)
+		if err != nil {
+			return nil
+		}
+		last = document.NewFile(file, data)
+		return last
+	}
+	return res
+}
+
+// path is where a reported name is on disk.
+func (r *run) path(name string) string {
+	p := filepath.FromSlash(name)
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.l.walker.WorkDir(), p)
+}
+
+// name reports a path on disk relative to the working directory.
+func (r *run) name(p string) string {
+	if !filepath.IsAbs(p) {
+		if abs, err := filepath.Abs(filepath.Join(r.l.walker.WorkDir(), p)); err == nil {
+			p = abs
+		}
+	}
+	return r.l.walker.Name(p)
+}
