@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/everynode/everynode/internal/config"
@@ -104,7 +105,7 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 			obj.Invalid = append(obj.Invalid, e.Path)
 		}
 	}
-	ruleFindings := r.runRules(obj, pl, r.l.rules.forKind(res.Kind), r.emptyFiles)
+	ruleFindings := dropAtInvalid(r.runRules(obj, pl, r.l.rules.forKind(res.Kind), r.emptyFiles), obj, pl)
 	schemaErrs = dropExplained(schemaErrs, ruleFindings, pl)
 	for _, e := range schemaErrs {
 		f := base
@@ -151,6 +152,30 @@ func (r *run) validate(m map[string]any) (errs []SchemaError) {
 // rule finding at the same path as a schema error (or at the field that an
 // "unknown field" error names) at least as severe replaces it, as DESIGN.md
 // asks for Deployment leftovers in a DaemonSet.
+// dropAtInvalid removes rule findings at or under a value the schema
+// rejected for its type: the typed object the rules read lacks that value,
+// so a rule would call a mistyped field missing ("no containerPort")
+// where the schema error says what is really wrong.
+func dropAtInvalid(fs []finding.Finding, obj *rule.Object, pl place) []finding.Finding {
+	if len(obj.Invalid) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		keep := true
+		for _, inv := range obj.Invalid {
+			if f.Path.HasPrefix(slices.Concat(pl.base, inv)) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func dropExplained(errs []SchemaError, rules []finding.Finding, pl place) []SchemaError {
 	if len(errs) == 0 || len(rules) == 0 {
 		return errs
