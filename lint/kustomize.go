@@ -1,12 +1,14 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
+	"github.com/everynode/everynode/lint/kustomize"
 	"github.com/everynode/everynode/lint/suppress"
 )
 
@@ -24,8 +26,17 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 	fr.sources[kname] = kfile
 	rendered, err := k.Render(src.Path)
 	if err != nil {
-		fr.findings = append(fr.findings, finding.Finding{Rule: RuleKustomizeBuild, Severity: finding.Error,
-			File: kname, Line: 1, Column: 1, Message: fmt.Sprintf("kustomize build failed: %v", err)})
+		f := finding.Finding{Rule: RuleKustomizeBuild, Severity: finding.Error,
+			File: kname, Line: 1, Column: 1, Message: fmt.Sprintf("kustomize build failed: %v", err)}
+		// Point at the entry that failed when kustomize's error says where.
+		if ke := (*kustomize.Error)(nil); errors.As(err, &ke) && ke.Line > 0 && ke.File != "" {
+			f.File, f.Line, f.Column = ke.File, ke.Line, ke.Column
+			f.Message = "kustomize build failed: " + ke.Msg
+			if ke.File != kname {
+				fr.sources[ke.File] = ke.File
+			}
+		}
+		fr.findings = append(fr.findings, f)
 		return fr
 	}
 	fr.summary.Documents += len(rendered)

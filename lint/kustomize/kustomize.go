@@ -276,8 +276,9 @@ func (src *source) rewrite(k *kust, root bool, generate func(string, []byte) ([]
 			if err != nil {
 				return nil, err
 			}
-			rel, _ := filepath.Rel(filepath.Dir(k.abs), d.spec)
-			out, err := generate(filepath.Join(k.dir, rel), spec)
+			// The generator names the spec in its messages: relative to
+			// the working directory, like every other path we report.
+			out, err := generate(src.rel(d.spec), spec)
 			if err != nil {
 				return nil, &Error{File: src.rel(k.abs), Line: line, Column: col,
 					Msg: fmt.Sprintf("%s: generating from %q: %v", d.pos, d.entry, err), Err: err}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 )
@@ -47,6 +48,12 @@ func usageError(format string, args ...any) error {
 func commands() []*cli.Command {
 	return []*cli.Command{
 		versionCommand(),
+		generateCommand(),
+		initCommand(),
+		lintCommand(),
+		rulesCommand(),
+		explainCommand(),
+		schemasCommand(),
 	}
 }
 
@@ -74,8 +81,15 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	}
 }
 
+// runMu serialises Runs: urfave/cli writes to package-level flags (its
+// help flag) while parsing, so two Runs at once in one process race. A
+// process runs one command; only in-process tests ever wait here.
+var runMu sync.Mutex
+
 // Run runs the command line and returns the process exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	runMu.Lock()
+	defer runMu.Unlock()
 	err := newApp(stdin, stdout, stderr).Run(args)
 	if err == nil {
 		return ExitOK

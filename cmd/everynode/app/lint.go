@@ -1,0 +1,217 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/everynode/everynode/generator"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/input"
+	"github.com/everynode/everynode/lint/report"
+	"github.com/everynode/everynode/lint/rules"
+)
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "validate manifests against the Kubernetes schemas and DaemonSet best practices",
+		ArgsUsage: "[PATH...]",
+		Description: "Lints files, directories (recursively: .yaml, .yml, .json) and - (standard input); the default is the\n" +
+			"current directory. Helm templates, kustomize patches and YAML that is not a Kubernetes object are skipped\n" +
+			"and counted. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or\n" +
+			"--fail-if-no-objects and nothing linted), 2 usage error, missing path or internal error.",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FMT` or FMT=FILE (text, json, sarif, junit, github, markdown); repeatable"},
+			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings at or above `SEVERITY`: error, warning, info or none"},
+			&cli.StringFlag{Name: "kubernetes-version", Usage: "validate against Kubernetes `VERSION` (default: the newest embedded)"},
+			&cli.BoolFlag{Name: "strict", Value: true, Usage: "unknown fields are errors, as kubectl --validate=strict (--strict=false relaxes)"},
+			&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .everynode.yaml in the working directory or a parent)"},
+			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
+			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
+			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
+			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
+			&cli.BoolFlag{Name: "schema-only", Usage: "turn every rule off: schema validation only"},
+			&cli.StringFlag{Name: "pod-security", Usage: "Pod Security Standards `LEVEL` to enforce as warnings: none, baseline or restricted"},
+			&cli.StringSliceFlag{Name: "enable", Usage: "turn on `RULE`; repeatable"},
+			&cli.StringSliceFlag{Name: "disable", Usage: "turn off `RULE`; repeatable"},
+			// Reported paths are relative to the working directory; tests
+			// (which cannot chdir in parallel) and wrappers set it here.
+			&cli.StringFlag{Name: "workdir", Hidden: true},
+		},
+		Action: runLint,
+	}
+}
+
+func runLint(c *cli.Context) error {
+	targets, err := report.ParseTargets(c.StringSlice("format"))
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	workDir := c.String("workdir")
+	if workDir == "" {
+		if workDir, err = os.Getwd(); err != nil {
+			return exit(ExitUsage, fmt.Errorf("finding the working directory: %w", err))
+		}
+	}
+	cfg, err := loadConfig(c, workDir)
+	if err != nil {
+		return err
+	}
+	failOnName := c.String("fail-on")
+	if !c.IsSet("fail-on") && cfg.Lint.FailOn != "" {
+		failOnName = cfg.Lint.FailOn
+	}
+	failOn, ok := finding.ParseSeverity(failOnName)
+	if !ok {
+		return usageError("--fail-on %q: want error, warning, info or none", failOnName)
+	}
+	opts := lint.Options{
+		Config:            cfg,
+		KubernetesVersion: c.String("kubernetes-version"),
+		PodSecurity:       c.String("pod-security"),
+		Enable:            c.StringSlice("enable"),
+		Disable:           c.StringSlice("disable"),
+		Excludes:          c.StringSlice("exclude"),
+		CRDs:              c.StringSlice("crd"),
+		SchemaOnly:        c.Bool("schema-only"),
+		CheckReferences:   c.Bool("check-references"),
+		FailIfNoObjects:   c.Bool("fail-if-no-objects"),
+		Stdin:             c.App.Reader,
+		WorkDir:           workDir,
+		Kustomize:         lint.NewKustomizer(workDir, generator.RenderBytes),
+		Specs:             generator.Checker{},
+	}
+	if c.IsSet("strict") {
+		strict := c.Bool("strict")
+		opts.Strict = &strict
+	}
+	l, err := lint.New(opts)
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	res, err := l.Lint(context.Background(), c.Args().Slice())
+	if err != nil {
+		var pe *input.PathError
+		if errors.As(err, &pe) {
+			return exit(ExitUsage, err)
+		}
+		return exit(ExitUsage, fmt.Errorf("internal error: %w", err))
+	}
+	rep := &report.Report{
+		Findings:    res.Findings,
+		Summary:     res.Summary,
+		Source:      res.Source,
+		Rules:       ruleInfo,
+		ToolVersion: Version,
+		WorkDir:     workDir,
+	}
+	for _, o := range res.Objects {
+		rep.Objects = append(rep.Objects, report.Object{File: o.File, Document: o.Document, Resource: o.Resource})
+	}
+	ropts := report.Options{Color: useColor(c.App.Writer), FailOn: failOn}
+	if err := report.WriteTargets(resolveTargets(targets, workDir), c.App.Writer, rep, ropts); err != nil {
+		return exit(ExitUsage, err)
+	}
+	switch {
+	case res.InternalErrors > 0:
+		return exit(ExitUsage, nil)
+	case failOn > 0 && reaches(res.Summary, failOn):
+		return exit(ExitFindings, nil)
+	case opts.FailIfNoObjects && res.Summary.Resources == 0:
+		return exit(ExitFindings, nil)
+	}
+	return nil
+}
+
+// loadConfig reads --config or the .everynode.yaml found from the working
+// directory up. A configuration with errors stops the run (exit 2) after
+// printing every problem with its position.
+func loadConfig(c *cli.Context, workDir string) (*config.Config, error) {
+	path := c.String("config")
+	if path != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(workDir, path)
+	}
+	if path == "" {
+		p, ok, err := config.Find(workDir)
+		if err != nil {
+			return nil, exit(ExitUsage, err)
+		}
+		if !ok {
+			return config.Default(), nil
+		}
+		path = p
+	}
+	cfg, fs, err := config.Load(path)
+	if err != nil {
+		return nil, exit(ExitUsage, err)
+	}
+	bad := false
+	for _, f := range fs {
+		if rel, err := filepath.Rel(workDir, f.File); err == nil && !strings.HasPrefix(rel, "..") {
+			f.File = filepath.ToSlash(rel)
+		}
+		fmt.Fprintln(c.App.ErrWriter, f.String())
+		if f.Severity == finding.Error {
+			bad = true
+		}
+	}
+	if bad {
+		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", cfg.Path))
+	}
+	return cfg, nil
+}
+
+// resolveTargets makes report files relative to the working directory.
+func resolveTargets(ts []report.Target, workDir string) []report.Target {
+	out := make([]report.Target, len(ts))
+	for i, t := range ts {
+		if t.File != "" && !filepath.IsAbs(t.File) {
+			t.File = filepath.Join(workDir, t.File)
+		}
+		out[i] = t
+	}
+	return out
+}
+
+func reaches(s finding.Summary, failOn finding.Severity) bool {
+	return s.Errors > 0 && failOn <= finding.Error ||
+		s.Warnings > 0 && failOn <= finding.Warning ||
+		s.Infos > 0 && failOn <= finding.Info
+}
+
+// useColor: only on a terminal, and never with NO_COLOR set (no-color.org).
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// ruleInfo describes rules for SARIF metadata and Markdown links.
+func ruleInfo(id string) (report.RuleInfo, bool) {
+	if r, ok := rules.ByID(id); ok {
+		help := r.Doc.What + "\n\n" + r.Doc.Why + "\n\nFix: " + r.Doc.Fix
+		return report.RuleInfo{ID: r.ID, Summary: r.Summary, Help: help, HelpURI: r.URL(), Severity: r.Severity}, true
+	}
+	for _, e := range lint.EngineRules {
+		if e.ID == id {
+			return report.RuleInfo{ID: e.ID, Summary: e.Summary, Help: e.Summary,
+				HelpURI: "https://github.com/everynode/everynode#lint", Severity: e.Severity}, true
+		}
+	}
+	return report.RuleInfo{}, false
+}

@@ -1,0 +1,389 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/rules"
+)
+
+// File is one input.
+type File struct {
+	// Name is what findings and headers call it: slash-separated, relative
+	// to the working directory, "<stdin>" for standard input.
+	Name string
+	// Path is where it is on disk ("" for standard input).
+	Path string
+	Data []byte
+	// Lenient files were found by walking a directory or matching a glob:
+	// documents that are not Daemon specs are skipped there, while a file
+	// named on the command line must hold nothing else.
+	Lenient bool
+}
+
+// StdinName is the name standard input goes by in findings and headers.
+const StdinName = "<stdin>"
+
+// Load parses a file and returns its Daemon specs, with a finding for
+// every syntax error and every document that should be a spec and is not.
+func Load(f File) ([]*Spec, []finding.Finding) {
+	st := document.Parse(f.Name, f.Data, document.Limits{})
+	var specs []*Spec
+	var fs []finding.Finding
+	broken := map[int]bool{}
+	for _, p := range st.Problems {
+		rule := "yaml-syntax"
+		if p.Limit {
+			rule = "limit-exceeded"
+		}
+		broken[p.Document] = true
+		fs = append(fs, finding.Finding{Rule: rule, Severity: finding.Error, Message: p.Msg, File: f.Name, Line: p.Line, Column: p.Column, Document: p.Document})
+	}
+	for _, d := range st.Docs {
+		if d.Node == nil || broken[d.Index] {
+			continue
+		}
+		m, isMap := d.Value.(map[string]any)
+		apiVersion, _ := m["apiVersion"].(string)
+		kind, _ := m["kind"].(string)
+		group, _, _ := strings.Cut(apiVersion, "/")
+		at := func(p fieldpath.Path, format string, args ...any) {
+			line, col, _ := d.Locate(p)
+			fs = append(fs, finding.Finding{Rule: RuleSpec, Severity: finding.Error, Message: fmt.Sprintf(format, args...),
+				File: f.Name, Line: line, Column: col, Document: d.Index, Path: p})
+		}
+		switch {
+		case isMap && kind == Kind:
+			s := &Spec{Doc: d, File: f.Name, Path: f.Path}
+			if md, ok := m["metadata"].(map[string]any); ok {
+				s.Name, _ = md["name"].(string)
+				s.Namespace, _ = md["namespace"].(string)
+			}
+			specs = append(specs, s)
+		case isMap && group == "everynode.dev" && kind == "Config":
+			// The project configuration may sit among the specs.
+		case isMap && group == "everynode.dev":
+			at(fieldpath.New("kind"), "unknown kind %q%s: everynode generates from kind Daemon", kind, didYouMean(kind, []string{Kind}))
+		case f.Lenient:
+			// Not ours: a directory of specs may hold other manifests.
+		case !isMap:
+			at(nil, "a Daemon spec is a map with apiVersion, kind, metadata and spec")
+		default:
+			at(fieldpath.New("kind"), "not a Daemon spec (apiVersion %q, kind %q): generate reads apiVersion %s, kind %s", apiVersion, kind, APIVersion, Kind)
+		}
+	}
+	return specs, fs
+}
+
+// Checker validates everynode's own objects for the linter
+// (lint.Options.Specs): a Daemon spec met while linting gets the findings
+// generate would give, a Config the configuration's.
+type Checker struct{}
+
+// Check returns the findings for one document.
+func (Checker) Check(doc *document.Document) []finding.Finding {
+	m, _ := doc.Value.(map[string]any)
+	kind, _ := m["kind"].(string)
+	switch kind {
+	case Kind:
+		s := &Spec{Doc: doc, File: doc.File.Name}
+		if md, ok := m["metadata"].(map[string]any); ok {
+			s.Name, _ = md["name"].(string)
+			s.Namespace, _ = md["namespace"].(string)
+		}
+		_, fs, err := Render(s)
+		if err != nil {
+			line, col, _ := doc.Locate(nil)
+			return []finding.Finding{{Rule: "internal-error", Severity: finding.Error, Message: err.Error(), File: doc.File.Name, Line: line, Column: col, Document: doc.Index}}
+		}
+		return fs
+	case config.Kind:
+		_, fs := config.FromObject(doc)
+		return fs
+	}
+	line, col, _ := doc.Locate(fieldpath.New("kind"))
+	return []finding.Finding{{Rule: RuleSpec, Severity: finding.Error, File: doc.File.Name, Line: line, Column: col, Document: doc.Index, Path: fieldpath.New("kind"),
+		Message: fmt.Sprintf("unknown everynode kind %q%s: the kinds are Daemon and Config", kind, didYouMean(kind, []string{Kind, config.Kind}))}}
+}
+
+// Render validates a spec and renders it. Findings are reported at the
+// spec's positions; when there is any error the result is nil.
+func Render(s *Spec) (*Rendered, []finding.Finding, error) {
+	schemaProblems, err := validateSchema(s.Doc.Value)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, renderProblems := render(s)
+	fs := make([]finding.Finding, 0, len(schemaProblems)+len(renderProblems))
+	seen := map[string]bool{}
+	// A shorthand the renderer cannot read because of a misspelt field
+	// ({htpp: /} is "a probe without a handler") says nothing the unknown
+	// field does not.
+	renderProblems = slices.DeleteFunc(renderProblems, func(p problem) bool {
+		return slices.ContainsFunc(schemaProblems, func(q problem) bool { return q.unknown && q.path.Parent().Equal(p.path) })
+	})
+	for _, p := range append(schemaProblems, renderProblems...) {
+		key := p.path.String() + "\x00" + p.msg
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if p.unknown && s.splitFlowValue(p.path) {
+			p.msg += ": a comma inside {...} separates fields, so quote a value that contains one"
+		}
+		fs = append(fs, s.finding(RuleSpec, finding.Error, p))
+	}
+	if len(fs) > 0 {
+		return nil, fs, nil
+	}
+	fs, err = runChecks(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			return nil, fs, nil
+		}
+	}
+	return out, fs, nil
+}
+
+// splitFlowValue reports an unknown key with no value inside a flow
+// mapping: `{reason: fast, cheap}` reads as reason "fast" and a key
+// "cheap", the commonest way to get an unknown field in a one-line entry.
+func (s *Spec) splitFlowValue(p fieldpath.Path) bool {
+	parent, found := s.Doc.NodeAt(p.Parent())
+	if parent == nil || len(found) != len(p)-1 || parent.Kind != yaml.MappingNode || parent.Style&yaml.FlowStyle == 0 {
+		return false
+	}
+	v, found := s.Doc.NodeAt(p)
+	return v != nil && len(found) == len(p) && v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == ""
+}
+
+// finding positions a problem. The message starts with the field path,
+// as the API server's validation errors do (spec.ports[1]: ...); an
+// unknown field is named by its parent's path, since the message quotes
+// the field itself.
+func (s *Spec) finding(ruleID string, sev finding.Severity, p problem) finding.Finding {
+	at := p.path
+	if p.unknown {
+		at = at.Parent()
+	}
+	if len(at) > 0 {
+		p.msg = at.String() + ": " + p.msg
+	}
+	var line, col int
+	if p.atValue {
+		line, col, _ = s.Doc.LocateValue(p.path)
+	} else {
+		line, col, _ = s.Doc.Locate(p.path)
+	}
+	return finding.Finding{Rule: ruleID, Severity: sev, Message: p.msg, File: s.File, Line: line, Column: col,
+		Document: s.Doc.Index, Resource: s.Resource(), Path: p.path}
+}
+
+// checkRules are the rule catalog's correctness rules: what the API server
+// or the kubelet would reject in the rendered objects. The generator runs
+// them on everything it renders and refuses to write output they find an
+// error in; the other families (reliability, security) are lint's
+// business, and deferred rules need a whole linted set.
+var checkRules = sync.OnceValue(func() []*rule.Rule {
+	var out []*rule.Rule
+	for _, r := range rules.All() {
+		if r.Category == rule.Correctness && !r.Disabled && !r.Deferred {
+			out = append(out, r)
+		}
+	}
+	return out
+})
+
+// defaultSettings is the default configuration, as rules see it.
+type defaultSettings struct{}
+
+func (defaultSettings) Param(r *rule.Rule, name string) any {
+	for _, p := range r.Params {
+		if p.Name == name {
+			return p.Default
+		}
+	}
+	return nil
+}
+func (defaultSettings) PodSecurity() rule.PodSecurityLevel { return rule.PodSecurityNone }
+func (defaultSettings) CheckReferences() bool              { return false }
+
+// runChecks runs the rules on the rendered objects and maps what they
+// report back to the spec. Rules see the objects as the linter would: the
+// typed values of the YAML written, with its node tree (positions are
+// those of the output, which no finding reports). A rule the spec's ignore
+// list names is skipped, as the linter would suppress it.
+func runChecks(out *Rendered) ([]finding.Finding, error) {
+	if _, err := out.body(); err != nil {
+		return nil, err
+	}
+	file := document.NewFile("generated", nil)
+	var fs []finding.Finding
+	// One spec field often becomes several output fields (a label is on
+	// the DaemonSet and on its pod template): report it once.
+	type key struct {
+		rule      string
+		line, col int
+		msg       string
+	}
+	seen := map[key]bool{}
+	for i := range out.Objects {
+		o := &out.Objects[i]
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.Value)
+		if err != nil {
+			return nil, fmt.Errorf("internal error: converting the rendered %s: %w", o.Kind, err)
+		}
+		doc := &document.Document{File: file, Index: i, Node: out.nodes[i], Value: m}
+		obj := &rule.Object{Doc: doc, Resource: o.Resource(), Map: m}
+		ignored := ignoredRules(m)
+		for _, r := range checkRules() {
+			if !r.AppliesTo(o.Kind) || ignored[r.ID] {
+				continue
+			}
+			pass := rule.NewPass(r, obj, rule.NewSet(), defaultSettings{}, func(d rule.Diagnostic) {
+				sev := r.Severity
+				if d.Severity != 0 {
+					sev = d.Severity
+				}
+				line, col, found := out.Locate(i, d.Path)
+				k := key{r.ID, line, col, d.Message}
+				if seen[k] {
+					return
+				}
+				seen[k] = true
+				f := finding.Finding{Rule: r.ID, Severity: sev,
+					Message: fmt.Sprintf("%s (generated %s %s)", d.Message, o.Kind, d.Path),
+					File:    out.Spec.File, Line: line, Column: col, Document: out.Spec.Doc.Index,
+					Resource: out.Spec.Resource(), Path: found}
+				for _, rel := range d.Related {
+					l, c, p := out.Locate(i, rel.Path)
+					f.Related = append(f.Related, finding.Related{File: out.Spec.File, Line: l, Column: c, Path: p, Message: rel.Message})
+				}
+				fs = append(fs, f)
+			})
+			if err := check(r, pass); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return fs, nil
+}
+
+// check runs a rule, turning a panic into an error: a bug in one rule
+// must not crash a run over a thousand specs.
+func check(r *rule.Rule, pass *rule.Pass) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: rule %s failed: %v", r.ID, p)
+		}
+	}()
+	r.Check(pass)
+	return nil
+}
+
+func ignoredRules(m map[string]any) map[string]bool {
+	md, _ := m["metadata"].(map[string]any)
+	ann, _ := md["annotations"].(map[string]any)
+	out := map[string]bool{}
+	for k := range ann {
+		if id, ok := strings.CutPrefix(k, IgnoreAnnotationPrefix); ok {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// Header is the comment a generated file starts with. specName is the
+// spec's slash-separated path relative to the output file's directory
+// (for standard output, to the working directory).
+func Header(specName string) string {
+	return fmt.Sprintf("# Code generated by everynode from %s; DO NOT EDIT.\n", specName)
+}
+
+// HeaderPrefix starts every generated file, so tools can tell them apart.
+const HeaderPrefix = "# Code generated by everynode"
+
+// YAML writes the rendered objects as one YAML stream after the header.
+func (r *Rendered) YAML(specName string) ([]byte, error) {
+	body, err := r.body()
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(Header(specName)), body...), nil
+}
+
+// body is the objects' YAML, written once.
+func (r *Rendered) body() ([]byte, error) {
+	if r.yaml != nil {
+		return r.yaml, nil
+	}
+	var buf bytes.Buffer
+	objs := make([]any, len(r.Objects))
+	for i, o := range r.Objects {
+		objs[i] = o.Value
+	}
+	nodes, err := marshalObjects(&buf, objs)
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: %w", r.Spec.Name, err)
+	}
+	r.yaml, r.nodes = buf.Bytes(), nodes
+	return r.yaml, nil
+}
+
+// RenderBytes renders every Daemon spec of an in-memory file into one YAML
+// stream, for callers that feed the objects on (the linter's in-process
+// kustomize generator). An invalid spec is an error naming every problem
+// with its file:line:col; nothing is rendered then.
+func RenderBytes(name string, data []byte) ([]byte, error) {
+	specs, fs := Load(File{Name: name, Data: data})
+	var out []byte
+	var problems []string
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			problems = append(problems, f.String())
+		}
+	}
+	for _, s := range specs {
+		if len(problems) > 0 {
+			break
+		}
+		r, rfs, err := Render(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, f := range rfs {
+			if f.Severity == finding.Error {
+				problems = append(problems, f.String())
+			}
+		}
+		if len(problems) > 0 {
+			break
+		}
+		body, err := r.body()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(out) > 0 {
+			out = append(out, "---\n"...)
+		}
+		out = append(out, body...)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("invalid Daemon spec:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return out, nil
+}
