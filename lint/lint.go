@@ -50,24 +50,36 @@ const (
 	RuleNoObjects      = "no-objects"
 )
 
-// EngineRules lists the IDs above with what they report, for `everynode
-// rules`, suppressions and reporters' metadata.
+// EngineRules lists the IDs above with what they report and how to fix
+// it, for `everynode explain`, suppressions and reporters' metadata.
 var EngineRules = []struct {
 	ID       string
 	Severity finding.Severity
 	Summary  string
+	Fix      string
 }{
-	{RuleSyntax, finding.Error, "the file is not valid YAML (or has duplicate keys)"},
-	{RuleSchema, finding.Error, "the official schema of the kind rejects the object"},
-	{RuleRemovedAPI, finding.Error, "the API version no longer exists in the target Kubernetes version"},
-	{RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)"},
-	{RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit"},
-	{RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read"},
-	{RuleInternal, finding.Error, "everynode failed on this object (please report it)"},
-	{RuleKustomizeBuild, finding.Error, "kustomize cannot build the kustomization"},
-	{RuleNoObjects, finding.Error, "--fail-if-no-objects: nothing was linted"},
-	{"unused-suppression", finding.Info, "a suppression matched no finding"},
-	{"suppression-without-reason", finding.Warning, "a suppression gives no reason"},
+	{RuleSyntax, finding.Error, "the file is not valid YAML (or has duplicate keys)",
+		"Fix the YAML at the position given; the message names the mistake (a tab used for indentation, an unclosed quote or bracket, a value containing \": \" that needs quotes). Duplicate keys are errors because the API server's strict decoding rejects them. The other documents of the file are still linted."},
+	{RuleSchema, finding.Error, "the official schema of the kind rejects the object",
+		"Change the field as the message says (a wrong type, an unknown field with a suggestion, a missing required field). Unknown fields are errors as with kubectl --validate=strict; --strict=false relaxes that. Check --kubernetes-version when a field is newer than the cluster."},
+	{RuleRemovedAPI, finding.Error, "the API version no longer exists in the target Kubernetes version",
+		"Move the object to the replacement API version the message names (for a DaemonSet, apps/v1, which also needs spec.selector)."},
+	{RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)",
+		"Pass the CustomResourceDefinition with --crd FILE|DIR, or lint it together with the custom resources, to have them validated."},
+	{RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit",
+		"The input is larger, deeper or more alias-expanded than any manifest should be (see the limits in the README); split it, or exclude generated data with --exclude."},
+	{RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read",
+		"Fix the file's permissions, the dangling symlink or the symlink loop, or exclude the path with --exclude."},
+	{RuleInternal, finding.Error, "everynode failed on this object (please report it)",
+		"This is a bug in everynode: please report it with the object that triggers it. The other objects are still linted."},
+	{RuleKustomizeBuild, finding.Error, "kustomize cannot build the kustomization",
+		"Fix what kustomize reports at the entry named. Remote bases are not fetched: lint runs offline; vendor them, or lint the rendered output (kustomize build | everynode lint -)."},
+	{RuleNoObjects, finding.Error, "--fail-if-no-objects: nothing was linted",
+		"Check the paths and excludes: every file was skipped or none was found."},
+	{"unused-suppression", finding.Info, "a suppression matched no finding",
+		"Remove the ignore annotation or comment: the problem it silenced is gone (or the rule ID is misspelled)."},
+	{"suppression-without-reason", finding.Warning, "a suppression gives no reason",
+		"Say why: ignore.everynode.dev/RULE: \"<reason>\", or # everynode:ignore RULE -- <reason>."},
 }
 
 // DefaultMaxFileSize is the largest file read (a full CNI install is about
@@ -327,6 +339,7 @@ func (l *Linter) Lint(ctx context.Context, paths []string) (*Result, error) {
 			break
 		}
 	}
+	r.readStreams(sources)
 	if err := r.registerCRDsFrom(ctx, sources); err != nil {
 		return nil, err
 	}

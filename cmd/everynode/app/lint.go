@@ -209,7 +209,7 @@ func ruleInfo(id string) (report.RuleInfo, bool) {
 	}
 	for _, e := range lint.EngineRules {
 		if e.ID == id {
-			return report.RuleInfo{ID: e.ID, Summary: e.Summary, Help: e.Summary,
+			return report.RuleInfo{ID: e.ID, Summary: e.Summary, Help: e.Summary + "\n\n" + e.Fix,
 				HelpURI: "https://github.com/everynode/everynode#lint", Severity: e.Severity}, true
 		}
 	}

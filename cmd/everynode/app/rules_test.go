@@ -91,6 +91,7 @@ func TestExplainCommand(t *testing.T) {
 		{"disabled rule", []string{"explain", "image-without-digest"}, app.ExitOK, []string{"off by default", "image-without-digest: {enabled: true}"}, ""},
 		{"case-insensitive", []string{"explain", "HOST-PID"}, app.ExitOK, []string{"host-pid: "}, ""},
 		{"several", []string{"explain", "host-pid", "host-ipc"}, app.ExitOK, []string{"host-pid: ", "\n\nhost-ipc: "}, ""},
+		{"engine rule", []string{"explain", "yaml-syntax"}, app.ExitOK, []string{"yaml-syntax: ", "reported by the lint engine", "How to fix", "tab"}, ""},
 		{"typo", []string{"explain", "host-netwrok"}, app.ExitUsage, nil, `unknown rule "host-netwrok" (did you mean "host-network"?)`},
 		{"unknown among known", []string{"explain", "host-pid", "no-such-rule-at-all"}, app.ExitUsage, nil, `unknown rule "no-such-rule-at-all"; 'everynode rules' lists them`},
 		{"no argument", []string{"explain"}, app.ExitUsage, nil, "explain needs a rule ID"},
