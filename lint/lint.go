@@ -339,7 +339,6 @@ func (l *Linter) Lint(ctx context.Context, paths []string) (*Result, error) {
 			break
 		}
 	}
-	r.readStreams(sources)
 	if err := r.registerCRDsFrom(ctx, sources); err != nil {
 		return nil, err
 	}

@@ -53,6 +53,7 @@ func commands() []*cli.Command {
 		lintCommand(),
 		rulesCommand(),
 		explainCommand(),
+		fnCommand(),
 		schemasCommand(),
 	}
 }
@@ -72,7 +73,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: true,
-		HideVersion:          true,
+		// A --format sarif=a,b.sarif path may contain commas: repeated
+		// flags, not commas, separate values.
+		DisableSliceFlagSeparator: true,
+		HideVersion:               true,
 		// Errors are printed once, by Run, with the exit code they carry.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {

@@ -117,7 +117,7 @@ func runLint(c *cli.Context) error {
 	for _, o := range res.Objects {
 		rep.Objects = append(rep.Objects, report.Object{File: o.File, Document: o.Document, Resource: o.Resource})
 	}
-	ropts := report.Options{Color: useColor(c.App.Writer), FailOn: failOn}
+	ropts := report.Options{Color: useColor(c.App.Writer), FailOn: failOn, LinkBase: githubLinkBase()}
 	if err := report.WriteTargets(resolveTargets(targets, workDir), c.App.Writer, rep, ropts); err != nil {
 		return exit(ExitUsage, err)
 	}
@@ -214,4 +214,15 @@ func ruleInfo(id string) (report.RuleInfo, bool) {
 		}
 	}
 	return report.RuleInfo{}, false
+}
+
+// githubLinkBase is where files of the commit being checked are shown,
+// when running in GitHub Actions, so the Markdown job summary links each
+// finding to its line.
+func githubLinkBase() string {
+	server, repo, sha := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_SHA")
+	if server == "" || repo == "" || sha == "" {
+		return ""
+	}
+	return strings.TrimSuffix(server, "/") + "/" + repo + "/blob/" + sha + "/"
 }
