@@ -279,6 +279,20 @@ func (g *gen) nameFrom(dir string, s *Spec) string {
 
 func hasMeta(p string) bool { return strings.ContainsAny(p, "*?[") }
 
+// inside reports whether real (a path with links resolved) is under the
+// spec directory dir or the working directory.
+func (g *gen) inside(real, dir string) bool {
+	for _, d := range []string{dir, g.wd} {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			d = r
+		}
+		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
 // collect reads the files a job names.
 func (g *gen) collect(j Job) ([]File, error) {
 	var files []File
@@ -394,6 +408,13 @@ func (g *gen) walk(dir string, add func(string, bool) error) error {
 			}
 			if !fi.Mode().IsRegular() {
 				return nil
+			}
+			// Specs in a pull request must not make generate read, and
+			// print lines of, files elsewhere on the machine.
+			if real, err := filepath.EvalSymlinks(p); err != nil || !g.inside(real, dir) {
+				target, _ := os.Readlink(p)
+				return fmt.Errorf("spec %s is a symbolic link to %q, outside %s and the working directory: not followed (name the target to use it)",
+					g.display(p), target, g.display(dir))
 			}
 		} else if !d.Type().IsRegular() {
 			return nil

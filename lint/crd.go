@@ -51,15 +51,19 @@ func (r *run) registerCRDsFrom(ctx context.Context, sources []input.Source) erro
 			return nil
 		case s.Stdin:
 			data = r.stdin
+		case s.Stream:
+			data = r.streams[s.Path].data
 		default:
+			// Most files hold no CRD: scan them without reading them whole.
+			if ok, err := input.FileContains(s.Path, crdMarker, r.l.opts.MaxFileSize); !ok || err != nil {
+				return nil // errors are reported by the main pass
+			}
 			var err error
 			if data, err = input.ReadFile(s.Path, r.l.opts.MaxFileSize); err != nil {
-				return nil // reported by the main pass
+				return nil
 			}
 		}
-		if bytes.Contains(data, crdMarker) {
-			r.registerCRDsIn(s.Name, data)
-		}
+		r.registerCRDsIn(s.Name, data)
 		return nil
 	})
 }

@@ -125,13 +125,16 @@ func fakeRules() []*rule.Rule {
 			Kinds: []string{"DaemonSet"}, Deferred: true, SetKinds: []string{"ClusterRoleBinding"},
 			Check: func(p *rule.Pass) {
 				sa, _ := podSpec(p)["serviceAccountName"].(string)
-				if sa == "" || !p.Set.HasKind("ServiceAccount") && !p.Settings.CheckReferences() {
+				if sa == "" {
 					return
 				}
-				if !p.Set.Has("ServiceAccount", p.Object.Resource.Namespace, sa) {
-					p.Reportf(fieldpath.New("spec", "template", "spec", "serviceAccountName"),
-						"service account %q is not in the linted set (%d bindings seen)", sa, len(p.Set.Objects("ClusterRoleBinding")))
-				}
+				ns, settings := p.Object.Resource.Namespace, p.Settings
+				p.ReportLater(fieldpath.New("spec", "template", "spec", "serviceAccountName"), func(set *rule.Set) (string, bool) {
+					if !set.HasKind("ServiceAccount") && !settings.CheckReferences() || set.Has("ServiceAccount", ns, sa) {
+						return "", false
+					}
+					return fmt.Sprintf("service account %q is not in the linted set (%d bindings seen)", sa, len(set.Objects("ClusterRoleBinding"))), true
+				})
 			}},
 	}
 }

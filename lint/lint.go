@@ -6,20 +6,22 @@
 //	→ findings, sorted, deduplicated and counted
 //
 // Files are linted concurrently by a pool of GOMAXPROCS workers; output
-// is deterministic because findings are sorted at the end. Memory does not
-// grow with the number of files: a file's documents are dropped when it is
-// done, except the objects some deferred (cross-object) rule needs, which
-// are kept in full only for the kinds those rules name, and identities for
-// everything else.
+// is deterministic because findings are sorted at the end. No document is
+// held once its file is done: cross-object (deferred) rules look at each
+// object as it is read and leave only small decisions for the end
+// (rule.Pass.ReportLater), and the objects those decisions read in full
+// (rule.Rule.SetKinds) are kept as where to find them on disk and parsed
+// again when asked for (deferred.go). What a run holds grows with its
+// findings and with one identity per object, not with the documents.
 //
 // Custom resources and their CRDs: every CustomResourceDefinition in the
 // linted set is registered before any object is validated. For files and
-// directories that is a pre-pass that reads each file and parses only
-// those that mention CustomResourceDefinition (reading is cheap next to
-// parsing); a kustomization registers the CRDs it renders before
-// validating what it renders; LintDocuments and LintObjects register the
-// CRDs among their input first. So a custom resource is validated against
-// its CRD whatever the order of files, without holding documents back.
+// directories that is a pre-pass that scans each file through a small
+// buffer and parses only those that mention CustomResourceDefinition; a
+// kustomization registers the CRDs it renders before validating what it
+// renders; LintDocuments and LintObjects register the CRDs among their
+// input first. So a custom resource is validated against its CRD whatever
+// the order of files, without holding documents back.
 package lint
 
 import (
@@ -339,6 +341,7 @@ func (l *Linter) Lint(ctx context.Context, paths []string) (*Result, error) {
 			break
 		}
 	}
+	r.readStreams(sources)
 	if err := r.registerCRDsFrom(ctx, sources); err != nil {
 		return nil, err
 	}

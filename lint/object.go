@@ -94,7 +94,10 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 	res := identity(m)
 	fr.summary.Resources++
 	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
-	fr.idents = append(fr.idents, res)
+	if len(r.l.rules.deferred) > 0 {
+		// Only cross-object rules look the set up.
+		fr.idents = append(fr.idents, res)
+	}
 
 	base := finding.Finding{File: pl.file, Document: pl.index, Resource: res}
 	var out []finding.Finding
@@ -105,7 +108,10 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 			obj.Invalid = append(obj.Invalid, e.Path)
 		}
 	}
-	ruleFindings := dropAtInvalid(r.runRules(obj, pl, r.l.rules.forKind(res.Kind), r.emptyFiles), obj, pl)
+	kr := r.l.rules.forKind(res.Kind)
+	ruleFindings := dropAtInvalid(r.runRules(obj, pl, kr.immediate, r.emptyFiles), obj, pl)
+	var later []*laterReport
+	deferredFindings := r.runDeferredRules(obj, pl, kr.deferred, &later)
 	schemaErrs = dropExplained(schemaErrs, ruleFindings, pl)
 	for _, e := range schemaErrs {
 		f := base
@@ -116,19 +122,17 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 		pl.at(&f, e.Path, false)
 		out = append(out, f)
 	}
-	out = append(out, ruleFindings...)
+	out = append(append(out, ruleFindings...), deferredFindings...)
 	ds := r.objectDirectives(m, pl, res)
 	suppress.ApplyObject(out, ds)
 	fr.findings = append(fr.findings, out...)
 	fr.directives = append(fr.directives, ds...)
-
-	if r.l.rules.keepsFull(res.Kind) {
-		if r.l.rules.deferredApplies(res.Kind) {
-			fr.kept = append(fr.kept, &keptObject{obj: obj, pl: pl, directives: ds})
-		}
-		if r.l.rules.inSetKinds(res.Kind) {
-			fr.setObjects = append(fr.setObjects, obj)
-		}
+	for _, lr := range later {
+		lr.directives = ds
+	}
+	fr.later = append(fr.later, later...)
+	if r.l.rules.inSetKinds(res.Kind) {
+		r.addSetObject(fr, obj, pl)
 	}
 }
 

@@ -27,13 +27,16 @@ type ruleSet struct {
 	enabled   map[string]*ruleEntry
 	immediate []*ruleEntry
 	deferred  []*ruleEntry
-	byKind    sync.Map // kind → []*ruleEntry of immediate rules
-	// keepAll is set when a deferred rule looks at every kind.
-	keepAll       bool
-	deferredKinds map[string]bool
-	setKinds      map[string]bool
-	settings      *settings
-	known         []string
+	byKind    sync.Map // kind → *kindRules
+	// setKinds are the kinds whose objects rules read in full from the set.
+	setKinds map[string]bool
+	settings *settings
+	known    []string
+}
+
+// kindRules are the enabled rules that look at one kind, in catalog order.
+type kindRules struct {
+	immediate, deferred []*ruleEntry
 }
 
 func newRuleSet(opts Options) (*ruleSet, error) {
@@ -54,10 +57,9 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 		return nil, err
 	}
 	rs := &ruleSet{
-		catalog:       map[string]*rule.Rule{},
-		enabled:       map[string]*ruleEntry{},
-		deferredKinds: map[string]bool{},
-		setKinds:      map[string]bool{},
+		catalog:  map[string]*rule.Rule{},
+		enabled:  map[string]*ruleEntry{},
+		setKinds: map[string]bool{},
 		settings: &settings{level: level, checkRefs: opts.CheckReferences || cfg.CheckReferences,
 			params: map[string]map[string]any{}},
 	}
@@ -136,12 +138,6 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 		rs.enabled[r.ID] = e
 		if r.Deferred {
 			rs.deferred = append(rs.deferred, e)
-			if len(r.Kinds) == 0 {
-				rs.keepAll = true
-			}
-			for _, k := range r.Kinds {
-				rs.deferredKinds[k] = true
-			}
 			for _, k := range r.SetKinds {
 				rs.setKinds[k] = true
 			}
@@ -248,28 +244,24 @@ func convertParam(v any, def any) (any, error) {
 	return v, nil
 }
 
-// forKind returns the immediate rules that look at a kind, in catalog
-// order (cached per kind).
-func (rs *ruleSet) forKind(kind string) []*ruleEntry {
+// forKind returns the rules that look at a kind (cached per kind).
+func (rs *ruleSet) forKind(kind string) *kindRules {
 	if v, ok := rs.byKind.Load(kind); ok {
-		return v.([]*ruleEntry)
+		return v.(*kindRules)
 	}
-	var out []*ruleEntry
+	kr := &kindRules{}
 	for _, e := range rs.immediate {
 		if e.r.AppliesTo(kind) {
-			out = append(out, e)
+			kr.immediate = append(kr.immediate, e)
 		}
 	}
-	rs.byKind.Store(kind, out)
-	return out
-}
-
-func (rs *ruleSet) keepsFull(kind string) bool {
-	return rs.keepAll || rs.deferredKinds[kind] || rs.setKinds[kind]
-}
-
-func (rs *ruleSet) deferredApplies(kind string) bool {
-	return rs.keepAll || rs.deferredKinds[kind]
+	for _, e := range rs.deferred {
+		if e.r.AppliesTo(kind) {
+			kr.deferred = append(kr.deferred, e)
+		}
+	}
+	rs.byKind.Store(kind, kr)
+	return kr
 }
 
 func (rs *ruleSet) inSetKinds(kind string) bool { return rs.setKinds[kind] }
@@ -316,12 +308,14 @@ func (s *settings) CheckReferences() bool              { return s.checkRefs }
 func (r *run) runRules(obj *rule.Object, pl place, entries []*ruleEntry, set *rule.Set) []finding.Finding {
 	var out []finding.Finding
 	for _, e := range entries {
-		out = append(out, r.runRule(e, obj, pl, set)...)
+		out = append(out, r.runRule(e, obj, pl, set, nil)...)
 	}
 	return out
 }
 
-func (r *run) runRule(e *ruleEntry, obj *rule.Object, pl place, set *rule.Set) (out []finding.Finding) {
+// runRule runs one rule on one object; a cross-object rule's pass hands
+// what it reports later to later.
+func (r *run) runRule(e *ruleEntry, obj *rule.Object, pl place, set *rule.Set, later func(fieldpath.Path, rule.Decide)) (out []finding.Finding) {
 	report := func(d rule.Diagnostic) {
 		f := finding.Finding{Rule: e.r.ID, Severity: e.severity, Message: d.Message,
 			File: pl.file, Document: pl.index, Resource: obj.Resource, Fix: d.Fix}
@@ -344,25 +338,10 @@ func (r *run) runRule(e *ruleEntry, obj *rule.Object, pl place, set *rule.Set) (
 			out = append(out, f)
 		}
 	}()
-	e.r.Check(rule.NewPass(e.r, obj, set, r.l.rules.settings, report))
+	if later != nil {
+		e.r.Check(rule.NewDeferredPass(e.r, obj, r.l.rules.settings, report, later))
+	} else {
+		e.r.Check(rule.NewPass(e.r, obj, set, r.l.rules.settings, report))
+	}
 	return out
-}
-
-// runDeferred runs the cross-object rules on the objects kept for them,
-// now that the set is complete.
-func (r *run) runDeferred() {
-	if len(r.l.rules.deferred) == 0 {
-		return
-	}
-	for _, k := range r.deferred {
-		for _, e := range r.l.rules.deferred {
-			if !e.r.AppliesTo(k.obj.Resource.Kind) {
-				continue
-			}
-			fs := r.runRule(e, k.obj, k.pl, r.set)
-			suppress.ApplyObject(fs, k.directives)
-			r.findings = append(r.findings, fs...)
-		}
-	}
-	r.deferred = nil
 }

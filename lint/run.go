@@ -27,7 +27,11 @@ type run struct {
 	summary    finding.Summary
 	objects    []ObjectRef
 	set        *rule.Set
-	deferred   []*keptObject
+	intern     *interner
+	later      []*laterReport
+	// setOnDisk holds the set's objects of each kind kept on disk, until
+	// runDeferred hands them to the set to load on first use.
+	setOnDisk map[string][]*keptObject
 	// memory holds files that exist only in memory (stdin, LintDocuments);
 	// onDisk maps the reported name of other files to their path, for
 	// Result.Source.
@@ -36,19 +40,13 @@ type run struct {
 
 	stdin    []byte
 	stdinErr error
+	// streams holds the inputs read once before linting (stream.go).
+	streams map[string]streamData
 
 	// helmDirs and patchFiles cache per-directory answers across workers.
 	helmDirs   sync.Map // dir → bool (dir is a chart's templates/ tree)
 	patchDirs  sync.Map // dir → map[string]bool (absolute patch paths)
 	emptyFiles *rule.Set
-}
-
-// keptObject is an object a deferred rule will look at once every file is
-// read, with where it came from.
-type keptObject struct {
-	obj        *rule.Object
-	pl         place
-	directives []*suppress.Directive
 }
 
 // fileResult is what one worker found in one source; it is merged into
@@ -59,8 +57,9 @@ type fileResult struct {
 	summary    finding.Summary
 	objects    []ObjectRef
 	idents     []finding.Resource
-	kept       []*keptObject
+	later      []*laterReport
 	setObjects []*rule.Object
+	setOnDisk  []*keptObject
 	// sources maps the reported names of the files on disk this result
 	// read to their paths, for Result.Source.
 	sources map[string]string
@@ -70,9 +69,11 @@ func (l *Linter) newRun() *run {
 	return &run{
 		l:          l,
 		set:        rule.NewSet(),
+		setOnDisk:  map[string][]*keptObject{},
 		memory:     map[string]*document.File{},
 		onDisk:     map[string]string{},
 		emptyFiles: rule.NewSet(),
+		intern:     newInterner(),
 	}
 }
 
@@ -82,6 +83,12 @@ func (r *run) add(fr *fileResult) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for i := range fr.findings {
+		r.intern.finding(&fr.findings[i])
+	}
+	for _, lr := range fr.later {
+		r.intern.finding(&lr.f)
+	}
 	r.findings = append(r.findings, fr.findings...)
 	r.directives = append(r.directives, fr.directives...)
 	s := &r.summary
@@ -89,14 +96,21 @@ func (r *run) add(fr *fileResult) {
 	s.Documents += fr.summary.Documents
 	s.Resources += fr.summary.Resources
 	s.Skipped += fr.summary.Skipped
+	for i := range fr.objects {
+		r.intern.resource(&fr.objects[i].Resource)
+	}
 	r.objects = append(r.objects, fr.objects...)
 	for _, id := range fr.idents {
+		r.intern.resource(&id)
 		r.set.AddIdentity(id)
 	}
 	for _, o := range fr.setObjects {
 		r.set.AddObject(o)
 	}
-	r.deferred = append(r.deferred, fr.kept...)
+	for _, k := range fr.setOnDisk {
+		r.setOnDisk[k.res.Kind] = append(r.setOnDisk[k.res.Kind], k)
+	}
+	r.later = append(r.later, fr.later...)
 	for _, f := range fr.findings {
 		if p, ok := fr.sources[f.File]; ok {
 			r.onDisk[f.File] = p
@@ -202,7 +216,7 @@ func (r *run) lintSource(src input.Source) *fileResult {
 	switch {
 	case src.Err != nil:
 		sev := finding.Error
-		if src.Loop {
+		if src.Loop || src.Outside {
 			sev = finding.Warning
 		}
 		return &fileResult{findings: []finding.Finding{{Rule: RuleUnreadable, Severity: sev, File: src.Name,
@@ -212,6 +226,12 @@ func (r *run) lintSource(src input.Source) *fileResult {
 			return r.readFailure(src.Name, r.stdinErr)
 		}
 		return r.lintData(src.Name, "", r.stdin)
+	case src.Stream:
+		sd := r.streams[src.Path]
+		if sd.err != nil {
+			return r.readFailure(src.Name, sd.err)
+		}
+		return r.lintData(src.Name, "", sd.data)
 	case src.Kustomization:
 		return r.lintKustomization(src)
 	}
@@ -315,12 +335,15 @@ func (r *run) lintData(name, path string, data []byte) *fileResult {
 		d.Document = documentAt(s.Docs, d.Line)
 	}
 	fr.directives = append(fr.directives, comments...)
-	for _, doc := range s.Docs {
+	for i, doc := range s.Docs {
 		if doc.Node == nil {
 			continue
 		}
 		fr.summary.Documents++
-		pl := place{file: name, doc: doc, index: doc.Index}
+		pl := place{file: name, doc: doc, index: doc.Index, path: path, end: s.File.Lines() + 1}
+		if i+1 < len(s.Docs) {
+			pl.end = s.Docs[i+1].Line
+		}
 		if r.everynodeKind(fr, pl, doc) {
 			continue
 		}
@@ -371,6 +394,10 @@ type place struct {
 	doc   *document.Document // nil: positions unknown
 	index int
 	base  fieldpath.Path
+	// path is the file on disk ("" in memory), and end the line after the
+	// document in it: where to find the document again (keep).
+	path string
+	end  int
 	// locator, when set, positions paths instead of doc: a rendered
 	// object's fields may be written in several files (its source, a
 	// patch).

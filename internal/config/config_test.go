@@ -49,7 +49,7 @@ func TestParseBad(t *testing.T) {
 	}{
 		{"empty file", "", []want{{1, 1, "", "the configuration is empty"}}},
 		{"comment only", "# nothing\n", []want{{1, 1, "", "the configuration is empty"}}},
-		{"syntax error", head + "lint: [\n", []want{{3, 1, "", ""}}},
+		{"syntax error", head + "lint: [\n", []want{{3, 7, "", `"[" is not closed`}}},
 		{"no apiVersion", "kind: Config\n", []want{{1, 1, "", "missing apiVersion"}}},
 		{"wrong apiVersion", "apiVersion: everynode.dev/v1\nkind: Config\n",
 			[]want{{1, 13, "apiVersion", `unknown value "everynode.dev/v1" (did you mean "everynode.dev/v1alpha1"?`}}},

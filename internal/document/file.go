@@ -7,6 +7,10 @@ package document
 
 import (
 	"bytes"
+	"encoding/binary"
+	"sort"
+	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -14,6 +18,9 @@ import (
 // bytes. Lines are numbered from 1.
 type File struct {
 	Name string
+	// Data is the content as UTF-8: a file in UTF-16 with a byte-order
+	// mark, which kubectl reads too, is converted (positions count
+	// characters, so they are the same in both).
 	Data []byte
 	// lineStarts[i] is the byte offset where line i+1 begins.
 	lineStarts []int
@@ -23,6 +30,9 @@ type File struct {
 // so where yaml.v3 counts): at LF, CRLF, a lone CR, and the Unicode
 // breaks NEL, LS and PS, so positions agree with the parser's.
 func NewFile(name string, data []byte) *File {
+	if isUTF16(data) {
+		data = fromUTF16(data)
+	}
 	f := &File{Name: name, Data: data, lineStarts: make([]int, 1, bytes.Count(data, []byte{'\n'})+1)}
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
@@ -121,4 +131,77 @@ func (f *File) FirstColumn(n int) int {
 		col++
 	}
 	return 1
+}
+
+// Offset is the byte offset of line:col (col counted in characters, as
+// yaml.v3 counts them: a byte-order mark at the start of the file is not
+// a character), or -1 when the position is not in the file.
+func (f *File) Offset(line, col int) int {
+	if line < 1 || line > len(f.lineStarts) || col < 1 {
+		return -1
+	}
+	off := f.lineStarts[line-1]
+	if line == 1 && bytes.HasPrefix(f.Data, utf8BOM) {
+		off += len(utf8BOM)
+	}
+	text := f.Line(line)
+	if line == 1 {
+		text = strings.TrimPrefix(text, string(utf8BOM))
+	}
+	for i := range text {
+		if col == 1 {
+			return off + i
+		}
+		col--
+	}
+	if col == 1 {
+		return off + len(text)
+	}
+	return -1
+}
+
+// Position is the line and column (in characters, 1-based) of a byte
+// offset; an offset past the end is the end of the last line.
+func (f *File) Position(off int) (line, col int) {
+	if off > len(f.Data) {
+		off = len(f.Data)
+	}
+	if off < 0 {
+		off = 0
+	}
+	line = sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > off })
+	start := f.lineStarts[line-1]
+	if line == 1 && bytes.HasPrefix(f.Data, utf8BOM) && off >= len(utf8BOM) {
+		start += len(utf8BOM)
+	}
+	return line, utf8.RuneCount(f.Data[start:off]) + 1
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// isUTF16 reports a UTF-16 byte-order mark.
+func isUTF16(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE})
+}
+
+// fromUTF16 converts UTF-16 with a byte-order mark to UTF-8 (the mark
+// becomes a UTF-8 one), as kubectl does when it reads a file; what cannot
+// be decoded becomes U+FFFD.
+func fromUTF16(b []byte) []byte {
+	var order binary.ByteOrder = binary.LittleEndian
+	if b[0] == 0xFE {
+		order = binary.BigEndian
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = order.Uint16(b[2*i:])
+	}
+	out := make([]byte, 0, len(b))
+	for _, r := range utf16.Decode(u) {
+		out = utf8.AppendRune(out, r)
+	}
+	if len(b)%2 == 1 {
+		out = utf8.AppendRune(out, utf8.RuneError)
+	}
+	return out
 }

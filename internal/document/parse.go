@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -52,10 +51,11 @@ type Stream struct {
 // the start of the file.
 func Parse(name string, data []byte, lim Limits) *Stream {
 	f := NewFile(name, data)
+	data = f.Data // UTF-8 from here on
 	s := &Stream{File: f}
-	if i := bytes.IndexByte(data, 0); i >= 0 && !isUTF16(data) {
-		line := bytes.Count(data[:i], []byte{'\n'}) + 1
-		s.Problems = append(s.Problems, Problem{Line: line, Column: 1,
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line, col := f.Position(i)
+		s.Problems = append(s.Problems, Problem{Line: line, Column: col,
 			Msg: "this is a binary file (it contains a NUL byte), not YAML; exclude it or rename it"})
 		return s
 	}
@@ -63,7 +63,7 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 	rest := data
 	index := 0
 	for {
-		docs, errLine, err := parseChunk(rest, f, offset, lim)
+		docs, synErr := parseChunk(rest, f, offset, lim)
 		for _, d := range docs {
 			d.File = f
 			d.Index = index
@@ -76,19 +76,31 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 				s.Problems = append(s.Problems, p)
 			}
 		}
-		if err == nil {
+		if synErr == nil {
 			return s
 		}
-		line := errLine + offset
-		if line < 1 {
-			line = 1
+		line, col := f.Clamp(synErr.line+offset, synErr.col)
+		if synErr.col == 0 {
+			line, col = f.Clamp(line, f.FirstColumn(line))
 		}
-		msg := syntaxMessage(err, f, line)
-		line, col := f.Clamp(line, f.FirstColumn(line))
-		s.Problems = append(s.Problems, Problem{Document: index, Line: line, Column: col, Msg: msg})
+		p := Problem{Document: index, Line: line, Column: col, Msg: syntaxMessage(synErr, f, line, col)}
+		if strings.HasPrefix(synErr.msg, "exceeded max depth") {
+			// yaml.v3's own nesting limit, met before ours can be.
+			p.Limit = true
+			p.Msg = "nesting deeper than 10000 levels (the YAML parser's limit; Kubernetes objects nest about 20 deep)"
+		}
+		s.Problems = append(s.Problems, p)
 		index++
-		// Resume at the next document marker after the error.
-		next := nextDocumentStart(f, line+1)
+		// Resume at the next document marker from where the parser gave
+		// up: on that line itself when the marker is what stopped it
+		// (a flow collection left open before the next "---").
+		stop := synErr.stop + offset
+		next := 0
+		if stop > offset+1 && isDocumentStart(f.Line(stop)) {
+			next = stop
+		} else {
+			next = nextDocumentStart(f, max(stop, offset+1)+1)
+		}
 		if next == 0 {
 			return s
 		}
@@ -97,41 +109,30 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 	}
 }
 
-// isUTF16 reports a UTF-16 byte-order mark: such files are legal YAML
-// (yaml.v3 decodes them) even though they are full of NUL bytes.
-func isUTF16(b []byte) bool {
-	return bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE})
-}
-
-var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// parseChunk decodes documents until the end or the first syntax error,
-// whose line (relative to the chunk) it returns. The chunk starts after
-// line offset of f; node lines are made absolute before values are typed,
-// so every message (such as "first defined at line N") speaks of the file.
-func parseChunk(data []byte, f *File, offset int, lim Limits) (docs []*parsedDoc, errLine int, err error) {
+// parseChunk decodes documents until the end or the first syntax error.
+// The chunk starts after line offset of f; node lines are made absolute
+// before values are typed, so every message (such as "first defined at
+// line N") speaks of the file. The syntax error's lines are relative to
+// the chunk.
+func parseChunk(data []byte, f *File, offset int, lim Limits) (docs []*parsedDoc, synErr *syntaxError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var n yaml.Node
 		err := decodeSafely(dec, &n)
 		if errors.Is(err, io.EOF) {
-			return docs, 0, nil
+			return docs, nil
 		}
 		if err != nil {
-			line := 0
-			if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-				line, _ = strconv.Atoi(m[1])
-			} else {
-				// No line: the error is at the end of the chunk.
-				line = bytes.Count(data, []byte{'\n'}) + 1
-			}
-			return docs, line, err
+			return docs, locateError(err, marksOf(dec), data, f, offset)
 		}
 		d := &parsedDoc{Document: &Document{}}
 		if len(n.Content) > 0 {
 			d.Node = n.Content[0]
 			shiftLines(d.Node, offset)
-			d.Line = d.Node.Line
+			if !endsWithBreak(f.Data) {
+				clampEnd(d.Node, f)
+			}
+			d.Line, _ = f.Clamp(d.Node.Line, 1)
 			v, verrs := toValue(d.Node, f, lim)
 			d.Value = v
 			for _, e := range verrs {
@@ -141,7 +142,8 @@ func parseChunk(data []byte, f *File, offset int, lim Limits) (docs []*parsedDoc
 				d.Node = nil // a document that says only "null" or "~"
 			}
 		} else {
-			d.Line = n.Line + offset
+			// An empty document: yaml.v3 may place it past the last line.
+			d.Line, _ = f.Clamp(n.Line+offset, 1)
 		}
 		docs = append(docs, d)
 	}
@@ -182,34 +184,94 @@ func shiftLines(n *yaml.Node, by int) {
 	walk(n)
 }
 
+// clampEnd moves nodes that yaml.v3 places past the end of the file back
+// to its end. The stream ends on the line after the last line break, so
+// in a file that does not end with one, empty nodes at the end ("key:")
+// sit on a line that does not exist; yaml.v3 does not keep positions in
+// order around them, so every node is visited, but only for such files.
+func clampEnd(n *yaml.Node, f *File) {
+	if n.Line > f.Lines() {
+		n.Line, n.Column = f.Clamp(n.Line, n.Column)
+	}
+	for _, c := range n.Content {
+		clampEnd(c, f) // Content is a tree: aliases point through Alias
+	}
+}
+
+// endsWithBreak reports whether data ends with a line break (or is empty).
+func endsWithBreak(data []byte) bool {
+	n := len(data)
+	switch {
+	case n == 0 || data[n-1] == '\n' || data[n-1] == '\r':
+		return true
+	case n >= 2 && data[n-2] == 0xC2 && data[n-1] == 0x85: // NEL
+		return true
+	case n >= 3 && data[n-3] == 0xE2 && data[n-2] == 0x80 && (data[n-1] == 0xA8 || data[n-1] == 0xA9): // LS, PS
+		return true
+	}
+	return false
+}
+
 // nextDocumentStart finds the first line at or after from that starts a
 // new document ("---" at column 1), returning 0 when there is none.
 func nextDocumentStart(f *File, from int) int {
 	for n := from; n <= f.Lines(); n++ {
-		l := f.Line(n)
-		if l == "---" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "---\t") {
+		if isDocumentStart(f.Line(n)) {
 			return n
 		}
 	}
 	return 0
 }
 
-// syntaxMessage rewrites a yaml.v3 error into what a user can act on: no
-// "yaml: line N:" prefix (the position says it), and a hint for the
-// mistakes people make most.
-func syntaxMessage(err error, f *File, line int) string {
-	msg := lineRE.ReplaceAllString(err.Error(), "")
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	text := f.Line(line)
+func isDocumentStart(l string) bool {
+	return l == "---" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "---\t")
+}
+
+// syntaxMessage adds to a message from locateError where the enclosing
+// collection starts and a hint for the mistakes people make most, looking
+// at the text where it points.
+func syntaxMessage(e *syntaxError, f *File, line, col int) string {
+	msg := e.msg
+	at, before := "", ""
+	if off := f.Offset(line, col); off >= 0 && off < len(f.Data) {
+		r, _ := utf8.DecodeRune(f.Data[off:])
+		at = string(r)
+		if off > 0 {
+			r, _ := utf8.DecodeLastRune(f.Data[:off])
+			before = string(r)
+		}
+	}
+	var hint string
 	switch {
-	case strings.HasPrefix(text, "\t") || strings.Contains(msg, "found character that cannot start any token") && strings.Contains(text, "\t"):
-		msg += " (a tab is used for indentation; YAML allows only spaces)"
-	case strings.Contains(msg, "invalid leading UTF-8 octet") || strings.Contains(msg, "invalid trailing UTF-8 octet") || strings.Contains(msg, "incomplete UTF-8 octet"):
-		msg += " (the file is not valid UTF-8; save it as UTF-8)"
+	case strings.Contains(msg, "tab character"):
+		msg += "; indent with spaces"
+	case at == "\t" || strings.HasPrefix(msg, "found character that cannot start any token") && strings.HasPrefix(f.Line(line), "\t"):
+		hint = "a tab is used for indentation; YAML allows only spaces"
+	case strings.HasPrefix(msg, "found character that cannot start any token") && (at == "@" || at == "`"):
+		hint = fmt.Sprintf("%q is reserved in YAML and cannot start a plain value; quote the value", at)
+	case strings.Contains(msg, "UTF-8"):
+		hint = "the file is not valid UTF-8, perhaps Latin-1 or Windows-1252; save it as UTF-8"
 	case strings.Contains(msg, "mapping values are not allowed"):
-		msg += " (a value containing \": \" must be quoted, or the indentation is off)"
-	case strings.Contains(msg, "did not find expected key"):
-		msg += " (check the indentation of this block)"
+		hint = `a value containing ": " must be quoted, or the indentation is off`
+	case strings.Contains(msg, "did not find expected key") && (at == "]" || at == "}"):
+		hint = fmt.Sprintf("this %q closes nothing", at)
+	case strings.Contains(msg, "did not find expected key") && (before == "'" || before == `"`):
+		hint = `the quoted value ends at the quote before this; inside '...' write a quote as '', inside "..." as \"`
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "did not find expected '-' indicator"):
+		hint = "check the indentation of this line"
+	case strings.HasPrefix(msg, "an anchor (") || strings.HasPrefix(msg, "an alias ("):
+		hint = `quote the value if it is text, such as a cron schedule "*/5 * * * *"`
+	case strings.Contains(msg, "did not find expected <document start>"):
+		hint = `after a "..." document end marker, a new document starts with "---"`
+	}
+	var parts []string
+	for _, p := range []string{hint, e.note} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) > 0 {
+		msg += " (" + strings.Join(parts, "; ") + ")"
 	}
 	return msg
 }

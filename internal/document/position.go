@@ -14,6 +14,21 @@ import (
 // its nearest existing parent. A map key points at the key, so editors
 // underline the field name; a list item points at the item.
 func (d *Document) Locate(p fieldpath.Path) (line, col int, found fieldpath.Path) {
+	line, col, found = d.locate(p)
+	return d.clamp(line, col, found)
+}
+
+// clamp keeps a position inside the file: yaml.v3 can place a node past
+// the end of a line on odd input (a stray byte-order mark before a U+2028
+// line separator), and a position is only useful if it exists.
+func (d *Document) clamp(line, col int, found fieldpath.Path) (int, int, fieldpath.Path) {
+	if d.File != nil {
+		line, col = d.File.Clamp(line, col)
+	}
+	return line, col, found
+}
+
+func (d *Document) locate(p fieldpath.Path) (line, col int, found fieldpath.Path) {
 	if d.Node == nil {
 		return d.Line, 1, nil
 	}
@@ -49,7 +64,7 @@ func (d *Document) LocateValue(p fieldpath.Path) (line, col int, found fieldpath
 	if n == nil || len(found) < len(p) {
 		return d.Locate(p)
 	}
-	return n.Line, n.Column, found
+	return d.clamp(n.Line, n.Column, found)
 }
 
 // NodeAt returns the node at p (aliases followed) and the part of p found.

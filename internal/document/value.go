@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 
@@ -49,6 +50,12 @@ type converter struct {
 	nodes      int
 	aliasNodes int
 	aliasDepth int
+	// root is the document's node: anchors before it belong to earlier
+	// documents.
+	root *yaml.Node
+	// outerAlias is the alias being expanded at the top level, where a
+	// limit hit inside the expansion is reported.
+	outerAlias *yaml.Node
 	active     map[*yaml.Node]bool
 	// errs collects recoverable problems (duplicate keys); a fatal one
 	// stops the conversion through fatal.
@@ -60,7 +67,7 @@ type converter struct {
 // ValueError. Recoverable problems (duplicate keys) still give a value,
 // with the last occurrence winning, as sigs.k8s.io/yaml's lenient mode does.
 func toValue(n *yaml.Node, src *File, lim Limits) (any, []*ValueError) {
-	c := &converter{src: src, lim: lim.withDefaults(), active: map[*yaml.Node]bool{}}
+	c := &converter{src: src, lim: lim.withDefaults(), active: map[*yaml.Node]bool{}, root: n}
 	v := c.value(n, 0)
 	if c.fatal != nil {
 		return nil, append(c.errs, c.fatal)
@@ -74,6 +81,15 @@ func (c *converter) fail(n *yaml.Node, limit bool, format string, args ...any) {
 	}
 }
 
+// at is where to report a problem met at n: the alias whose expansion
+// reached n, when there is one (n itself may be far away, in the anchor).
+func (c *converter) at(n *yaml.Node) *yaml.Node {
+	if c.aliasDepth > 0 && c.outerAlias != nil {
+		return c.outerAlias
+	}
+	return n
+}
+
 func (c *converter) value(n *yaml.Node, depth int) any {
 	if c.fatal != nil {
 		return nil
@@ -83,17 +99,22 @@ func (c *converter) value(n *yaml.Node, depth int) any {
 		c.aliasNodes++
 	}
 	if c.nodes > c.lim.MaxNodes {
-		c.fail(n, true, "document expands to more than %d values; aliases may be multiplying it (limit-exceeded)", c.lim.MaxNodes)
+		if c.aliasNodes > c.nodes/2 {
+			c.fail(c.at(n), true, "document expands to more than %d values, %d of them through aliases (the limit is %d values)", c.lim.MaxNodes, c.aliasNodes, c.lim.MaxNodes)
+		} else {
+			c.fail(n, true, "document has more than %d values (the limit); split it into several documents", c.lim.MaxNodes)
+		}
 		return nil
 	}
 	// The same guard yaml.v2 uses: most of a large document coming from
 	// alias expansion is an attack, not a manifest.
 	if c.aliasNodes > 100 && c.nodes > 1000 && float64(c.aliasNodes)/float64(c.nodes) > allowedAliasRatio(c.nodes) {
-		c.fail(n, true, "document contains excessive aliasing")
+		c.fail(c.at(n), true, "aliases expand this document too much (%d of its first %d values are copies made by aliases): "+
+			"a \"billion laughs\" document; kubectl refuses it too", c.aliasNodes, c.nodes)
 		return nil
 	}
 	if depth > c.lim.MaxDepth {
-		c.fail(n, true, "nesting deeper than %d levels", c.lim.MaxDepth)
+		c.fail(c.at(n), true, "nesting deeper than %d levels (the limit; Kubernetes objects nest about 20 deep)", c.lim.MaxDepth)
 		return nil
 	}
 	switch n.Kind {
@@ -111,7 +132,17 @@ func (c *converter) value(n *yaml.Node, depth int) any {
 			c.fail(n, false, "anchor %q value contains itself", n.Value)
 			return nil
 		}
+		if a := n.Alias; a.Line < c.root.Line || a.Line == c.root.Line && a.Column < c.root.Column {
+			// yaml.v3 keeps anchors from one document to the next; YAML
+			// does not, and neither does kubectl, which parses each
+			// document on its own.
+			c.fail(n, false, "alias %q refers to an anchor in an earlier document (line %d); anchors do not cross \"---\", and kubectl rejects it as an unknown anchor", "*"+n.Value, a.Line)
+			return nil
+		}
 		c.active[n] = true
+		if c.aliasDepth == 0 {
+			c.outerAlias = n
+		}
 		c.aliasDepth++
 		v := c.value(n.Alias, depth)
 		c.aliasDepth--
@@ -187,26 +218,48 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 
 // nonSpecificTag reports whether a scalar is written with the "!" tag: a
 // plain scalar cannot start with "!", so the source text tells. The node's
-// position may be at its anchor ("&a ! 10"), which is skipped.
+// position may be at its anchor ("&a ! 10"), which is skipped with the
+// blanks, line breaks and comments that may follow it ("&a\n! 10").
 func (c *converter) nonSpecificTag(n *yaml.Node) bool {
 	if c.src == nil {
 		return false
 	}
-	line := []rune(c.src.Line(n.Line))
-	i := n.Column - 1
-	if i < 0 || i >= len(line) {
+	off := c.src.Offset(n.Line, n.Column)
+	if off < 0 {
 		return false
 	}
-	if line[i] == '&' {
-		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+	text := c.src.Data[off:]
+	if len(text) > 0 && text[0] == '&' {
+		// Anchor names are letters, digits, "-" and "_" (yaml.v3's
+		// is_alpha); what follows them may be a flow indicator.
+		i := 1
+		for i < len(text) && isAnchorChar(text[i]) {
 			i++
 		}
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			i++
+		text = text[i:]
+		for len(text) > 0 {
+			switch {
+			case isBlankOrBreak(text[0]):
+				text = text[1:]
+				continue
+			case text[0] == '#':
+				if j := bytes.IndexAny(text, "\r\n"); j >= 0 {
+					text = text[j:]
+					continue
+				}
+				text = nil
+			}
+			break
 		}
 	}
-	return i < len(line) && line[i] == '!'
+	return len(text) > 0 && text[0] == '!'
 }
+
+func isAnchorChar(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '_'
+}
+
+func isBlankOrBreak(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
 
 func isMergeKey(k *yaml.Node) bool {
 	if k.Kind != yaml.ScalarNode || k.Value != "<<" {

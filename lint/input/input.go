@@ -12,6 +12,7 @@
 package input
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -48,6 +50,15 @@ type Source struct {
 	// Loop is set when Err is a symbolic link leading back into a directory
 	// being walked (reported, but less severe than an unreadable file).
 	Loop bool
+	// Outside is set when Err is a symbolic link met while walking that
+	// leads out of the tree (and out of the working directory): not
+	// followed, and reported less severely than an unreadable file.
+	Outside bool
+	// Stream marks a path named on the command line that is not a regular
+	// file: a named pipe, a process substitution (<(kustomize build)), a
+	// device. It can be read only once, and reading may block until a
+	// writer comes; it is never opened again.
+	Stream bool
 }
 
 // Pattern is an exclude glob with the directory it is relative to.
@@ -172,7 +183,9 @@ func (m *Matcher) Excluded(abs string) bool {
 type Walker struct {
 	opts    Options
 	workDir string
-	match   *Matcher
+	// workReal is workDir with symbolic links resolved.
+	workReal string
+	match    *Matcher
 }
 
 // NewWalker validates the options.
@@ -192,7 +205,11 @@ func NewWalker(opts Options) (*Walker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Walker{opts: opts, workDir: wd, match: m}, nil
+	real, err := filepath.EvalSymlinks(wd)
+	if err != nil {
+		real = wd
+	}
+	return &Walker{opts: opts, workDir: wd, workReal: real, match: m}, nil
 }
 
 // WorkDir is the absolute directory paths are reported relative to.
@@ -213,6 +230,11 @@ func (w *Walker) Check(paths []string) error {
 			if _, err := os.ReadDir(w.abs(p)); err != nil {
 				return &PathError{Path: p, Err: err}
 			}
+		} else if !fi.Mode().IsRegular() {
+			// Opening a named pipe blocks until a writer comes, and
+			// closing it again loses what the writer sends: it is read
+			// once, later.
+			continue
 		} else if f, err := os.Open(w.abs(p)); err != nil {
 			return &PathError{Path: p, Err: err}
 		} else {
@@ -264,7 +286,7 @@ func (w *Walker) Walk(ctx context.Context, paths []string, fn func(Source) error
 			continue
 		}
 		if !fi.IsDir() {
-			if err := fn(Source{Name: w.Name(abs), Path: abs}); err != nil {
+			if err := fn(Source{Name: w.Name(abs), Path: abs, Stream: !fi.Mode().IsRegular()}); err != nil {
 				return err
 			}
 			continue
@@ -273,7 +295,7 @@ func (w *Walker) Walk(ctx context.Context, paths []string, fn func(Source) error
 		if err != nil {
 			return &PathError{Path: p, Err: err}
 		}
-		st := &walkState{visited: map[string]bool{}}
+		st := &walkState{visited: map[string]bool{}, root: real}
 		if err := w.walkDir(ctx, abs, real, st, fn); err != nil {
 			return err
 		}
@@ -288,6 +310,14 @@ type walkState struct {
 	// stack holds the real paths of the directories being walked: a link
 	// into one of them is a loop.
 	stack []string
+	// root is the real path of the directory named on the command line.
+	root string
+}
+
+// within reports whether the real path p is dir or below it.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, fn func(Source) error) error {
@@ -335,17 +365,28 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 				continue
 			}
 			isDir = fi.IsDir()
-			if !isDir && !fi.Mode().IsRegular() {
+			if !isDir && (!fi.Mode().IsRegular() || !HasManifestExt(name)) {
+				continue
+			}
+			r, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				if err := fn(Source{Name: w.Name(p), Path: p, Err: fmt.Errorf("cannot resolve symbolic link: %w", unwrapPathErr(err))}); err != nil {
+					return err
+				}
+				continue
+			}
+			// A tree being linted (a pull request's) must not make
+			// everynode read, and print lines of, files elsewhere on the
+			// machine: /proc/self/environ, credentials in the home.
+			if !within(r, st.root) && !within(r, w.workReal) {
+				target, _ := os.Readlink(p)
+				if err := fn(Source{Name: w.Name(p), Path: p, Outside: true,
+					Err: fmt.Errorf("symbolic link to %q, which is outside %s and the working directory: not followed (name the target on the command line to lint it)", target, w.Name(st.root))}); err != nil {
+					return err
+				}
 				continue
 			}
 			if isDir {
-				r, err := filepath.EvalSymlinks(p)
-				if err != nil {
-					if err := fn(Source{Name: w.Name(p), Path: p, Err: fmt.Errorf("cannot resolve symbolic link: %w", unwrapPathErr(err))}); err != nil {
-						return err
-					}
-					continue
-				}
 				if slices.Contains(st.stack, r) {
 					if err := fn(Source{Name: w.Name(p), Path: p, Loop: true,
 						Err: fmt.Errorf("symbolic link loop: it leads back to %s, which is being walked; not followed", w.Name(r))}); err != nil {
@@ -426,20 +467,79 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("is a directory")
 	}
-	if fi.Mode().IsRegular() && fi.Size() > limit {
+	if !fi.Mode().IsRegular() {
+		return ReadLimited(f, limit)
+	}
+	if fi.Size() > limit {
 		return nil, &TooLargeError{Size: fi.Size(), Limit: limit}
 	}
-	return ReadLimited(f, limit)
+	// One buffer of the file's size, plus a byte to see the end: every file
+	// is read at least once per run, and growing a buffer from nothing
+	// would copy it several times.
+	return readAll(f, make([]byte, 0, fi.Size()+1), limit)
 }
+
+// FileContains reports whether a file holds marker, reading it through a
+// small buffer: a scan of every input (for CustomResourceDefinitions
+// before anything is validated) allocates nothing per file.
+func FileContains(name string, marker []byte, limit int64) (bool, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	bufp := scanBuffers.Get().(*[]byte)
+	defer scanBuffers.Put(bufp)
+	buf := *bufp
+	keep, read := 0, int64(0) // keep: bytes carried over from the last read
+	for {
+		n, err := f.Read(buf[keep:])
+		read += int64(n)
+		if bytes.Contains(buf[:keep+n], marker) {
+			return true, nil
+		}
+		if read > limit {
+			return false, &TooLargeError{Size: -1, Limit: limit}
+		}
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		// Carry the tail over, in case the marker spans two reads.
+		if t := len(marker) - 1; keep+n >= t {
+			keep = copy(buf, buf[keep+n-t:keep+n])
+		} else {
+			keep += n
+		}
+	}
+}
+
+var scanBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // ReadLimited reads r to the end, failing once it passes limit bytes.
 func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
+	return readAll(r, make([]byte, 0, 512), limit)
+}
+
+// readAll appends r to data until the end, failing once it passes limit
+// bytes.
+func readAll(r io.Reader, data []byte, limit int64) ([]byte, error) {
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > limit {
+			return nil, &TooLargeError{Size: -1, Limit: limit}
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if int64(len(data)) > limit {
-		return nil, &TooLargeError{Size: -1, Limit: limit}
-	}
-	return data, nil
 }

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -99,4 +100,98 @@ func TestReadFile(t *testing.T) {
 	if _, err := ReadFile(p, 2047); !errors.As(err, &tl) || tl.Size != 2048 {
 		t.Errorf("over the limit: %v", err)
 	}
+}
+
+func TestReadLimited(t *testing.T) {
+	tests := []struct {
+		name    string
+		size    int
+		limit   int64
+		tooBig  bool
+		wantLen int
+	}{
+		{"empty", 0, 10, false, 0},
+		{"under", 5000, 10000, false, 5000},
+		{"at the limit", 10000, 10000, false, 10000},
+		{"over", 10001, 10000, true, 0},
+		{"far over", 1 << 20, 10000, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := ReadLimited(bytes.NewReader(make([]byte, tt.size)), tt.limit)
+			var tl *TooLargeError
+			if tt.tooBig != errors.As(err, &tl) {
+				t.Fatalf("err = %v, want too large %v", err, tt.tooBig)
+			}
+			if !tt.tooBig && len(data) != tt.wantLen {
+				t.Errorf("read %d bytes, want %d", len(data), tt.wantLen)
+			}
+		})
+	}
+}
+
+func TestFileContains(t *testing.T) {
+	marker := []byte("CustomResourceDefinition")
+	filler := bytes.Repeat([]byte("x"), 40<<10)
+	// at puts the marker at an offset in a file larger than the read
+	// buffer, so that it may span two reads.
+	at := func(off int) []byte {
+		b := append([]byte{}, filler...)
+		copy(b[off:], marker)
+		return b
+	}
+	tests := []struct {
+		name  string
+		data  []byte
+		limit int64
+		want  bool
+		err   bool
+	}{
+		{"empty", nil, 1 << 20, false, false},
+		{"small file", []byte("kind: CustomResourceDefinition\n"), 1 << 20, true, false},
+		{"absent", filler, 1 << 20, false, false},
+		{"at the start", at(0), 1 << 20, true, false},
+		{"across the first read", at(32<<10 - 10), 1 << 20, true, false},
+		{"right after the first read", at(32 << 10), 1 << 20, true, false},
+		{"at the end", at(len(filler) - len(marker)), 1 << 20, true, false},
+		{"a partial marker at the end", append(append([]byte{}, filler...), marker[:10]...), 1 << 20, false, false},
+		{"over the limit", filler, 1 << 10, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "f.yaml")
+			if err := os.WriteFile(p, tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := FileContains(p, marker, tt.limit)
+			if (err != nil) != tt.err || got != tt.want {
+				t.Errorf("FileContains = %v, %v; want %v, error %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+// BenchmarkReadFile reads a corpus file whole (every file is read once
+// per run) and scans one for a marker (the CRD pre-pass).
+func BenchmarkReadFile(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "agent.yaml")
+	if err := os.WriteFile(p, bytes.Repeat([]byte("key: value with some text\n"), 400), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ReadFile(p, 1<<20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := FileContains(p, []byte("CustomResourceDefinition"), 1<<20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

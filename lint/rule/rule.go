@@ -10,9 +10,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
@@ -105,9 +105,12 @@ type Rule struct {
 	// rule implements, PodSecurityNone when it implements none.
 	PodSecurity PodSecurityLevel
 	// Deferred rules look across objects (a serviceAccountName that names
-	// nothing): they run once every file has been read, with Pass.Set
-	// complete. Set holds full objects only for the kinds in SetKinds, and
-	// identities for everything, so memory does not grow with the corpus.
+	// nothing). Their Check runs as each object is read, before the set
+	// of linted objects is complete (Pass.Set is nil then): it looks at its
+	// object and reports what depends on other objects through
+	// Pass.ReportLater, which decides once every file has been read. So
+	// no object is kept for them: the set holds identities of everything,
+	// and full objects only of the kinds in SetKinds.
 	Deferred bool
 	SetKinds []string
 	// Check inspects one object and reports through pass.Report.
@@ -155,10 +158,10 @@ func (o *Object) DaemonSet() *appsv1.DaemonSet {
 	if !o.decoded {
 		o.decoded = true
 		ds := &appsv1.DaemonSet{}
-		err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Map, ds)
+		err := decode(o.Map, ds)
 		if err != nil && len(o.Invalid) > 0 {
 			ds = &appsv1.DaemonSet{}
-			err = runtime.DefaultUnstructuredConverter.FromUnstructured(without(o.Map, o.Invalid), ds)
+			err = decode(without(o.Map, o.Invalid), ds)
 		}
 		if err != nil {
 			o.dsErr = err
@@ -243,18 +246,33 @@ func (o *Object) Get(p fieldpath.Path) any {
 	return cur
 }
 
-// Set is the linted set as a whole, for deferred rules.
+// Set is the linted set as a whole, for deferred rules. It is safe for
+// concurrent use by rules once it is complete.
 type Set struct {
 	ids     map[setKey]bool
 	kinds   map[string]bool
 	objects map[string][]*Object
+
+	// mu guards objects and pending: full objects of a kind may be loaded
+	// only when a rule first asks for them.
+	mu      sync.Mutex
+	pending map[string][]Loader
+
+	memoMu sync.Mutex
+	memo   map[any]*memoEntry
 }
 
 type setKey struct{ kind, namespace, name string }
 
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
 // NewSet returns an empty set.
 func NewSet() *Set {
-	return &Set{ids: map[setKey]bool{}, kinds: map[string]bool{}, objects: map[string][]*Object{}}
+	return &Set{ids: map[setKey]bool{}, kinds: map[string]bool{}, objects: map[string][]*Object{},
+		pending: map[string][]Loader{}, memo: map[any]*memoEntry{}}
 }
 
 // AddIdentity records that an object exists.
@@ -269,6 +287,20 @@ func (s *Set) AddObject(o *Object) {
 	s.objects[o.Resource.Kind] = append(s.objects[o.Resource.Kind], o)
 }
 
+// Loader calls each, one call at a time, for objects of the set that are
+// not in memory. It may be called more than once.
+type Loader func(each func(*Object))
+
+// AddLoader records objects of a kind that load produces when a rule asks
+// for that kind (their identities are added separately). The engine keeps
+// a large corpus's objects on disk this way, so that they are never all
+// in memory at once unless a rule asks for them all (Objects).
+func (s *Set) AddLoader(kind string, load Loader) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending[kind] = append(s.pending[kind], load)
+}
+
 // HasKind reports whether any object of the kind was linted: reference
 // rules only speak when the referenced kind appears in the set.
 func (s *Set) HasKind(kind string) bool { return s.kinds[kind] }
@@ -279,8 +311,51 @@ func (s *Set) Has(kind, namespace, name string) bool {
 	return s.ids[setKey{kind, namespace, name}]
 }
 
-// Objects returns the full objects of a kind named in some rule's SetKinds.
-func (s *Set) Objects(kind string) []*Object { return s.objects[kind] }
+// Objects returns the full objects of a kind named in some rule's
+// SetKinds, all in memory from then on. A rule that only derives something
+// from them (an index) uses Each, with Memo, instead.
+func (s *Set) Objects(kind string) []*Object {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if loads := s.pending[kind]; len(loads) > 0 {
+		delete(s.pending, kind)
+		for _, load := range loads {
+			load(func(o *Object) { s.objects[kind] = append(s.objects[kind], o) })
+		}
+	}
+	return s.objects[kind]
+}
+
+// Each calls fn for every full object of a kind named in some rule's
+// SetKinds, one call at a time, without keeping in memory the objects
+// that are not already.
+func (s *Set) Each(kind string, fn func(*Object)) {
+	s.mu.Lock()
+	objs, loads := s.objects[kind], s.pending[kind]
+	s.mu.Unlock()
+	for _, o := range objs {
+		fn(o)
+	}
+	for _, load := range loads {
+		load(fn)
+	}
+}
+
+// Memo returns what build returns, calling it once per set and key: an
+// index a deferred rule builds over the set's objects (bindings by
+// subject) instead of scanning them for every object it checks. Keys are
+// compared with ==; use an unexported type to avoid collisions.
+func (s *Set) Memo(key any, build func() any) any {
+	s.memoMu.Lock()
+	e := s.memo[key]
+	if e == nil {
+		e = &memoEntry{}
+		s.memo[key] = e
+	}
+	s.memoMu.Unlock()
+	e.once.Do(func() { e.v = build() })
+	return e.v
+}
 
 // Settings is what the configuration says to a rule.
 type Settings interface {
@@ -313,16 +388,48 @@ type RelatedPath struct {
 
 // Pass is one rule looking at one object.
 type Pass struct {
-	Rule     *Rule
-	Object   *Object
+	Rule   *Rule
+	Object *Object
+	// Set is the whole linted set when it is known: nil while a Deferred
+	// rule's Check runs (see ReportLater).
 	Set      *Set
 	Settings Settings
 	report   func(Diagnostic)
+	later    func(fieldpath.Path, Decide)
 }
 
-// NewPass is for the engine and for rule tests.
+// Decide says, once the whole linted set is known, whether to report and
+// with what message. It must not hold on to the Pass or its Object: the
+// engine keeps the function, not the object, until every file is read.
+type Decide func(set *Set) (message string, ok bool)
+
+// NewPass is for the engine and for rule tests. With a set, ReportLater
+// decides at once.
 func NewPass(r *Rule, o *Object, set *Set, settings Settings, report func(Diagnostic)) *Pass {
 	return &Pass{Rule: r, Object: o, Set: set, Settings: settings, report: report}
+}
+
+// NewDeferredPass is for the engine and for rule tests: a pass of a
+// Deferred rule before the set is complete, whose ReportLater hands its
+// arguments to later.
+func NewDeferredPass(r *Rule, o *Object, settings Settings, report func(Diagnostic), later func(fieldpath.Path, Decide)) *Pass {
+	return &Pass{Rule: r, Object: o, Settings: settings, report: report, later: later}
+}
+
+// ReportLater reports at path (the key there), once every file has been
+// read, the message decide returns if it says so: how a Deferred rule
+// reports what depends on other objects.
+func (p *Pass) ReportLater(path fieldpath.Path, decide Decide) {
+	if p.later != nil {
+		p.later(path, decide)
+		return
+	}
+	if p.Set == nil {
+		return
+	}
+	if msg, ok := decide(p.Set); ok {
+		p.report(Diagnostic{Path: path, Message: msg})
+	}
 }
 
 // Report records a diagnostic.

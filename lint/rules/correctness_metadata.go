@@ -165,7 +165,7 @@ var invalidLabelRule = &rule.Rule{
 			labelsPath := meta.Child("labels")
 			labels, keys := stringMap(p.Object, labelsPath)
 			for _, k := range keys {
-				if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+				if msgs := qualifiedName(k); len(msgs) > 0 {
 					p.Reportf(labelsPath.Child(k), "label key %q is not a valid qualified name: %s", k, labelProblem(k, msgs))
 				}
 				if msgs := validation.IsValidLabelValue(labels[k]); len(msgs) > 0 {
@@ -201,7 +201,7 @@ var invalidAnnotationKeyRule = &rule.Rule{
 				continue
 			}
 			for _, k := range sortedKeys(m) {
-				if msgs := validation.IsQualifiedName(strings.ToLower(k)); len(msgs) > 0 {
+				if msgs := qualifiedName(strings.ToLower(k)); len(msgs) > 0 {
 					p.Reportf(annPath.Child(k), "annotation key %q is not a valid qualified name: %s", k, labelProblem(k, msgs))
 				}
 			}

@@ -111,7 +111,7 @@ var invalidSelectorRule = &rule.Rule{
 		sel := ds.Spec.Selector
 		for _, k := range sortedKeys(sel.MatchLabels) {
 			path := selectorPath.Child("matchLabels", k)
-			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+			if msgs := qualifiedName(k); len(msgs) > 0 {
 				p.Reportf(path, "selector key %q is not a valid label key: %s", k, labelProblem(k, msgs))
 			}
 			if v := sel.MatchLabels[k]; len(validation.IsValidLabelValue(v)) > 0 {
@@ -121,7 +121,7 @@ var invalidSelectorRule = &rule.Rule{
 		}
 		for i, e := range sel.MatchExpressions {
 			path := selectorPath.Child("matchExpressions").Index(i)
-			if msgs := validation.IsQualifiedName(e.Key); len(msgs) > 0 {
+			if msgs := qualifiedName(e.Key); len(msgs) > 0 {
 				p.Reportf(path.Child("key"), "matchExpressions key %q is not a valid label key: %s", e.Key, labelProblem(e.Key, msgs))
 			}
 			switch e.Operator {

@@ -135,8 +135,11 @@ var deploymentFieldInDaemonSetRule = &rule.Rule{
 			"the DaemonSetSpec schema does not define",
 	},
 	Check: func(p *rule.Pass) {
+		// A DaemonSet without a spec (or with a spec that is not a map)
+		// is the schema's finding, not this rule's.
+		spec, _ := p.Object.Map["spec"].(map[string]any)
 		for _, f := range deploymentFields {
-			if _, ok := p.Object.Map["spec"].(map[string]any)[f.field]; ok {
+			if _, ok := spec[f.field]; ok {
 				p.Reportf(specPath.Child(f.field), "spec.%s is a Deployment field that a DaemonSet does not have: %s", f.field, f.instead)
 			}
 		}

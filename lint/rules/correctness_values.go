@@ -146,7 +146,7 @@ var invalidTolerationRule = &rule.Rule{
 		for i, t := range ps.Tolerations {
 			tp := base.Child("tolerations").Index(i)
 			if t.Key != "" {
-				if msgs := validation.IsQualifiedName(t.Key); len(msgs) > 0 {
+				if msgs := qualifiedName(t.Key); len(msgs) > 0 {
 					p.Report(rule.Diagnostic{Path: tp.Child("key"), AtValue: true,
 						Message: fmt.Sprintf("toleration key %q is not a valid taint key: %s", t.Key, labelProblem(t.Key, msgs))})
 				}

@@ -246,6 +246,7 @@ func newSet(objs []*rule.Object, rules []*rule.Rule) *rule.Set {
 func runRules(rules []*rule.Rule, objs []*rule.Object, settings rule.Settings) []result {
 	var set *rule.Set
 	var out []result
+	var later []func()
 	for _, r := range rules {
 		if r.Deferred && set == nil {
 			set = newSet(objs, rules)
@@ -254,11 +255,7 @@ func runRules(rules []*rule.Rule, objs []*rule.Object, settings rule.Settings) [
 			if !r.AppliesTo(o.Resource.Kind) {
 				continue
 			}
-			var s *rule.Set
-			if r.Deferred {
-				s = set
-			}
-			pass := rule.NewPass(r, o, s, settings, func(d rule.Diagnostic) {
+			report := func(d rule.Diagnostic) {
 				p := slices.Concat(o.Base, d.Path)
 				var line, col int
 				if d.AtValue {
@@ -268,9 +265,25 @@ func runRules(rules []*rule.Rule, objs []*rule.Object, settings rule.Settings) [
 				}
 				out = append(out, result{rule: r, diag: d, severity: effectiveSeverity(r, d, settings),
 					line: line, column: col, path: p, object: o})
-			})
-			r.Check(pass)
+			}
+			if !r.Deferred {
+				r.Check(rule.NewPass(r, o, nil, settings, report))
+				continue
+			}
+			// As in the engine: the rule looks at its object before the
+			// set is complete, and what it reports later is decided at the
+			// end, with the whole set.
+			r.Check(rule.NewDeferredPass(r, o, settings, report, func(path fieldpath.Path, decide rule.Decide) {
+				later = append(later, func() {
+					if msg, ok := decide(set); ok {
+						report(rule.Diagnostic{Path: path, Message: msg})
+					}
+				})
+			}))
 		}
+	}
+	for _, l := range later {
+		l()
 	}
 	return out
 }

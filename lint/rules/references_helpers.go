@@ -12,16 +12,15 @@ import (
 // Helpers for the rules that look across objects. They read other
 // objects through Map only: decoding them (Object.DaemonSet) caches into
 // the object, and another rule may be looking at it at the same time.
+// What they decide with the set (Pass.ReportLater) captures strings, never
+// the pass or its object, which are gone by the time it runs.
 
 // referencesChecked reports whether a reference rule may speak about a
 // kind: only when the linted set contains objects of that kind (otherwise
 // they are simply defined elsewhere), or when the configuration asks for
 // reference checks regardless.
-func referencesChecked(p *rule.Pass, kind string) bool {
-	if p.Set == nil {
-		return false
-	}
-	return p.Set.HasKind(kind) || (p.Settings != nil && p.Settings.CheckReferences())
+func referencesChecked(set *rule.Set, settings rule.Settings, kind string) bool {
+	return set.HasKind(kind) || (settings != nil && settings.CheckReferences())
 }
 
 // inSet reports whether a namespaced object is in the linted set. An

@@ -39,7 +39,7 @@ var serviceAccountNotFoundRule = &rule.Rule{
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
-		if ps == nil || !referencesChecked(p, "ServiceAccount") {
+		if ps == nil {
 			return
 		}
 		field, name := "serviceAccountName", ps.ServiceAccountName
@@ -47,11 +47,17 @@ var serviceAccountNotFoundRule = &rule.Rule{
 			field, name = "serviceAccount", ps.DeprecatedServiceAccount
 		}
 		ns := p.Object.Resource.Namespace
-		if name == "" || name == "default" || inSet(p.Set, "ServiceAccount", ns, name) {
+		if name == "" || name == "default" {
 			return
 		}
-		p.Reportf(base.Child(field), "%s %q names no ServiceAccount%s among the linted objects: the DaemonSet cannot create pods until it exists",
-			field, name, inNamespace(ns))
+		settings := p.Settings
+		p.ReportLater(base.Child(field), func(set *rule.Set) (string, bool) {
+			if !referencesChecked(set, settings, "ServiceAccount") || inSet(set, "ServiceAccount", ns, name) {
+				return "", false
+			}
+			return fmt.Sprintf("%s %q names no ServiceAccount%s among the linted objects: the DaemonSet cannot create pods until it exists",
+				field, name, inNamespace(ns)), true
+		})
 	},
 }
 
@@ -80,17 +86,20 @@ func refNotFoundRule(id, kind, bad, good string) *rule.Rule {
 		},
 		Check: func(p *rule.Pass) {
 			ps, base := daemonSetPod(p.Object)
-			if ps == nil || !referencesChecked(p, kind) {
+			if ps == nil {
 				return
 			}
-			ns := p.Object.Resource.Namespace
+			ns, settings := p.Object.Resource.Namespace, p.Settings
 			for _, r := range podReferences(ps, base) {
-				if r.kind != kind || r.optional || inSet(p.Set, kind, ns, r.name) {
+				if r.kind != kind || r.optional {
 					continue
 				}
-				p.Report(rule.Diagnostic{
-					Path:    r.path,
-					Message: fmt.Sprintf("%s %s %q, which is not among the linted objects%s: %s", r.where, kind, r.name, inNamespace(ns), r.effect),
+				name, where, effect := r.name, r.where, r.effect
+				p.ReportLater(r.path, func(set *rule.Set) (string, bool) {
+					if !referencesChecked(set, settings, kind) || inSet(set, kind, ns, name) {
+						return "", false
+					}
+					return fmt.Sprintf("%s %s %q, which is not among the linted objects%s: %s", where, kind, name, inNamespace(ns), effect), true
 				})
 			}
 		},
@@ -126,15 +135,17 @@ var priorityClassNotFoundRule = &rule.Rule{
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
-		if ps == nil || ps.PriorityClassName == "" || containsFold(builtinPriorityClasses, ps.PriorityClassName) || !referencesChecked(p, "PriorityClass") {
+		if ps == nil || ps.PriorityClassName == "" || containsFold(builtinPriorityClasses, ps.PriorityClassName) {
 			return
 		}
-		if p.Set.Has("PriorityClass", "", ps.PriorityClassName) {
-			return
-		}
-		p.Reportf(base.Child("priorityClassName"),
-			"priorityClassName %q names no PriorityClass among the linted objects (nor a built-in one): the API server rejects the DaemonSet's pods until it exists",
-			ps.PriorityClassName)
+		name, settings := ps.PriorityClassName, p.Settings
+		p.ReportLater(base.Child("priorityClassName"), func(set *rule.Set) (string, bool) {
+			if !referencesChecked(set, settings, "PriorityClass") || set.Has("PriorityClass", "", name) {
+				return "", false
+			}
+			return fmt.Sprintf("priorityClassName %q names no PriorityClass among the linted objects (nor a built-in one): the API server rejects the DaemonSet's pods until it exists",
+				name), true
+		})
 	},
 }
 
@@ -166,53 +177,70 @@ var clusterAdminBindingRule = &rule.Rule{
 			"on nodes and pods) and bind that instead.",
 	},
 	Check: func(p *rule.Pass) {
-		if p.Set == nil {
-			return
-		}
 		roleRef, _ := p.Object.Map["roleRef"].(map[string]any)
 		kind, _ := roleRef["kind"].(string)
 		role, _ := roleRef["name"].(string)
 		if kind != "ClusterRole" || !containsFold(stringsParam(p, "roles"), role) {
 			return
 		}
-		daemonSets := p.Set.Objects("DaemonSet")
 		subjects, bindingNS := bindingSubjects(p.Object)
 		for i, s := range subjects {
 			sm, ok := s.(map[string]any)
 			if !ok {
 				continue
 			}
-			var users []string
-			for _, ds := range daemonSets {
-				ns := ds.Resource.Namespace
-				if bindingNS != "" && !sameNamespace(bindingNS, ns) {
-					continue
+			p.ReportLater(fieldPathSubjects.Index(i), func(set *rule.Set) (string, bool) {
+				var users []string
+				for _, ds := range daemonSetAccounts(set) {
+					ns := ds.res.Namespace
+					if bindingNS != "" && !sameNamespace(bindingNS, ns) {
+						continue
+					}
+					if subjectCovers(sm, bindingNS, ns, ds.account) {
+						users = append(users, ds.res.String())
+					}
 				}
-				if subjectCovers(sm, bindingNS, ns, serviceAccountOf(ds)) {
-					users = append(users, ds.Resource.String())
+				if len(users) == 0 {
+					return "", false
 				}
-			}
-			if len(users) == 0 {
-				continue
-			}
-			// The same DaemonSet may be linted twice (a base and its
-			// rendered output): name it once.
-			slices.Sort(users)
-			users = slices.Compact(users)
-			scope := "anything in the cluster"
-			if bindingNS != "" {
-				scope = "anything in namespace " + bindingNS + ", Secrets included"
-			}
-			sname, _ := sm["name"].(string)
-			skind, _ := sm["kind"].(string)
-			p.Reportf(fieldPathSubjects.Index(i),
-				"binds %s %q, used by %s, to %s: a pod on every node can do %s; bind a role with only what the agent needs",
-				skind, sname, joinAnd(users), role, scope)
+				// The same DaemonSet may be linted twice (a base and its
+				// rendered output): name it once.
+				slices.Sort(users)
+				users = slices.Compact(users)
+				scope := "anything in the cluster"
+				if bindingNS != "" {
+					scope = "anything in namespace " + bindingNS + ", Secrets included"
+				}
+				sname, _ := sm["name"].(string)
+				skind, _ := sm["kind"].(string)
+				return fmt.Sprintf("binds %s %q, used by %s, to %s: a pod on every node can do %s; bind a role with only what the agent needs",
+					skind, sname, joinAnd(users), role, scope), true
+			})
 		}
 	},
 }
 
 var fieldPathSubjects = fieldpath.New("subjects")
+
+// daemonSetAccount is a DaemonSet of the set and the account its pods run
+// as: all the binding rule needs of it, so the set's DaemonSets need not
+// all be in memory at once.
+type daemonSetAccount struct {
+	res     finding.Resource
+	account string
+}
+
+type daemonSetAccountsKey struct{}
+
+func daemonSetAccounts(set *rule.Set) []daemonSetAccount {
+	return set.Memo(daemonSetAccountsKey{}, func() any {
+		var out []daemonSetAccount
+		set.Each("DaemonSet", func(o *rule.Object) {
+			out = append(out, daemonSetAccount{res: o.Resource, account: serviceAccountOf(o)})
+		})
+		return out
+	}).([]daemonSetAccount)
+}
 
 // joinAnd joins words as "a, b and c".
 func joinAnd(words []string) string {

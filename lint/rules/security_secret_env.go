@@ -63,8 +63,10 @@ func secretLikeValue(v string) bool {
 
 // normalEnvName lower-cases a variable name and makes - and . into _.
 func normalEnvName(n string) string {
-	return strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(n))
+	return envNameSeparators.Replace(strings.ToLower(n))
 }
+
+var envNameSeparators = strings.NewReplacer("-", "_", ".", "_")
 
 var secretInEnvRule = &rule.Rule{
 	ID:       "secret-in-env",

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )
@@ -28,33 +30,83 @@ var automountedTokenRule = &rule.Rule{
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
-		if ps == nil || p.Set == nil || ps.AutomountServiceAccountToken != nil {
+		if ps == nil || ps.AutomountServiceAccountToken != nil {
 			return
 		}
 		ns, sa := p.Object.Resource.Namespace, serviceAccountOf(p.Object)
-		for _, o := range p.Set.Objects("ServiceAccount") {
-			if o.Resource.Name != sa || !sameNamespace(o.Resource.Namespace, ns) {
-				continue
-			}
-			if v, ok := o.Map["automountServiceAccountToken"].(bool); ok && !v {
-				return
-			}
-		}
-		for _, kind := range []string{"RoleBinding", "ClusterRoleBinding"} {
-			for _, b := range p.Set.Objects(kind) {
-				subjects, bindingNS := bindingSubjects(b)
-				if bindingNS != "" && !sameNamespace(bindingNS, ns) {
-					continue
+		p.ReportLater(base.Child("automountServiceAccountToken"), func(set *rule.Set) (string, bool) {
+			idx := accountsOf(set)
+			for _, a := range idx.accounts[sa] {
+				if a.optsOut && sameNamespace(a.namespace, ns) {
+					return "", false
 				}
+			}
+			for _, subjects := range [][]boundSubject{idx.bySubject[sa], idx.groupsAndUsers} {
 				for _, s := range subjects {
-					if sm, ok := s.(map[string]any); ok && subjectCovers(sm, bindingNS, ns, sa) {
-						return
+					if s.bindingNS != "" && !sameNamespace(s.bindingNS, ns) {
+						continue
+					}
+					if subjectCovers(s.subject, s.bindingNS, ns, sa) {
+						return "", false
 					}
 				}
 			}
-		}
-		p.Reportf(base.Child("automountServiceAccountToken"),
-			"every pod mounts a token for ServiceAccount %q, but no RoleBinding or ClusterRoleBinding among the linted objects grants it anything; if the agent does not call the Kubernetes API, set automountServiceAccountToken: false (or true, to say its RBAC lives elsewhere)",
-			sa)
+			return fmt.Sprintf("every pod mounts a token for ServiceAccount %q, but no RoleBinding or ClusterRoleBinding among the linted objects grants it anything; if the agent does not call the Kubernetes API, set automountServiceAccountToken: false (or true, to say its RBAC lives elsewhere)",
+				sa), true
+		})
 	},
+}
+
+// accountIndex is what the rule needs of the set's ServiceAccounts and
+// bindings, by name, built once per set: scanning every binding for every
+// DaemonSet would make a large corpus quadratic, and the index holds much
+// less than the objects.
+type accountIndex struct {
+	accounts map[string][]account
+	// bySubject holds ServiceAccount subjects by name; groupsAndUsers the
+	// other subjects, which may name an account through its namespace.
+	bySubject      map[string][]boundSubject
+	groupsAndUsers []boundSubject
+}
+
+type account struct {
+	namespace string
+	// optsOut: the ServiceAccount sets automountServiceAccountToken: false.
+	optsOut bool
+}
+
+type boundSubject struct {
+	subject   map[string]any
+	bindingNS string
+}
+
+type accountIndexKey struct{}
+
+func accountsOf(set *rule.Set) *accountIndex {
+	return set.Memo(accountIndexKey{}, func() any {
+		idx := &accountIndex{accounts: map[string][]account{}, bySubject: map[string][]boundSubject{}}
+		set.Each("ServiceAccount", func(o *rule.Object) {
+			v, ok := o.Map["automountServiceAccountToken"].(bool)
+			idx.accounts[o.Resource.Name] = append(idx.accounts[o.Resource.Name], account{namespace: o.Resource.Namespace, optsOut: ok && !v})
+		})
+		for _, kind := range []string{"RoleBinding", "ClusterRoleBinding"} {
+			set.Each(kind, func(b *rule.Object) {
+				subjects, bindingNS := bindingSubjects(b)
+				for _, s := range subjects {
+					sm, ok := s.(map[string]any)
+					if !ok {
+						continue
+					}
+					bs := boundSubject{subject: sm, bindingNS: bindingNS}
+					if k, _ := sm["kind"].(string); k == "ServiceAccount" {
+						name, _ := sm["name"].(string)
+						idx.bySubject[name] = append(idx.bySubject[name], bs)
+					} else {
+						idx.groupsAndUsers = append(idx.groupsAndUsers, bs)
+					}
+				}
+			})
+		}
+		return idx
+	}).(*accountIndex)
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/everynode/everynode/internal/benchcorpus"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/schemas"
 )
@@ -144,4 +145,33 @@ func compileAll(n *node) error {
 		return nil
 	}
 	return walk(n)
+}
+
+// BenchmarkValidateAgentFile validates every object of a node agent's
+// file (RBAC, ConfigMaps, Services, NetworkPolicy, DaemonSet) against
+// schemas already compiled: the steady state of a corpus run.
+func BenchmarkValidateAgentFile(b *testing.B) {
+	data, _ := benchcorpus.Agent(1, 0)
+	var objs []map[string]any
+	for _, d := range document.Parse("agent.yaml", data, document.Limits{}).Docs {
+		if m, ok := d.Value.(map[string]any); ok {
+			objs = append(objs, m)
+		}
+	}
+	v, err := New(Options{Strict: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, o := range objs {
+		if errs := v.Validate(o); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, o := range objs {
+			v.Validate(o)
+		}
+	}
+	b.ReportMetric(float64(len(objs)), "objects/op")
 }

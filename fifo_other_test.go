@@ -1,0 +1,9 @@
+//go:build !unix
+
+package everynode_test
+
+import "github.com/rogpeppe/go-internal/testscript"
+
+func makeFIFO(ts *testscript.TestScript, neg bool, args []string) {
+	ts.Skip("named pipes need unix")
+}

@@ -1,0 +1,231 @@
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/input"
+	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/suppress"
+)
+
+// Cross-object (Deferred) rules look at each object as it is read, like
+// the others; what they cannot tell before every file is read they hand
+// to Pass.ReportLater, which the engine keeps, positioned, as a
+// laterReport, and decides in finish with the whole set. So no object is
+// kept for them, however large the corpus.
+//
+// The set holds the identity of every object, and in full the objects of
+// the kinds some rule reads (rule.Rule.SetKinds: ServiceAccounts,
+// bindings, DaemonSets). A parsed document is some twenty times its text,
+// so an object read from a file on disk is kept as where to find it
+// again, and parsed again only if a rule asks for its kind, a few at a
+// time (rule.Set.Each); objects that exist only in memory (standard input,
+// LintDocuments, kustomize output, KRM items) are kept as they are.
+
+// laterReport is a finding a cross-object rule reports if decide says so
+// once the set is complete; f has everything but the message.
+type laterReport struct {
+	f          finding.Finding
+	decide     rule.Decide
+	directives []*suppress.Directive
+}
+
+// runDeferredRules runs the cross-object rules on an object as it is read.
+// Their findings (for the object alone) are returned; what they report
+// later is appended to later.
+func (r *run) runDeferredRules(obj *rule.Object, pl place, entries []*ruleEntry, later *[]*laterReport) []finding.Finding {
+	var out []finding.Finding
+	for _, e := range entries {
+		out = append(out, r.runRule(e, obj, pl, nil, func(path fieldpath.Path, decide rule.Decide) {
+			f := finding.Finding{Rule: e.r.ID, Severity: e.severity, File: pl.file, Document: pl.index, Resource: obj.Resource}
+			pl.at(&f, path, false)
+			*later = append(*later, &laterReport{f: f, decide: decide})
+		})...)
+	}
+	return out
+}
+
+// runDeferred decides the later reports, now that the set is complete.
+func (r *run) runDeferred() {
+	for kind, ks := range r.setOnDisk {
+		// In file order, so that rules see the set in the same order on
+		// every run whatever order the workers finished in.
+		slices.SortFunc(ks, func(a, b *keptObject) int {
+			if c := cmp.Compare(a.file, b.file); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.lo, b.lo); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.base.String(), b.base.String())
+		})
+		r.set.AddLoader(kind, func(each func(*rule.Object)) { r.loadSet(ks, each) })
+	}
+	r.setOnDisk = nil
+	for _, lr := range r.later {
+		if f, ok := r.decide(lr); ok {
+			r.intern.finding(&f)
+			r.findings = append(r.findings, f)
+		}
+	}
+	r.later = nil
+}
+
+// decide runs one later report's decision, turning a panic into an
+// internal-error finding.
+func (r *run) decide(lr *laterReport) (f finding.Finding, ok bool) {
+	f = lr.f
+	defer func() {
+		if p := recover(); p != nil {
+			f.Rule, f.Severity, ok = RuleInternal, finding.Error, true
+			f.Message = fmt.Sprintf("rule %s failed on this object: %v (please report this at https://github.com/everynode/everynode/issues)", lr.f.Rule, p)
+		}
+	}()
+	if f.Message, ok = lr.decide(r.set); !ok {
+		return f, false
+	}
+	fs := []finding.Finding{f}
+	suppress.ApplyObject(fs, lr.directives)
+	return fs[0], true
+}
+
+// keptObject is an object of the set kept on disk: bytes lo to hi of the
+// file path (reported as file), the document index there, and base
+// inside it (items[i] of a List).
+type keptObject struct {
+	res        finding.Resource
+	path, file string
+	index      int
+	base       fieldpath.Path
+	lo, hi     int64
+	invalid    []fieldpath.Path
+}
+
+// addSetObject adds an object that rules read from the set: in full when
+// it exists only in memory, and otherwise as where to find it again.
+func (r *run) addSetObject(fr *fileResult, obj *rule.Object, pl place) {
+	if pl.path == "" || pl.doc == nil || pl.doc.File == nil || pl.locator != nil {
+		fr.setObjects = append(fr.setObjects, obj)
+		return
+	}
+	f := pl.doc.File
+	fr.setOnDisk = append(fr.setOnDisk, &keptObject{res: obj.Resource, path: pl.path, file: pl.file, index: pl.index, base: pl.base,
+		lo: int64(f.LineOffset(pl.doc.Line)), hi: int64(f.LineOffset(pl.end)), invalid: obj.Invalid})
+}
+
+// loadSet parses again the set's objects of one kind kept on disk, a few
+// at a time on the linter's workers, and hands them to each in order.
+// They carry no Doc: rules read the values of the set's objects, never
+// their positions.
+func (r *run) loadSet(ks []*keptObject, each func(*rule.Object)) {
+	const batch = 256
+	objs := make([]*rule.Object, batch)
+	for start := 0; start < len(ks); start += batch {
+		part := ks[start:min(start+batch, len(ks))]
+		forEach(len(part), r.l.workers, func(i int) { objs[i] = r.load(part[i]) })
+		for _, o := range objs[:len(part)] {
+			if o != nil {
+				each(o)
+			}
+		}
+	}
+}
+
+// load parses a kept object again; nil when the file no longer holds it
+// (it changed during the run).
+func (r *run) load(k *keptObject) *rule.Object {
+	found := func(d *document.Document) *rule.Object {
+		if d == nil {
+			return nil
+		}
+		if m, ok := objectAt(d.Value, k.base); ok && identity(m) == k.res {
+			return &rule.Object{Base: k.base, Resource: k.res, Map: m, Invalid: k.invalid}
+		}
+		return nil
+	}
+	if o := found(r.parseRange(k)); o != nil {
+		return o
+	}
+	// The document does not stand alone on its lines (an unusual layout):
+	// parse the whole file.
+	data, err := input.ReadFile(k.path, r.l.opts.MaxFileSize)
+	if err != nil {
+		return nil
+	}
+	for _, d := range document.Parse(k.file, data, r.l.opts.Limits).Docs {
+		if d.Index == k.index {
+			return found(d)
+		}
+	}
+	return nil
+}
+
+// parseRange reads a kept object's bytes and parses them.
+func (r *run) parseRange(k *keptObject) *document.Document {
+	if k.hi <= k.lo {
+		return nil
+	}
+	f, err := os.Open(k.path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	buf := make([]byte, k.hi-k.lo)
+	if _, err := f.ReadAt(buf, k.lo); err != nil {
+		return nil
+	}
+	for _, d := range document.Parse(k.file, buf, r.l.opts.Limits).Docs {
+		if d.Node != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// objectAt returns the object at base in a document's value (an item of
+// a List when base is items[i]).
+func objectAt(v any, base fieldpath.Path) (map[string]any, bool) {
+	for _, e := range base {
+		switch c := v.(type) {
+		case map[string]any:
+			v = c[e.Key]
+		case []any:
+			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
+				return nil, false
+			}
+			v = c[e.Index]
+		default:
+			return nil, false
+		}
+	}
+	m, ok := v.(map[string]any)
+	return m, ok
+}
+
+// forEach calls fn for 0..n-1 on up to workers goroutines.
+func forEach(n, workers int, fn func(i int)) {
+	workers = max(1, min(workers, n))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

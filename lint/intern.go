@@ -1,0 +1,64 @@
+package lint
+
+import (
+	"encoding/binary"
+
+	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+)
+
+// interner shares equal strings and paths among the findings a run holds
+// until it ends: a corpus repeats a few thousand messages and a hundred
+// paths tens of thousands of times, and a finding's message and path are
+// most of its memory. Paths are never modified once made (Child and Index
+// copy), so findings may share them.
+type interner struct {
+	strs  map[string]string
+	paths map[string]fieldpath.Path
+	key   []byte
+}
+
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, paths: map[string]fieldpath.Path{}}
+}
+
+func (in *interner) str(s string) string {
+	if v, ok := in.strs[s]; ok {
+		return v
+	}
+	in.strs[s] = s
+	return s
+}
+
+func (in *interner) path(p fieldpath.Path) fieldpath.Path {
+	if len(p) == 0 {
+		return p
+	}
+	k := in.key[:0]
+	for _, e := range p {
+		if e.IsIndex {
+			k = binary.AppendUvarint(append(k, 0), uint64(e.Index))
+			continue
+		}
+		k = append(binary.AppendUvarint(append(k, 1), uint64(len(e.Key))), e.Key...)
+	}
+	in.key = k
+	if v, ok := in.paths[string(k)]; ok {
+		return v
+	}
+	in.paths[string(k)] = p
+	return p
+}
+
+func (in *interner) finding(f *finding.Finding) {
+	f.Message = in.str(f.Message)
+	f.Path = in.path(f.Path)
+	in.resource(&f.Resource)
+}
+
+// resource shares what objects have in common; names are mostly unique.
+func (in *interner) resource(r *finding.Resource) {
+	r.APIVersion = in.str(r.APIVersion)
+	r.Kind = in.str(r.Kind)
+	r.Namespace = in.str(r.Namespace)
+}

@@ -1,0 +1,69 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// benchObjects parses a realistic node agent: a CNI DaemonSet with its
+// ServiceAccount, RBAC and ConfigMap.
+func benchObjects(b *testing.B) []*rule.Object {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "agents", "cni-agent.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := document.Parse("cni-agent.yaml", data, document.Limits{})
+	if len(s.Problems) > 0 {
+		b.Fatal(s.Problems)
+	}
+	return objectsOf(s)
+}
+
+// fresh copies objects without their decoded DaemonSet, as the engine sees
+// each object once.
+func fresh(objs []*rule.Object) []*rule.Object {
+	out := make([]*rule.Object, len(objs))
+	for i, o := range objs {
+		out[i] = &rule.Object{Doc: o.Doc, Base: o.Base, Resource: o.Resource, Map: o.Map}
+	}
+	return out
+}
+
+// BenchmarkRules runs the whole catalog, deferred rules included, on the
+// objects of a realistic DaemonSet file, decoding the typed DaemonSet as
+// the engine does once per object.
+func BenchmarkRules(b *testing.B) {
+	objs := benchObjects(b)
+	all := All()
+	settings := &testSettings{params: map[string]string{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		runRules(all, fresh(objs), settings)
+	}
+}
+
+// BenchmarkDecodeDaemonSet is the typed decoding that rules share through
+// rule.Object.DaemonSet.
+func BenchmarkDecodeDaemonSet(b *testing.B) {
+	var ds *rule.Object
+	for _, o := range benchObjects(b) {
+		if o.Resource.Kind == "DaemonSet" {
+			ds = o
+		}
+	}
+	if ds == nil {
+		b.Fatal("no DaemonSet")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		o := &rule.Object{Resource: ds.Resource, Map: ds.Map}
+		if o.DaemonSet() == nil {
+			b.Fatal("does not decode")
+		}
+	}
+}
