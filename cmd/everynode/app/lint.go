@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/everynode/everynode/generator"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,7 +99,14 @@ func runLint(c *cli.Context) error {
 	if err != nil {
 		return exit(ExitUsage, err)
 	}
-	res, err := l.Lint(context.Background(), c.Args().Slice())
+	// A path that does not exist is a usage error (exit 2), but the other
+	// paths are still linted and reported first: one typo in a hook's
+	// file list must not hide the findings in the rest.
+	paths, missing := splitMissing(c.Args().Slice(), workDir)
+	if len(missing) > 0 && len(paths) == 0 {
+		return exit(ExitUsage, errors.Join(missing...))
+	}
+	res, err := l.Lint(context.Background(), paths)
 	if err != nil {
 		var pe *input.PathError
 		if errors.As(err, &pe) {
@@ -122,6 +130,8 @@ func runLint(c *cli.Context) error {
 		return exit(ExitUsage, err)
 	}
 	switch {
+	case len(missing) > 0:
+		return exit(ExitUsage, errors.Join(missing...))
 	case res.InternalErrors > 0:
 		return exit(ExitUsage, nil)
 	case failOn > 0 && reaches(res.Summary, failOn):
@@ -225,4 +235,24 @@ func githubLinkBase() string {
 		return ""
 	}
 	return strings.TrimSuffix(server, "/") + "/" + repo + "/blob/" + sha + "/"
+}
+
+// splitMissing separates the paths that do not exist (as errors) from the
+// rest. Standard input ("-") and anything Lstat can see (a dangling symlink
+// is reported by the linter itself) are kept.
+func splitMissing(args []string, workDir string) (paths []string, missing []error) {
+	for _, a := range args {
+		p := a
+		if a != "-" && !filepath.IsAbs(p) && workDir != "" {
+			p = filepath.Join(workDir, p)
+		}
+		if a != "-" {
+			if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+				missing = append(missing, fmt.Errorf("%s: no such file or directory", a))
+				continue
+			}
+		}
+		paths = append(paths, a)
+	}
+	return paths, missing
 }
