@@ -9,8 +9,8 @@ import (
 	"github.com/everynode/everynode/lint/rule"
 )
 
-// benchObjects parses a realistic node agent: a CNI DaemonSet with its
-// ServiceAccount, RBAC and ConfigMap.
+// benchObjects parses a realistic node agent's DaemonSet (a CNI agent:
+// host network, init containers, probes, host paths).
 func benchObjects(b *testing.B) []*rule.Object {
 	b.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "agents", "cni-agent.yaml"))
@@ -35,7 +35,7 @@ func fresh(objs []*rule.Object) []*rule.Object {
 }
 
 // BenchmarkRules runs the whole catalog, deferred rules included, on the
-// objects of a realistic DaemonSet file, decoding the typed DaemonSet as
+// DaemonSet of a realistic CNI agent, decoding the typed DaemonSet as
 // the engine does once per object.
 func BenchmarkRules(b *testing.B) {
 	objs := benchObjects(b)
