@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	typo "github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/lint/rule"
 )
 
@@ -271,7 +272,7 @@ func Suggest(id string, rules []*rule.Rule) []string {
 	}
 	var cands []cand
 	for _, r := range rules {
-		d := editDistance(id, r.ID)
+		d := typo.Distance(id, r.ID)
 		switch {
 		case id != "" && (strings.Contains(r.ID, id) || strings.Contains(id, r.ID)):
 			cands = append(cands, cand{r.ID, min(d, 1)})
@@ -280,6 +281,10 @@ func Suggest(id string, rules []*rule.Rule) []string {
 		}
 	}
 	slices.SortStableFunc(cands, func(a, b cand) int { return a.dist - b.dist })
+	if len(cands) > 0 && cands[0].dist == 0 {
+		// Only the case differed: that is the rule meant.
+		return []string{cands[0].id}
+	}
 	var out []string
 	for _, c := range cands {
 		if len(out) == 3 {
@@ -288,24 +293,4 @@ func Suggest(id string, rules []*rule.Rule) []string {
 		out = append(out, c.id)
 	}
 	return out
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
