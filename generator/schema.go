@@ -10,7 +10,9 @@ import (
 
 	"github.com/xeipuuv/gojsonschema"
 
+	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/schemas"
 )
 
@@ -56,7 +58,7 @@ func validateSchema(value any) ([]problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := sch.Validate(gojsonschema.NewRawLoader(jsonNumbers(value)))
+	res, err := sch.Validate(gojsonschema.NewRawLoader(gojson.Value(value)))
 	if err != nil {
 		return nil, fmt.Errorf("validating against the Daemon schema: %w", err)
 	}
@@ -87,85 +89,13 @@ func validateSchema(value any) ([]problem, error) {
 	return out, nil
 }
 
-// jsonNumbers copies a typed value with its numbers as json.Number, the
-// only numeric type gojsonschema checks (it expects a JSON decoder's
-// output); maps and lists are shared where they hold no numbers would be
-// an optimisation not worth its risk.
-func jsonNumbers(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(v))
-		for k, x := range v {
-			m[k] = jsonNumbers(x)
-		}
-		return m
-	case []any:
-		l := make([]any, len(v))
-		for i, x := range v {
-			l[i] = jsonNumbers(x)
-		}
-		return l
-	case int64:
-		return json.Number(strconv.FormatInt(v, 10))
-	case uint64:
-		return json.Number(strconv.FormatUint(v, 10))
-	case float64:
-		return json.Number(strconv.FormatFloat(v, 'g', -1, 64))
-	}
-	return v
-}
-
-// contextPath turns gojsonschema's context ("(root).spec.ports.0") into a
-// field path, reading the value to tell list indexes from map keys (a key
-// may itself contain dots, so the string is split on a separator no key
-// can contain).
-func contextPath(ctx *gojsonschema.JsonContext, value any) fieldpath.Path {
-	parts := strings.Split(ctx.String("\x00"), "\x00")
-	var p fieldpath.Path
-	cur := value
-	for _, part := range parts[1:] {
-		switch c := cur.(type) {
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(c) {
-				return append(p, fieldpath.Elem{Key: part})
-			}
-			p = p.Index(i)
-			cur = c[i]
-		case map[string]any:
-			p = p.Child(part)
-			cur = c[part]
-		default:
-			return p.Child(part)
-		}
-	}
-	return p
-}
-
-func valueAt(v any, p fieldpath.Path) any {
-	for _, e := range p {
-		switch c := v.(type) {
-		case map[string]any:
-			v = c[e.Key]
-		case []any:
-			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
-				return nil
-			}
-			v = c[e.Index]
-		default:
-			return nil
-		}
-	}
-	return v
-}
-
 var wrapperErrors = map[string]bool{
 	"condition_then": true, "condition_else": true, "number_any_of": true,
 	"number_one_of": true, "number_all_of": true,
 }
 
 func convertSchemaError(e gojsonschema.ResultError, value any, raw map[string]any) (problem, bool) {
-	path := contextPath(e.Context(), value)
+	path := gojson.ContextPath(e.Context(), value)
 	d := e.Details()
 	switch e.Type() {
 	case "additional_property_not_allowed":
@@ -181,7 +111,7 @@ func convertSchemaError(e gojsonschema.ResultError, value any, raw map[string]an
 		return problem{path: path, atValue: true, msg: fmt.Sprintf("must be %s, not %s", typeList(exp), typeName(given, true))}, false
 	case "enum", "const":
 		allowed := enumValues(d["allowed"])
-		got := fmt.Sprint(valueAt(value, path))
+		got := fmt.Sprint(document.ValueAt(value, path))
 		if len(allowed) == 1 {
 			return problem{path: path, atValue: true, msg: fmt.Sprintf("must be %q, not %q", allowed[0], got)}, false
 		}
@@ -205,7 +135,7 @@ func convertSchemaError(e gojsonschema.ResultError, value any, raw map[string]an
 		}
 		return problem{path: path, atValue: true, msg: fmt.Sprintf("must have at least %v entry", d["min"])}, false
 	case "array_max_properties":
-		m, _ := valueAt(value, path).(map[string]any)
+		m, _ := document.ValueAt(value, path).(map[string]any)
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
@@ -213,10 +143,10 @@ func convertSchemaError(e gojsonschema.ResultError, value any, raw map[string]an
 		slices.Sort(keys)
 		return problem{path: path, msg: fmt.Sprintf("sets %s: set only one of them", strings.Join(keys, " and "))}, false
 	case "pattern":
-		msg := fmt.Sprintf("%q does not match the pattern %v", fmt.Sprint(valueAt(value, path)), d["pattern"])
+		msg := fmt.Sprintf("%q does not match the pattern %v", fmt.Sprint(document.ValueAt(value, path)), d["pattern"])
 		for _, n := range schemaNodes(raw, path, value) {
 			if m, ok := n["patternErrorMessage"].(string); ok {
-				msg = fmt.Sprintf("%q is not valid: %s", fmt.Sprint(valueAt(value, path)), m)
+				msg = fmt.Sprintf("%q is not valid: %s", fmt.Sprint(document.ValueAt(value, path)), m)
 			}
 		}
 		return problem{path: path, atValue: true, msg: msg}, false

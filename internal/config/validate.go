@@ -3,10 +3,8 @@ package config
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/schemas"
 )
@@ -102,7 +101,7 @@ func (v *validator) schema() {
 		v.report(nil, false, "internal error: %v", err)
 		return
 	}
-	res, err := cs.schema.Validate(gojsonschema.NewRawLoader(jsonValue(v.doc.Value)))
+	res, err := cs.schema.Validate(gojsonschema.NewRawLoader(gojson.Value(v.doc.Value)))
 	if err != nil {
 		v.report(nil, false, "internal error validating the configuration: %v", err)
 		return
@@ -131,7 +130,7 @@ type missingField struct {
 }
 
 func (v *validator) schemaError(cs *compiledSchema, e gojsonschema.ResultError) {
-	p := v.contextPath(e.Context())
+	p := gojson.ContextPath(e.Context(), v.doc.Value)
 	d := e.Details()
 	switch e.Type() {
 	case "condition_then", "condition_else", "number_one_of", "number_any_of", "number_all_of":
@@ -154,7 +153,7 @@ func (v *validator) schemaError(cs *compiledSchema, e gojsonschema.ResultError) 
 		expected, _ := d["expected"].(string)
 		got := describe(v.doc, p)
 		if p.String() == "lint.kubernetesVersion" {
-			if _, isNum := valueAt(v.doc.Value, p).(float64); isNum {
+			if _, isNum := document.ValueAt(v.doc.Value, p).(float64); isNum {
 				n, _ := v.doc.NodeAt(p)
 				v.report(p, true, "%s: expected a string, got %s; quote it (kubernetesVersion: \"%s\"): unquoted, YAML reads a version as a number", p, got, n.Value)
 				return
@@ -166,7 +165,7 @@ func (v *validator) schemaError(cs *compiledSchema, e gojsonschema.ResultError) 
 		}
 		v.report(p, true, "%s: expected %s, got %s", pathOrTop(p), article(expected), got)
 	case "enum":
-		val := valueAt(v.doc.Value, p)
+		val := document.ValueAt(v.doc.Value, p)
 		allowed := enumValues(cs, p)
 		msg := fmt.Sprintf("%s: unknown value %s (want %s)", pathOrTop(p), describeValue(val), orList(allowed))
 		if s, ok := val.(string); ok {
@@ -188,10 +187,10 @@ func (v *validator) schemaError(cs *compiledSchema, e gojsonschema.ResultError) 
 		v.missing = append(v.missing, missingField{p, prop})
 	case "pattern":
 		if p.String() == "lint.kubernetesVersion" {
-			v.report(p, true, "%s: %s is not a Kubernetes minor version such as \"1.36\"", p, describeValue(valueAt(v.doc.Value, p)))
+			v.report(p, true, "%s: %s is not a Kubernetes minor version such as \"1.36\"", p, describeValue(document.ValueAt(v.doc.Value, p)))
 			return
 		}
-		v.report(p, true, "%s: %s does not match %v", p, describeValue(valueAt(v.doc.Value, p)), d["pattern"])
+		v.report(p, true, "%s: %s does not match %v", p, describeValue(document.ValueAt(v.doc.Value, p)), d["pattern"])
 	case "array_min_items":
 		v.report(p, true, "%s: needs at least one entry", p)
 	case "string_gte":
@@ -206,34 +205,6 @@ func pathOrTop(p fieldpath.Path) string {
 		return "the configuration"
 	}
 	return p.String()
-}
-
-// contextPath turns a gojsonschema context ((root).lint.rules.x) into a
-// field path, splitting on a byte no key contains so keys with dots stay
-// whole, and telling indices from keys by the value they step into.
-func (v *validator) contextPath(c *gojsonschema.JsonContext) fieldpath.Path {
-	if c == nil {
-		return nil
-	}
-	parts := strings.Split(c.String("\x00"), "\x00")
-	var p fieldpath.Path
-	cur := v.doc.Value
-	for _, part := range parts[1:] { // parts[0] is "(root)"
-		if l, ok := cur.([]any); ok {
-			if i, err := strconv.Atoi(part); err == nil && i >= 0 && i < len(l) {
-				p = p.Index(i)
-				cur = l[i]
-				continue
-			}
-		}
-		p = p.Child(part)
-		if m, ok := cur.(map[string]any); ok {
-			cur = m[part]
-		} else {
-			cur = nil
-		}
-	}
-	return p
 }
 
 // fieldNames lists the properties the schema allows at p, sorted.
@@ -358,28 +329,10 @@ func article(t string) string {
 	return "a " + t
 }
 
-// valueAt is the typed value at p (nil when missing).
-func valueAt(v any, p fieldpath.Path) any {
-	for _, e := range p {
-		switch c := v.(type) {
-		case map[string]any:
-			v = c[e.Key]
-		case []any:
-			if !e.IsIndex || e.Index >= len(c) {
-				return nil
-			}
-			v = c[e.Index]
-		default:
-			return nil
-		}
-	}
-	return v
-}
-
 // describe names the type of the value at p and, for a scalar, its text as
 // written (1.30, not 1.3).
 func describe(doc *document.Document, p fieldpath.Path) string {
-	val := valueAt(doc.Value, p)
+	val := document.ValueAt(doc.Value, p)
 	switch val.(type) {
 	case int64, uint64, float64:
 		if n, found := doc.NodeAt(p); n != nil && len(found) == len(p) && n.Kind == yaml.ScalarNode {
@@ -405,37 +358,6 @@ func describeValue(val any) string {
 		return "a map"
 	}
 	return fmt.Sprintf("%v", val)
-}
-
-// jsonValue converts a document value to what gojsonschema expects from
-// encoding/json with UseNumber, without a JSON round trip.
-func jsonValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = jsonValue(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = jsonValue(e)
-		}
-		return l
-	case int64:
-		return json.Number(strconv.FormatInt(x, 10))
-	case uint64:
-		return json.Number(strconv.FormatUint(x, 10))
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			// Not JSON; only a string can stand for it, and no field of
-			// the configuration takes a number.
-			return strconv.FormatFloat(x, 'g', -1, 64)
-		}
-		return json.Number(strconv.FormatFloat(x, 'g', -1, 64))
-	}
-	return v
 }
 
 // decode fills c from the document's value. It reads only what has the

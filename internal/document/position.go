@@ -167,3 +167,25 @@ func firstByte(s string) byte {
 	}
 	return s[0]
 }
+
+// ValueAt returns the typed value at p inside v (a Document's Value or a
+// part of it), or nil when the path leads nowhere.
+func ValueAt(v any, p fieldpath.Path) any {
+	for _, e := range p {
+		switch c := v.(type) {
+		case map[string]any:
+			if e.IsIndex {
+				return nil
+			}
+			v = c[e.Key]
+		case []any:
+			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
+				return nil
+			}
+			v = c[e.Index]
+		default:
+			return nil
+		}
+	}
+	return v
+}

@@ -225,26 +225,7 @@ func removeAt(v any, p fieldpath.Path) any {
 }
 
 // Get returns the value at a path of the object (nil when missing).
-func (o *Object) Get(p fieldpath.Path) any {
-	var cur any = o.Map
-	for _, e := range p {
-		switch c := cur.(type) {
-		case map[string]any:
-			if e.IsIndex {
-				return nil
-			}
-			cur = c[e.Key]
-		case []any:
-			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
-				return nil
-			}
-			cur = c[e.Index]
-		default:
-			return nil
-		}
-	}
-	return cur
-}
+func (o *Object) Get(p fieldpath.Path) any { return document.ValueAt(o.Map, p) }
 
 // Set is the linted set as a whole, for deferred rules. It is safe for
 // concurrent use by rules once it is complete.
