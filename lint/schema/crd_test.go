@@ -129,7 +129,7 @@ func TestAddCRD(t *testing.T) {
 		{
 			name: "a version that is not served",
 			yaml: "apiVersion: example.com/v1alpha1\nkind: Probe\nmetadata: {name: p}\n",
-			want: []string{`no schema for example.com/v1alpha1 Probe in Kubernetes 1.36, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
+			want: []string{`no schema for example.com/v1alpha1 Probe in Kubernetes 1.37, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
 		},
 	}
 	for _, tt := range tests {

@@ -274,12 +274,12 @@ func TestValidate(t *testing.T) {
 		{
 			name: "version that never existed",
 			yaml: "apiVersion: apps/v2\nkind: DaemonSet\nmetadata: {name: x}\n",
-			want: []string{`apiVersion: Kubernetes 1.36 has no apps/v2 DaemonSet; use apiVersion apps/v1 [schema]`},
+			want: []string{`apiVersion: Kubernetes 1.37 has no apps/v2 DaemonSet; use apiVersion apps/v1 [schema]`},
 		},
 		{
 			name: "custom resource without CRD",
 			yaml: "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\n",
-			want: []string{`no schema for monitoring.coreos.com/v1 ServiceMonitor in Kubernetes 1.36, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
+			want: []string{`no schema for monitoring.coreos.com/v1 ServiceMonitor in Kubernetes 1.37, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
 		},
 		{name: "not a Kubernetes object", yaml: "name: my-chart\nversion: 1.0.0\n"},
 		{
@@ -328,8 +328,8 @@ func TestEveryVersion(t *testing.T) {
 			})
 		}
 	}
-	if len(schemas.Versions()) < 7 {
-		t.Errorf("embedded versions %v: want 1.30 to 1.36 at least", schemas.Versions())
+	if len(schemas.Versions()) < 8 {
+		t.Errorf("embedded versions %v: want 1.30 to 1.37 at least", schemas.Versions())
 	}
 }
 

@@ -3,8 +3,10 @@
 //
 //	go run ./schemas/gen [-openapi DIR] [-out DIR]
 //
-// DIR holds one v1.N.0/swagger.json per Kubernetes release (by default
-// ../shared/k8s-openapi beside the repository). The output, committed under
+// The input is api/openapi-spec/swagger.json of each k8s.io/kubernetes
+// module version listed in releases.txt (the go command downloads it
+// through the module proxy); -openapi DIR reads v1.N.0/swagger.json
+// documents from a directory instead. The output, committed under
 // schemas/kubernetes, is what package schemas embeds:
 //
 //   - definitions.jsonl: every distinct definition of every release, once.
@@ -49,15 +51,24 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(2)
 	}
-	openapi := flag.String("openapi", filepath.Join(root, "..", "shared", "k8s-openapi"),
-		"directory with one v1.N.0/swagger.json per Kubernetes release")
+	openapi := flag.String("openapi", "",
+		"read v1.N.0/swagger.json documents from this directory instead of the k8s.io/kubernetes modules named in releases.txt")
 	out := flag.String("out", filepath.Join(root, "schemas", "kubernetes"), "output directory")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "gen: unexpected arguments:", flag.Args())
 		os.Exit(2)
 	}
-	if err := generate(*openapi, *out); err != nil {
+	var sources []source
+	if *openapi != "" {
+		sources, err = dirSources(*openapi)
+	} else {
+		sources, err = moduleSources(false)
+	}
+	if err == nil {
+		err = generate(sources, *out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
@@ -155,27 +166,37 @@ func (idx index) encode() []byte {
 
 var releaseDir = regexp.MustCompile(`^v1\.(\d+)\.0$`)
 
-func generate(openapiDir, outDir string) error {
-	entries, err := os.ReadDir(openapiDir)
+// source is one release's OpenAPI document on disk.
+type source struct {
+	minor int    // 36 for Kubernetes 1.36
+	path  string // swagger.json
+}
+
+// dirSources lists the v1.N.0/swagger.json documents in dir.
+func dirSources(dir string) ([]source, error) {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("reading OpenAPI documents: %w (pass -openapi DIR)", err)
+		return nil, fmt.Errorf("reading OpenAPI documents: %w", err)
 	}
-	var minors []int
+	var out []source
 	for _, e := range entries {
 		if m := releaseDir.FindStringSubmatch(e.Name()); m != nil && e.IsDir() {
 			n, _ := strconv.Atoi(m[1])
-			minors = append(minors, n)
+			out = append(out, source{n, filepath.Join(dir, e.Name(), "swagger.json")})
 		}
 	}
-	if len(minors) == 0 {
-		return fmt.Errorf("%s: no v1.N.0/swagger.json directories", openapiDir)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no v1.N.0/swagger.json directories", dir)
 	}
-	slices.Sort(minors)
+	return out, nil
+}
 
+func generate(sources []source, outDir string) error {
+	sources = slices.Clone(sources)
+	slices.SortFunc(sources, func(a, b source) int { return a.minor - b.minor })
 	var releases []*release
-	for _, n := range minors {
-		path := filepath.Join(openapiDir, fmt.Sprintf("v1.%d.0", n), "swagger.json")
-		r, err := readRelease(path, fmt.Sprintf("1.%d", n))
+	for _, s := range sources {
+		r, err := readRelease(s.path, fmt.Sprintf("1.%d", s.minor))
 		if err != nil {
 			return err
 		}

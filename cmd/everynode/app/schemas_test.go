@@ -29,14 +29,14 @@ func TestSchemasCommand(t *testing.T) {
 		stdout []string // substrings, in order
 		stderr string
 	}{
-		{"versions", nil, app.ExitOK, []string{"KUBERNETES  KINDS\n", "1.30 ", "1.31 ", "1.36 ", " (default)\n"}, ""},
+		{"versions", nil, app.ExitOK, []string{"KUBERNETES  KINDS\n", "1.30 ", "1.31 ", "1.36 ", "1.37 ", " (default)\n"}, ""},
 		{"kinds", []string{"--kubernetes-version", "v1.33.0"}, app.ExitOK, []string{"APIVERSION", "KIND\n", "\nv1 ", "ConfigMap\n", "\napps/v1 ", "DaemonSet\n"}, ""},
 		{"unknown version", []string{"--kubernetes-version", "1.12"}, app.ExitUsage, nil, "Kubernetes 1.12 has no embedded schemas (available: 1.30 to"},
 		{"argument", []string{"out"}, app.ExitUsage, nil, "did you mean 'everynode schemas export out'"},
 		{"export", []string{"export", "--layout", "kubeconform", "--kubernetes-version", "1.31", filepath.Join(dir, "kc")}, app.ExitOK,
 			[]string{"wrote ", " schemas to " + filepath.Join(dir, "kc", "v1.31.0-standalone-strict") + "\n", "use: kubeconform -strict -kubernetes-version 1.31.0 -schema-location " + filepath.Join(dir, "kc")}, ""},
-		{"export relaxed", []string{"export", "--strict=false", filepath.Join(dir, "kc")}, app.ExitOK, []string{"v1.36.0-standalone\n", "use: kubeconform -kubernetes-version 1.36.0"}, ""},
-		{"export all", []string{"export", "--kubernetes-version", "all", filepath.Join(dir, "all")}, app.ExitOK, []string{"v1.30.0-standalone-strict\n", "v1.36.0-standalone-strict\n"}, ""},
+		{"export relaxed", []string{"export", "--strict=false", filepath.Join(dir, "kc")}, app.ExitOK, []string{"v1.37.0-standalone\n", "use: kubeconform -kubernetes-version 1.37.0"}, ""},
+		{"export all", []string{"export", "--kubernetes-version", "all", filepath.Join(dir, "all")}, app.ExitOK, []string{"v1.30.0-standalone-strict\n", "v1.37.0-standalone-strict\n"}, ""},
 		{"other layout", []string{"export", "--layout", "kubeval", dir}, app.ExitUsage, nil, `--layout "kubeval": the only layout is kubeconform`},
 		{"no directory", []string{"export"}, app.ExitUsage, nil, "export takes one argument, the output directory (got 0)"},
 		{"a file", []string{"export", file}, app.ExitUsage, nil, "exists and is not a directory"},
@@ -61,7 +61,7 @@ func TestSchemasCommand(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []string{"kc/v1.31.0-standalone-strict/daemonset-apps-v1.json", "kc/v1.36.0-standalone/configmap-v1.json", "all/v1.33.0-standalone-strict/clusterrole-rbac-v1.json"} {
+	for _, f := range []string{"kc/v1.31.0-standalone-strict/daemonset-apps-v1.json", "kc/v1.37.0-standalone/configmap-v1.json", "all/v1.33.0-standalone-strict/clusterrole-rbac-v1.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
