@@ -17,7 +17,8 @@
 //	<!-- example: invalid -->    the yaml block that follows must be rejected
 //
 // Every other yaml block holding a complete kind: Config or kind: Daemon
-// must load without error.
+// must load without error. Documentation URLs in the code (rule links in
+// reports) must resolve to a page and heading.
 package docs_test
 
 import (
@@ -698,5 +699,59 @@ func TestKubernetesVersions(t *testing.T) {
 	}
 	if readme := strings.Join(loadPages(t)[0].lines, "\n"); !strings.Contains(readme, embedded) {
 		t.Errorf("README.md does not say which releases are embedded (%s)", embedded)
+	}
+}
+
+// TestURLsInCode resolves the documentation links the code prints (rule
+// URLs in SARIF and Markdown reports, help text) against the pages.
+func TestURLsInCode(t *testing.T) {
+	const repo = "https://github.com/everynode/everynode"
+	url := regexp.MustCompile(regexp.QuoteMeta(repo) + `(?:/blob/main/([^"#\s)]+)|/)?(?:#([A-Za-z0-9_-]+))?`)
+	pages := map[string]page{}
+	for _, p := range loadPages(t) {
+		pages[p.name] = p
+	}
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range url.FindAllStringSubmatch(string(data), -1) {
+			file, frag := m[1], m[2]
+			if file == "" && frag == "" {
+				continue // the repository itself
+			}
+			n++
+			if file == "" {
+				file = "README.md"
+			}
+			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(file))); err != nil {
+				t.Errorf("%s: %s: %s does not exist", path, m[0], file)
+				continue
+			}
+			if frag == "" {
+				continue
+			}
+			if p, ok := pages[file]; !ok || !p.anchors()[frag] {
+				t.Errorf("%s: %s: %s has no heading #%s", path, m[0], file, frag)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no documentation URL found in the code")
 	}
 }

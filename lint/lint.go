@@ -69,7 +69,7 @@ var EngineRules = []struct {
 	{RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)",
 		"Pass the CustomResourceDefinition with --crd FILE|DIR, or lint it together with the custom resources, to have them validated."},
 	{RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit",
-		"The input is larger, deeper or more alias-expanded than any manifest should be (see the limits in the README); split it, or exclude generated data with --exclude."},
+		"The input is larger, deeper or more alias-expanded than any manifest should be (see the limits in docs/reliability.md); split it, or exclude generated data with --exclude."},
 	{RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read",
 		"Fix the file's permissions, the dangling symlink or the symlink loop, or exclude the path with --exclude."},
 	{RuleInternal, finding.Error, "everynode failed on this object (please report it)",

@@ -220,7 +220,7 @@ func ruleInfo(id string) (report.RuleInfo, bool) {
 	for _, e := range lint.EngineRules {
 		if e.ID == id {
 			return report.RuleInfo{ID: e.ID, Summary: e.Summary, Help: e.Summary + "\n\n" + e.Fix,
-				HelpURI: "https://github.com/everynode/everynode#lint", Severity: e.Severity}, true
+				HelpURI: "https://github.com/everynode/everynode/blob/main/docs/user-guide.md#findings-the-engine-reports", Severity: e.Severity}, true
 		}
 	}
 	return report.RuleInfo{}, false
