@@ -42,6 +42,7 @@ all=(
   ./krm:FuzzResourceList
   ./krm:FuzzRun
   ./lint/report:FuzzWriteJSONString
+  ./internal/placement:FuzzReadNodes
 )
 
 selected=()
