@@ -54,7 +54,16 @@ type Result struct {
 	// shown once per group by the text formats (JSON repeats them in the
 	// entry of every DaemonSet placed there).
 	nodeWarnings [][]string
+	// pending counts the warnings that a placed pod stays Pending.
+	pending int
 }
+
+// PendingWarnings is the number of warnings, over all DaemonSets and
+// nodes, that say a placed pod will stay Pending: requests beyond a
+// node's allocatable and host-port clashes. Warnings about the node's
+// state (cordoned, NotReady) are not counted: they inform, and a
+// `--fail-on warning` should not fail on them.
+func (r *Result) PendingWarnings() int { return r.pending }
 
 // DaemonSetResult is where one DaemonSet's pods go.
 type DaemonSetResult struct {
@@ -183,6 +192,7 @@ func Compute(daemonsets []DaemonSetSource, nodes []Node, opts Options) *Result {
 		fit, own := fitWarnings(&n.Node, onNode, total)
 		if fit != "" {
 			nodeWarn = append(nodeWarn, fit)
+			res.pending += len(onNode)
 		}
 		if len(onNode) > 0 {
 			res.nodeWarnings[ni] = nodeWarn
@@ -193,9 +203,11 @@ func Compute(daemonsets []DaemonSetSource, nodes []Node, opts Options) *Result {
 			}
 			p := &res.DaemonSets[di].Nodes[ni]
 			p.Warnings = append(p.Warnings, own[d]...)
+			res.pending += len(own[d])
 			for _, c := range clashes[di] {
 				if placed[c.other] {
 					p.Warnings = append(p.Warnings, c.warning)
+					res.pending++
 				}
 			}
 			p.Warnings = append(p.Warnings, nodeWarn...)

@@ -216,9 +216,15 @@ func TestInvariants(t *testing.T) {
 	for _, inv := range inventories {
 		for _, opts := range []Options{{}, {TaintTolerationComparisonOperators: true}} {
 			res := Compute(all, readInventory(t, inv), opts)
+			pending := 0
 			for _, d := range res.DaemonSets {
 				runs := 0
 				for _, p := range d.Nodes {
+					for _, w := range p.Warnings {
+						if !strings.HasPrefix(w, "the node is cordoned") && !strings.HasPrefix(w, "the node is NotReady") {
+							pending++
+						}
+					}
 					switch {
 					case p.Runs && p.Reason != "", !p.Runs && p.Reason == "":
 						t.Errorf("%s/%s on %s: runs %v with reason %q", inv, d.Name, p.Node, p.Runs, p.Reason)
@@ -236,6 +242,9 @@ func TestInvariants(t *testing.T) {
 				if runs != d.Desired {
 					t.Errorf("%s/%s: desired %d, runs on %d", inv, d.Name, d.Desired, runs)
 				}
+			}
+			if pending != res.PendingWarnings() {
+				t.Errorf("%s: PendingWarnings = %d, but %d warnings say a pod stays Pending", inv, res.PendingWarnings(), pending)
 			}
 			for _, g := range res.groups {
 				first := g.members[0]

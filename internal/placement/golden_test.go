@@ -69,6 +69,9 @@ func TestSeedExample(t *testing.T) {
 	if ds.Desired != 2 {
 		t.Errorf("desired = %d, want 2", ds.Desired)
 	}
+	if res.PendingWarnings() != 0 {
+		t.Errorf("PendingWarnings = %d, want 0", res.PendingWarnings())
+	}
 	for _, p := range ds.Nodes {
 		want := p.Node != "kind-control-plane"
 		if p.Runs != want {

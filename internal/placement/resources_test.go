@@ -173,6 +173,9 @@ func TestFit(t *testing.T) {
 			t.Errorf("%s warnings:\n got  %q\n want %q", d.Name, got, want[d.Name])
 		}
 	}
+	if got := res.PendingWarnings(); got != 5 { // 3 for the total, 2 for c alone
+		t.Errorf("PendingWarnings = %d, want 5", got)
+	}
 	tot := res.NodeTotals[0].Requests
 	for k, v := range map[corev1.ResourceName]string{"cpu": "1200m", "memory": "4Gi", "pods": "3", "example.com/dongle": "1"} {
 		if q := tot[k]; q.Cmp(resource.MustParse(v)) != 0 {
