@@ -12,7 +12,7 @@ import (
 	"github.com/everynode/everynode/internal/document"
 )
 
-func spec(name, extra string) string {
+func specText(name, extra string) string {
 	return fmt.Sprintf("apiVersion: everynode.dev/v1alpha1\nkind: Daemon\nmetadata: {name: %s, namespace: agents}\nspec:\n  image: registry.example.com/%s:1.0.0\n%s", name, name, extra)
 }
 
@@ -42,14 +42,14 @@ func fileNames(fs []write.File) []string {
 
 func TestGenerateOutputs(t *testing.T) {
 	dir := tree(t, map[string]string{
-		"specs/a.yaml":              spec("a", ""),
-		"specs/nested/b.yaml":       spec("b", "") + "---\n" + spec("c", ""),
+		"specs/a.yaml":              specText("a", ""),
+		"specs/nested/b.yaml":       specText("b", "") + "---\n" + specText("c", ""),
 		"specs/kustomization.yaml":  "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
 		"specs/notes.txt":           "not yaml",
-		"specs/.hidden/d.yaml":      spec("d", ""),
-		"other/e.yml":               spec("e", ""),
-		"other/deep/er/f.yaml":      spec("f", ""),
-		"other/deep/er/ignored.txt": spec("g", ""),
+		"specs/.hidden/d.yaml":      specText("d", ""),
+		"other/e.yml":               specText("e", ""),
+		"other/deep/er/f.yaml":      specText("f", ""),
+		"other/deep/er/ignored.txt": specText("g", ""),
 	})
 	tests := []struct {
 		name string
@@ -87,7 +87,7 @@ func TestGenerateOutputs(t *testing.T) {
 // The header names the spec relative to the output file's directory, so
 // the bytes do not depend on where the command ran.
 func TestGenerateHeaderIsRelative(t *testing.T) {
-	dir := tree(t, map[string]string{"deploy/specs/a.yaml": spec("a", "")})
+	dir := tree(t, map[string]string{"deploy/specs/a.yaml": specText("a", "")})
 	var outs [][]byte
 	for _, wd := range []string{dir, filepath.Join(dir, "deploy"), filepath.Join(dir, "deploy", "specs")} {
 		rel := func(p string) string {
@@ -123,7 +123,7 @@ func TestGenerateHeaderIsRelative(t *testing.T) {
 }
 
 func TestGenerateStdin(t *testing.T) {
-	res, err := Generate([]Job{{Specs: []string{"-"}}}, Options{WorkDir: t.TempDir(), Stdin: strings.NewReader(spec("a", "") + "---\n" + spec("b", ""))})
+	res, err := Generate([]Job{{Specs: []string{"-"}}}, Options{WorkDir: t.TempDir(), Stdin: strings.NewReader(specText("a", "") + "---\n" + specText("b", ""))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,10 +138,10 @@ func TestGenerateStdin(t *testing.T) {
 
 func TestGenerateErrors(t *testing.T) {
 	dir := tree(t, map[string]string{
-		"a.yaml":     spec("a", ""),
-		"a-too.yaml": spec("a", ""),
-		"bad.yaml":   spec("bad", "  hostNetwrok: true\n"),
-		"kust.yaml":  spec("kustomization", ""),
+		"a.yaml":     specText("a", ""),
+		"a-too.yaml": specText("a", ""),
+		"bad.yaml":   specText("bad", "  hostNetwrok: true\n"),
+		"kust.yaml":  specText("kustomization", ""),
 	})
 	t.Run("usage and I/O", func(t *testing.T) {
 		for name, job := range map[string]Job{
@@ -201,7 +201,7 @@ func TestGenerateErrors(t *testing.T) {
 func TestGenerateStable(t *testing.T) {
 	files := map[string]string{}
 	for i := range 20 {
-		files[fmt.Sprintf("s%02d.yaml", i)] = spec(fmt.Sprintf("agent-%02d", i), `  env: {A: a, B: b, C: c, D: d}
+		files[fmt.Sprintf("s%02d.yaml", i)] = specText(fmt.Sprintf("agent-%02d", i), `  env: {A: a, B: b, C: c, D: d}
   nodeSelector: {a: "1", b: "2", c: "3"}
   config: {mountPath: /etc/agent, files: {a: "1", b: "2", c: "3"}}
   rbac: {clusterRules: ["get pods,nodes"]}
@@ -228,7 +228,7 @@ func TestGenerateStable(t *testing.T) {
 func TestConfigHash(t *testing.T) {
 	hash := func(files string) string {
 		t.Helper()
-		specs, _ := Load(File{Name: "x.yaml", Data: []byte(spec("a", "  config: {mountPath: /etc/a, files: "+files+"}\n"))})
+		specs, _ := Load(File{Name: "x.yaml", Data: []byte(specText("a", "  config: {mountPath: /etc/a, files: "+files+"}\n"))})
 		r, fs, err := Render(specs[0])
 		if err != nil || r == nil {
 			t.Fatalf("%v %v", err, fs)
@@ -244,7 +244,7 @@ func TestConfigHash(t *testing.T) {
 // TestChecker is the linter's view of a Daemon spec: the findings generate
 // would give, positioned in the spec.
 func TestChecker(t *testing.T) {
-	src := spec("a", "  hostNetwork: true\n  ports: [9100]\n  maxSurge: 1\n") + "---\napiVersion: everynode.dev/v1alpha1\nkind: Deamon\n"
+	src := specText("a", "  hostNetwork: true\n  ports: [9100]\n  maxSurge: 1\n") + "---\napiVersion: everynode.dev/v1alpha1\nkind: Deamon\n"
 	st := document.Parse("a.yaml", []byte(src), document.Limits{})
 	fs := Checker{}.Check(st.Docs[0])
 	if len(fs) != 1 || fs[0].Rule != "max-surge-with-host-port" || fs[0].Line != 8 {
@@ -278,7 +278,7 @@ func thousandSpecs() string {
 		if i > 0 {
 			b.WriteString("---\n")
 		}
-		b.WriteString(spec(fmt.Sprintf("agent-%04d", i), `  ports: [metrics:9100]
+		b.WriteString(specText(fmt.Sprintf("agent-%04d", i), `  ports: [metrics:9100]
   env: {NODE_NAME: {fieldRef: spec.nodeName}}
   resources: {cpu: 10m, memory: 32Mi}
   readinessProbe: {http: /ready}
@@ -302,7 +302,7 @@ func BenchmarkGenerateThousand(b *testing.B) {
 }
 
 func BenchmarkGenerate(b *testing.B) {
-	data := []byte(spec("agent", "  ports: [metrics:9100]\n  resources: {cpu: 10m, memory: 32Mi}\n  mounts: [/var/log:/var/log]\n"))
+	data := []byte(specText("agent", "  ports: [metrics:9100]\n  resources: {cpu: 10m, memory: 32Mi}\n  mounts: [/var/log:/var/log]\n"))
 	b.ReportAllocs()
 	for b.Loop() {
 		specs, _ := Load(File{Name: "a.yaml", Data: data})

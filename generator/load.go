@@ -13,6 +13,7 @@ import (
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/rules"
@@ -74,7 +75,7 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 		case isMap && group == "everynode.dev" && kind == "Config":
 			// The project configuration may sit among the specs.
 		case isMap && group == "everynode.dev":
-			at(fieldpath.New("kind"), "unknown kind %q%s: everynode generates from kind Daemon", kind, didYouMean(kind, []string{Kind}))
+			at(fieldpath.New("kind"), "unknown kind %q%s: everynode generates from kind Daemon", kind, suggest.DidYouMean(kind, []string{Kind}))
 		case f.Lenient:
 			// Not ours: a directory of specs may hold other manifests.
 		case !isMap:
@@ -114,7 +115,7 @@ func (Checker) Check(doc *document.Document) []finding.Finding {
 	}
 	line, col, _ := doc.Locate(fieldpath.New("kind"))
 	return []finding.Finding{{Rule: RuleSpec, Severity: finding.Error, File: doc.File.Name, Line: line, Column: col, Document: doc.Index, Path: fieldpath.New("kind"),
-		Message: fmt.Sprintf("unknown everynode kind %q%s: the kinds are Daemon and Config", kind, didYouMean(kind, []string{Kind, config.Kind}))}}
+		Message: fmt.Sprintf("unknown everynode kind %q%s: the kinds are Daemon and Config", kind, suggest.DidYouMean(kind, []string{Kind, config.Kind}))}}
 }
 
 // Render validates a spec and renders it. Findings are reported at the

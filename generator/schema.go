@@ -13,6 +13,7 @@ import (
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/gojson"
+	"github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/schemas"
 )
 
@@ -101,7 +102,7 @@ func convertSchemaError(e gojsonschema.ResultError, value any, raw map[string]an
 	case "additional_property_not_allowed":
 		prop, _ := d["property"].(string)
 		cands := schemaProperties(raw, path, value)
-		return problem{path: path.Child(prop), unknown: true, msg: fmt.Sprintf("unknown field %q%s", prop, didYouMean(prop, cands))}, false
+		return problem{path: path.Child(prop), unknown: true, msg: fmt.Sprintf("unknown field %q%s", prop, suggest.DidYouMean(prop, cands))}, false
 	case "required":
 		prop, _ := d["property"].(string)
 		return problem{path: path.Child(prop), msg: fmt.Sprintf("missing required field %q", prop)}, false
@@ -115,7 +116,7 @@ func convertSchemaError(e gojsonschema.ResultError, value any, raw map[string]an
 		if len(allowed) == 1 {
 			return problem{path: path, atValue: true, msg: fmt.Sprintf("must be %q, not %q", allowed[0], got)}, false
 		}
-		return problem{path: path, atValue: true, msg: fmt.Sprintf("%q is not valid: use one of %s%s", got, strings.Join(allowed, ", "), didYouMean(got, allowed))}, false
+		return problem{path: path, atValue: true, msg: fmt.Sprintf("%q is not valid: use one of %s%s", got, strings.Join(allowed, ", "), suggest.DidYouMean(got, allowed))}, false
 	case "string_gte":
 		if fmt.Sprint(d["min"]) == "1" {
 			return problem{path: path, atValue: true, msg: "must not be empty"}, false

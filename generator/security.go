@@ -10,35 +10,15 @@ import (
 // then fills in the restricted Pod Security defaults for every field the
 // spec left unset.
 func (r *renderer) security() {
-	sp := specRoot.Child("securityContext")
 	sc := &corev1.SecurityContext{}
-	if m := r.object("securityContext"); m != nil {
-		rest := make(map[string]any, len(m))
-		for k, v := range m {
-			if k != "seccompProfile" {
-				rest[k] = v
-			}
-		}
-		r.k8s(sp, rest, sc)
-		switch v := m["seccompProfile"].(type) {
-		case string:
-			p, err := parseSeccomp(v)
-			if err != nil {
-				r.errorf(sp.Child("seccompProfile"), "%v", err)
-			}
-			sc.SeccompProfile = p
-		case map[string]any:
-			var p corev1.SeccompProfile
-			if r.k8s(sp.Child("seccompProfile"), v, &p) {
-				sc.SeccompProfile = &p
-			}
-		}
+	if x := r.spec.SecurityContext; x != nil {
+		sc = x.SecurityContext.DeepCopy()
 	}
-	r.rec(mainPath.Child("securityContext"), sp)
+	r.rec(mainPath.Child("securityContext"), specRoot.Child("securityContext"))
 
 	pod := &corev1.PodSecurityContext{}
-	if v, ok := r.get("podSecurityContext"); ok {
-		r.k8s(specRoot.Child("podSecurityContext"), v, pod)
+	if r.spec.PodSecurityContext != nil {
+		pod = r.spec.PodSecurityContext.DeepCopy()
 		r.rec(podPath.Child("securityContext"), specRoot.Child("podSecurityContext"))
 	}
 	if pod.SeccompProfile == nil {

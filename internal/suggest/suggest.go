@@ -3,7 +3,10 @@
 // here, so they all judge a typo the same way.
 package suggest
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Distance is the optimal-string-alignment Damerau-Levenshtein distance
 // between a and b, in runes: insertions, deletions, substitutions and
@@ -53,4 +56,13 @@ func Closest(word string, candidates []string) string {
 		return ""
 	}
 	return best
+}
+
+// DidYouMean is a message tail naming the candidate nearest to word,
+// ` (did you mean "x"?)`, or "" when none is near.
+func DidYouMean(word string, candidates []string) string {
+	if s := Closest(word, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
 }

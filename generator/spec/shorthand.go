@@ -1,8 +1,7 @@
-package generator
+package spec
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,35 +140,6 @@ func parseHostMount(s string) (hostMount, error) {
 	return m, nil
 }
 
-// volumeName derives a DNS-label volume name from a mount path:
-// /var/log → var-log, / → root.
-func volumeName(mountPath string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(path.Clean(mountPath)) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		} else {
-			dash = true
-		}
-	}
-	name := b.String()
-	if name == "" {
-		return "root"
-	}
-	if name[0] >= '0' && name[0] <= '9' {
-		name = "v-" + name
-	}
-	if len(name) > 55 {
-		name = strings.TrimRight(name[:55], "-")
-	}
-	return name
-}
-
 var effects = []string{string(corev1.TaintEffectNoSchedule), string(corev1.TaintEffectPreferNoSchedule), string(corev1.TaintEffectNoExecute)}
 
 // parseToleration reads everywhere, control-plane or KEY[=VALUE][:EFFECT].
@@ -182,7 +152,7 @@ func parseToleration(s string) (corev1.Toleration, error) {
 	}
 	var t corev1.Toleration
 	if !strings.ContainsAny(s, "=:./") {
-		if sug := suggest(s, []string{"everywhere", "control-plane"}); sug != "" {
+		if sug := suggestOne(s, []string{"everywhere", "control-plane"}); sug != "" {
 			return t, fmt.Errorf("unknown toleration %q (did you mean %q?); a taint key alone is written KEY:EFFECT or KEY=VALUE:EFFECT", s, sug)
 		}
 	}
@@ -271,7 +241,7 @@ func parsePolicyRules(s string, cluster bool) ([]rbacv1.PolicyRule, error) {
 			return nil, fmt.Errorf("invalid rule %q: empty verb; %s", s, want)
 		}
 		if !slices.Contains(knownVerbs, v) {
-			if sug := suggest(v, knownVerbs); sug != "" {
+			if sug := suggestOne(v, knownVerbs); sug != "" {
 				return nil, fmt.Errorf("invalid rule %q: unknown verb %q (did you mean %q?)", s, v, sug)
 			}
 		}
@@ -329,4 +299,25 @@ func parseKeyRef(s string) (name, key string, err error) {
 		return "", "", fmt.Errorf("invalid reference %q: want NAME/KEY, like app-config/log-level", s)
 	}
 	return name, key, nil
+}
+
+// parseHTTPProbe reads PATH[:PORT] (or :PORT alone).
+func parseHTTPProbe(s string) (path, port string, err error) {
+	path = s
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		path, port = s[:i], s[i+1:]
+		if port == "" {
+			return "", "", fmt.Errorf("invalid http probe %q: nothing after ':'; want PATH[:PORT], like /healthz:8080", s)
+		}
+		if n, err := strconv.Atoi(port); err == nil && (n < 1 || n > 65535) {
+			return "", "", fmt.Errorf("invalid http probe %q: port %d is not between 1 and 65535", s, n)
+		}
+	}
+	if path == "" {
+		path = "/"
+	}
+	if !strings.HasPrefix(path, "/") {
+		return "", "", fmt.Errorf("invalid http probe %q: the path must start with /; want PATH[:PORT], like /healthz:8080 (use {path, port, scheme: HTTPS} for HTTPS)", s)
+	}
+	return path, port, nil
 }

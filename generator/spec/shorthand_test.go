@@ -1,7 +1,6 @@
-package generator
+package spec
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -79,21 +78,6 @@ func TestParseHostMount(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestVolumeName(t *testing.T) {
-	for in, want := range map[string]string{
-		"/":                           "root",
-		"/var/log":                    "var-log",
-		"/run/docker.sock":            "run-docker-sock",
-		"/Host/Etc/":                  "host-etc",
-		"/9p":                         "v-9p",
-		"/" + strings.Repeat("a", 80): strings.Repeat("a", 55),
-	} {
-		if got := volumeName(in); got != want {
-			t.Errorf("volumeName(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 
@@ -212,33 +196,8 @@ func TestSuggest(t *testing.T) {
 		"hostNetwrok": "hostNetwork", "hostnetwork": "hostNetwork", "imgae": "image",
 		"hostPid": "hostPID", "imagePullPolcy": "imagePullPolicy", "zzz": "", "completelydifferent": "",
 	} {
-		if got := suggest(in, cands); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// TestEmitQuoting: strings that YAML 1.1 (kubectl, sigs.k8s.io/yaml) would
-// read as something else come out quoted, and read back as the same
-// strings.
-func TestEmitQuoting(t *testing.T) {
-	values := []string{"yes", "no", "on", "off", "y", "N", "true", "null", "~", "", "1", "010", "0x1f", "1e3", "1_000",
-		"1:20", ".inf", "2024-01-01", "a: b", "# x", "- x", "[x]", "{x}", "@x", "`x", "line\nbreak", " lead", "trail ", "tab\there"}
-	cm := &corev1.ConfigMap{Data: map[string]string{}}
-	for i, v := range values {
-		cm.Data[fmt.Sprintf("k%02d", i)] = v
-	}
-	var buf bytes.Buffer
-	if _, err := marshalObjects(&buf, []any{cm}); err != nil {
-		t.Fatal(err)
-	}
-	var back corev1.ConfigMap
-	if err := yaml.UnmarshalStrict(buf.Bytes(), &back); err != nil {
-		t.Fatalf("%v\n%s", err, buf.Bytes())
-	}
-	for k, v := range cm.Data {
-		if back.Data[k] != v {
-			t.Errorf("%s: wrote %q, read back %q\n%s", k, v, back.Data[k], buf.Bytes())
+		if got := suggestOne(in, cands); got != want {
+			t.Errorf("suggestOne(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
