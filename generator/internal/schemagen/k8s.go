@@ -1,9 +1,10 @@
 // Package schemagen builds the Daemon spec's JSON Schema
-// (schemas/daemon.schema.json). The spec's own fields are written out in
-// spec.go; the Kubernetes types its long forms use are derived from the
-// k8s.io/api Go types the generator decodes them into, so the schema and
-// the decoder cannot disagree. A test compares the result with the
-// committed file; UPDATE_GOLDEN=1 rewrites it.
+// (schemas/daemon.schema.json) from the spec's Go types
+// (generator/spec): their fields, rules and descriptions, the Forms of
+// every shorthand, and the k8s.io/api types the long forms decode into.
+// The schema therefore describes exactly what the decoder reads. A test
+// compares the result with the committed file; UPDATE_GOLDEN=1 rewrites
+// it.
 package schemagen
 
 import (

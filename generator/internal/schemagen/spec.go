@@ -3,11 +3,13 @@ package schemagen
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"reflect"
+	"strconv"
+	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
+	"github.com/everynode/everynode/generator/spec"
 )
 
 // branch is one alternative of a shorthand: the JSON type it applies to and
@@ -61,63 +63,6 @@ func chain(bs []branch) M {
 	return s
 }
 
-func str(desc string) M {
-	s := M{"type": "string"}
-	if desc != "" {
-		s["description"] = desc
-	}
-	return s
-}
-
-func nonEmpty(desc string) M {
-	s := str(desc)
-	s["minLength"] = 1
-	return s
-}
-
-func boolean(desc string) M { return M{"type": "boolean", "description": desc} }
-
-func integer(desc string, min int) M {
-	return M{"type": "integer", "minimum": min, "description": desc}
-}
-
-func enum(desc string, values ...string) M {
-	vs := make([]any, len(values))
-	for i, v := range values {
-		vs[i] = v
-	}
-	return M{"type": "string", "enum": vs, "description": desc}
-}
-
-func array(desc string, items M) M {
-	s := M{"type": "array", "items": items}
-	if desc != "" {
-		s["description"] = desc
-	}
-	return s
-}
-
-func stringMap(desc string) M {
-	return M{"type": "object", "additionalProperties": M{"type": "string"}, "description": desc}
-}
-
-func object(desc string, props M, required ...string) M {
-	s := M{"type": "object", "properties": props, "additionalProperties": false}
-	if desc != "" {
-		s["description"] = desc
-	}
-	if len(required) > 0 {
-		r := make([]any, len(required))
-		for i, v := range required {
-			r[i] = v
-		}
-		s["required"] = r
-	}
-	return s
-}
-
-func local(name string) M { return M{"$ref": "#/definitions/" + name} }
-
 // Build returns the schema as indented JSON with a trailing newline.
 func Build() ([]byte, error) {
 	var buf bytes.Buffer
@@ -130,194 +75,158 @@ func Build() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Schema returns the Daemon spec schema.
+// Schema returns the Daemon spec schema, derived from spec.Daemon.
 func Schema() M {
-	d := &defs{m: M{}}
-	k := func(v any) M { return d.ref(reflect.TypeOf(v)) }
-
-	port := M{"type": []any{"integer", "string"}, "description": "a port number or the name of a port of the container"}
-	quantity := M{"type": []any{"string", "number"}, "description": "a quantity: 100m, 64Mi, 1"}
-	resourceList := M{"type": "object", "additionalProperties": quantity}
-
-	// The container security context, with seccompProfile also taking a
-	// bare type (RuntimeDefault, Unconfined) or a Localhost profile path.
-	k(corev1.SecurityContext{})
-	secCtx := deepCopy(d.m["io.k8s.api.core.v1.SecurityContext"].(M))
-	secCtx["properties"].(M)["seccompProfile"] = union("RuntimeDefault, Unconfined, localhost/<profile>, or a SeccompProfile",
-		alt("string", nil), alt("object", k(corev1.SeccompProfile{})))
-	secCtx["description"] = "the main container's securityContext; every field set here replaces the secure default for that field"
-
-	d.m["probe"] = object("a probe: one of http, tcp, grpc, exec (shorthands) or httpGet, tcpSocket (Kubernetes forms), plus timing", M{
-		"http": union("PATH[:PORT], a port, or {path, port, host, scheme, httpHeaders}",
-			alt("integer", M{"minimum": 1, "maximum": 65535}),
-			alt("string", nil),
-			alt("object", object("", M{
-				"path":        str(""),
-				"port":        port,
-				"host":        str(""),
-				"scheme":      enum("", "HTTP", "HTTPS"),
-				"httpHeaders": array("", k(corev1.HTTPHeader{})),
-			}))),
-		"tcp":                           port,
-		"grpc":                          union("a port, or {port, service}", alt("integer", M{"minimum": 1, "maximum": 65535}), alt("object", k(corev1.GRPCAction{}))),
-		"exec":                          union("a command (list of strings), or {command: [...]}", alt("array", M{"items": M{"type": "string"}, "minItems": 1}), alt("object", k(corev1.ExecAction{}))),
-		"httpGet":                       k(corev1.HTTPGetAction{}),
-		"tcpSocket":                     k(corev1.TCPSocketAction{}),
-		"initialDelaySeconds":           integer("", 0),
-		"timeoutSeconds":                integer("", 0),
-		"periodSeconds":                 integer("", 0),
-		"successThreshold":              integer("", 0),
-		"failureThreshold":              integer("", 0),
-		"terminationGracePeriodSeconds": integer("", 1),
-	})
-
-	envValue := union("a literal value, or {fieldRef | resourceFieldRef | configMapKeyRef | secretKeyRef | value | valueFrom}",
-		alt("string", nil), alt("number", nil), alt("boolean", nil),
-		alt("object", M{
-			"type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1,
-			"properties": M{
-				"value":            str(""),
-				"valueFrom":        k(corev1.EnvVarSource{}),
-				"fieldRef":         union("a field path (spec.nodeName, status.hostIP, metadata.name, ...) or an ObjectFieldSelector", alt("string", nil), alt("object", k(corev1.ObjectFieldSelector{}))),
-				"resourceFieldRef": union("a resource (limits.memory, requests.cpu, ...) or a ResourceFieldSelector", alt("string", nil), alt("object", k(corev1.ResourceFieldSelector{}))),
-				"configMapKeyRef":  union("NAME/KEY or a ConfigMapKeySelector", alt("string", nil), alt("object", k(corev1.ConfigMapKeySelector{}))),
-				"secretKeyRef":     union("NAME/KEY or a SecretKeySelector", alt("string", nil), alt("object", k(corev1.SecretKeySelector{}))),
-			},
-		}))
-
-	mount := object("a volume and where the main container mounts it: Kubernetes Volume and VolumeMount fields together", M{
-		"name":             str("the volume's name (default: derived from mountPath)"),
-		"mountPath":        nonEmpty("where the volume appears in the container"),
-		"readOnly":         boolean("hostPath mounts default to true, others to false"),
-		"subPath":          str(""),
-		"subPathExpr":      str(""),
-		"mountPropagation": enum("", "None", "HostToContainer", "Bidirectional"),
-		"hostPath":         union("a host path (type Directory), or a HostPathVolumeSource", alt("string", M{"minLength": 1}), alt("object", k(corev1.HostPathVolumeSource{}))),
-		"configMap":        union("a ConfigMap name, or a ConfigMapVolumeSource", alt("string", M{"minLength": 1}), alt("object", k(corev1.ConfigMapVolumeSource{}))),
-		"secret":           union("a Secret name, or a SecretVolumeSource", alt("string", M{"minLength": 1}), alt("object", k(corev1.SecretVolumeSource{}))),
-		"emptyDir":         k(corev1.EmptyDirVolumeSource{}),
-	}, "mountPath")
-
-	policyRule := union("\"VERBS RESOURCES\" (get,list,watch pods,nodes/metrics,ingresses.networking.k8s.io) or a PolicyRule",
-		alt("string", M{"minLength": 1}), alt("object", k(rbacv1.PolicyRule{})))
-
-	spec := object("the DaemonSet to generate", M{
-		"image":            nonEmpty("the main container's image"),
-		"imagePullPolicy":  enum("", "Always", "IfNotPresent", "Never"),
-		"imagePullSecrets": array("", union("a Secret name or {name}", alt("string", M{"minLength": 1}), alt("object", k(corev1.LocalObjectReference{})))),
-		"command":          array("", str("")),
-		"args":             array("", str("")),
-		"workingDir":       str(""),
-		"env": union("{NAME: value} (shorthand) or a list of EnvVar",
-			alt("object", M{"additionalProperties": envValue}),
-			alt("array", M{"items": k(corev1.EnvVar{})})),
-		"envFrom": array("", object("{configMap: NAME} or {secret: NAME} (shorthands), or an EnvFromSource", M{
-			"configMap":    nonEmpty("a ConfigMap name"),
-			"secret":       nonEmpty("a Secret name"),
-			"configMapRef": k(corev1.ConfigMapEnvSource{}),
-			"secretRef":    k(corev1.SecretEnvSource{}),
-			"prefix":       str(""),
-			"optional":     boolean(""),
-		})),
-		"ports": array("NAME:PORT[/PROTOCOL], a port number, or a ContainerPort (hostPort only there)",
-			union("", alt("integer", M{"minimum": 1, "maximum": 65535}), alt("string", M{"minLength": 1}), alt("object", k(corev1.ContainerPort{})))),
-		"resources": M{
-			"type":        "object",
-			"description": "short form {cpu, memory, ...} or long form {requests, limits}",
-			"properties": M{
-				"requests": resourceList,
-				"limits":   resourceList,
-				"claims":   array("", k(corev1.ResourceClaim{})),
-			},
-			"additionalProperties": quantity,
-		},
-		"livenessProbe":  local("probe"),
-		"readinessProbe": local("probe"),
-		"startupProbe":   local("probe"),
-		"lifecycle":      k(corev1.Lifecycle{}),
-		"nodeSelector":   stringMap("node labels a node must have"),
-		"nodeAffinity": object("node affinity in label-selector syntax", M{
-			"required": array("terms, any of which a node must match; each a label selector (key=value,key in (a,b),key,!key) or a NodeSelectorTerm",
-				union("", alt("string", M{"minLength": 1}), alt("object", k(corev1.NodeSelectorTerm{})))),
-			"preferred": array("weighted terms the scheduler prefers", object("", M{
-				"weight":     M{"type": "integer", "minimum": 1, "maximum": 100},
-				"match":      nonEmpty("a label selector"),
-				"preference": k(corev1.NodeSelectorTerm{}),
-			}, "weight")),
-		}),
-		"affinity": k(corev1.Affinity{}),
-		"tolerations": array("everywhere, control-plane, KEY[=VALUE][:EFFECT], or a Toleration",
-			union("", alt("string", M{"minLength": 1}), alt("object", k(corev1.Toleration{})))),
-		"hostNetwork": boolean("use the node's network namespace"),
-		"hostPID":     boolean("use the node's PID namespace"),
-		"hostIPC":     boolean("use the node's IPC namespace"),
-		"dnsPolicy":   enum("default: ClusterFirstWithHostNet with hostNetwork, else the Kubernetes default", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"),
-		"dnsConfig":   k(corev1.PodDNSConfig{}),
-		"mounts": array("HOST:CONTAINER[:ro|:rw][:PROPAGATION][:TYPE] host paths, or mount objects",
-			union("", alt("string", M{"minLength": 1}), alt("object", mount))),
-		"volumes": array("extra volumes (for sidecars, or mounts that name them)", k(corev1.Volume{})),
-		"config": object("inline configuration files, rendered as a ConfigMap whose content hash rolls the pods", M{
-			"mountPath": nonEmpty("the directory the files appear in"),
-			"files":     M{"type": "object", "minProperties": 1, "additionalProperties": M{"type": "string"}, "description": "file name → content"},
-		}, "mountPath", "files"),
-		"securityContext":    secCtx,
-		"podSecurityContext": k(corev1.PodSecurityContext{}),
-		"serviceAccount": union("an existing ServiceAccount's name, or {name, create, automountToken, annotations}",
-			alt("string", M{"minLength": 1}),
-			alt("object", object("", M{
-				"name":           str("default: the Daemon's name"),
-				"create":         boolean("default true"),
-				"automountToken": boolean("default true"),
-				"annotations":    stringMap(""),
-			}))),
-		"rbac": object("permissions for the service account", M{
-			"clusterRules": array("rules of a ClusterRole bound to the service account", policyRule),
-			"rules":        array("rules of a Role in the Daemon's namespace", policyRule),
-		}),
-		"updateStrategy": union("RollingUpdate (default), OnDelete, or a DaemonSetUpdateStrategy",
-			alt("string", M{"enum": []any{"RollingUpdate", "OnDelete"}}), alt("object", k(appsv1.DaemonSetUpdateStrategy{}))),
-		"maxUnavailable":                M{"type": []any{"integer", "string"}, "description": "pods that may be down during a rolling update (default 1)"},
-		"maxSurge":                      M{"type": []any{"integer", "string"}, "description": "extra pods during a rolling update; sets maxUnavailable to 0"},
-		"minReadySeconds":               integer("", 0),
-		"revisionHistoryLimit":          integer("", 0),
-		"terminationGracePeriodSeconds": integer("", 0),
-		"priorityClassName":             str("system-node-critical for agents a node cannot work without"),
-		"initContainers":                array("init containers (Kubernetes form)", k(corev1.Container{})),
-		"sidecars":                      array("extra containers after the main one (Kubernetes form)", k(corev1.Container{})),
-		"podAnnotations":                stringMap("annotations on the pod template (changing them restarts every pod)"),
-		"ignore": array("why this Daemon may break a lint rule: becomes ignore.everynode.dev/<rule> annotations", object("", M{
-			"rule":   M{"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "patternErrorMessage": "a rule ID is kebab-case, like host-network"},
-			"reason": nonEmpty("why the rule does not apply"),
-		}, "rule", "reason")),
-	}, "image")
-
-	root := object("", M{
-		"apiVersion": M{"type": "string", "enum": []any{"everynode.dev/v1alpha1"}},
-		"kind":       M{"type": "string", "enum": []any{"Daemon"}},
-		"metadata": object("", M{
-			"name":        M{"type": "string", "minLength": 1, "maxLength": 63, "description": "the DaemonSet's name (a DNS label)"},
-			"namespace":   str(""),
-			"labels":      stringMap("labels for every generated object and the pod template"),
-			"annotations": stringMap("annotations for the DaemonSet"),
-		}, "name"),
-		"spec": spec,
-	}, "apiVersion", "kind", "metadata", "spec")
+	g := &gen{defs: &defs{m: M{}}}
+	root := g.object(reflect.TypeFor[spec.Daemon]())
 	root["$schema"] = "http://json-schema.org/draft-07/schema#"
 	root["title"] = "everynode Daemon spec (everynode.dev/v1alpha1)"
 	root["description"] = "A compact spec from which everynode generates a DaemonSet and the objects it needs."
-	root["definitions"] = d.m
+	root["definitions"] = g.defs.m
 	return root
 }
 
-func deepCopy(m M) M {
-	out := make(M, len(m))
-	for k, v := range m {
-		switch v := v.(type) {
-		case M:
-			out[k] = deepCopy(v)
+// gen derives schemas from the spec's Go types.
+type gen struct {
+	defs *defs
+}
+
+var shorthandType = reflect.TypeFor[spec.Shorthand]()
+
+// typ is the schema of a value of type t.
+func (g *gen) typ(t reflect.Type) M {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(shorthandType) {
+		return g.shorthand(reflect.Zero(t).Interface().(spec.Shorthand).Forms())
+	}
+	if spec.IsKubernetes(t) {
+		return g.defs.ref(t)
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return g.object(t)
+	case reflect.String:
+		return M{"type": "string"}
+	case reflect.Bool:
+		return M{"type": "boolean"}
+	case reflect.Int32:
+		// The Go type's range: a larger number would be cut short.
+		return M{"type": "integer", "maximum": math.MaxInt32}
+	case reflect.Int64:
+		return M{"type": "integer"}
+	case reflect.Slice:
+		return M{"type": "array", "items": g.typ(t.Elem())}
+	case reflect.Map:
+		return M{"type": "object", "additionalProperties": g.typ(t.Elem())}
+	}
+	panic(fmt.Sprintf("schemagen: no schema for %s", t))
+}
+
+// object is the schema of a struct of the spec package: its fields, no
+// others unless an inline map takes them.
+func (g *gen) object(t reflect.Type) M {
+	props := M{}
+	s := M{"type": "object", "properties": props, "additionalProperties": false}
+	var required []any
+	for _, f := range spec.Fields(t) {
+		switch {
+		case f.Name == "" && !f.Inline: // At
+		case f.Inline && f.Type.Kind() == reflect.Struct:
+			g.defs.addFields(f.Type, props)
+		case f.Inline:
+			s["additionalProperties"] = g.typ(f.Type.Elem())
 		default:
-			out[k] = v
+			props[f.Name] = g.field(f)
+			if _, ok := f.Rules["required"]; ok {
+				required = append(required, f.Name)
+			}
 		}
 	}
-	return out
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+// field is the schema of a field: its type's, with the field's rules and
+// description.
+func (g *gen) field(f spec.Field) M {
+	s := g.typ(f.Type)
+	extra := M{}
+	for k, v := range f.Rules {
+		switch k {
+		case "required":
+		case "enum":
+			var vs []any
+			for _, e := range strings.Split(v, "|") {
+				vs = append(vs, e)
+			}
+			extra["enum"] = vs
+		case "pattern":
+			extra["pattern"] = v
+		case "minLength", "maxLength", "minimum", "maximum", "minProperties":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				panic(fmt.Sprintf("schemagen: field %s: %s=%q is not a number", f.Name, k, v))
+			}
+			extra[k] = n
+		default:
+			panic(fmt.Sprintf("schemagen: field %s: unknown rule %q", f.Name, k))
+		}
+	}
+	if f.Doc != "" {
+		extra["description"] = f.Doc
+	}
+	if len(extra) == 0 {
+		return s
+	}
+	if _, ref := s["$ref"]; ref {
+		// draft-07 ignores keywords next to a $ref.
+		panic(fmt.Sprintf("schemagen: field %s: rules or a description on a reference", f.Name))
+	}
+	for k, v := range extra {
+		s[k] = v
+	}
+	return s
+}
+
+// shorthand is the schema of a value with several forms: a union that
+// validates a value against the form of its JSON type.
+func (g *gen) shorthand(fs spec.Forms) M {
+	if fs.Definition != "" {
+		if _, ok := g.defs.m[fs.Definition]; !ok {
+			g.defs.m[fs.Definition] = M{} // placeholder for recursive types
+			fs2 := fs
+			fs2.Definition = ""
+			g.defs.m[fs.Definition] = g.shorthand(fs2)
+		}
+		return M{"$ref": "#/definitions/" + fs.Definition}
+	}
+	bs := make([]branch, len(fs.List))
+	for i, f := range fs.List {
+		var s M
+		if f.Syntax != nil {
+			s = g.typ(reflect.TypeOf(f.Syntax))
+			if _, ref := s["$ref"]; ref && len(f.Schema) > 0 {
+				panic(fmt.Sprintf("schemagen: keywords next to the reference to %T", f.Syntax))
+			}
+		}
+		for k, v := range f.Schema {
+			if s == nil {
+				s = M{}
+			}
+			s[k] = v
+		}
+		bs[i] = alt(f.Type, s)
+	}
+	u := union(fs.Doc, bs...)
+	if len(bs) == 1 {
+		u["type"] = bs[0].typ
+		for k, v := range bs[0].schema {
+			u[k] = v
+		}
+	}
+	return u
 }
