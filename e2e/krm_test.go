@@ -176,7 +176,7 @@ func TestKpt(t *testing.T) {
 			args:     []string{"--exec", "everynode fn", "--", "podSecurity=strict"},
 			wantCode: 1,
 			wantOutput: []string{
-				`\[error\] v1/ConfigMap/function-input data\.podSecurity: data\.podSecurity: unknown value "strict"`,
+				`\[error\] v1/ConfigMap/function-input data\.podSecurity: data\.podSecurity: "strict" is not valid: use one of none, baseline, restricted`,
 			},
 		},
 		{

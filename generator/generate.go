@@ -15,6 +15,7 @@ import (
 
 	"github.com/everynode/everynode/generator/write"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 )
@@ -209,7 +210,7 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 }
 
 func (s *Spec) nameFinding(msg string) finding.Finding {
-	return s.finding(RuleSpec, finding.Error, problem{path: fieldpath.New("metadata", "name"), msg: msg, atValue: true})
+	return s.finding(gojson.Error{Path: fieldpath.New("metadata", "name"), Message: msg})
 }
 
 // kustomization lists the generated files.

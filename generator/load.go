@@ -8,11 +8,14 @@ import (
 	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/everynode/everynode/generator/spec"
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -55,9 +58,8 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 		if d.Node == nil || broken[d.Index] {
 			continue
 		}
-		m, isMap := d.Value.(map[string]any)
-		apiVersion, _ := m["apiVersion"].(string)
-		kind, _ := m["kind"].(string)
+		h, isMap := spec.ReadHead(d.Value)
+		apiVersion, kind := h.APIVersion, h.Kind
 		group, _, _ := strings.Cut(apiVersion, "/")
 		at := func(p fieldpath.Path, format string, args ...any) {
 			line, col, _ := d.Locate(p)
@@ -66,12 +68,7 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 		}
 		switch {
 		case isMap && kind == Kind:
-			s := &Spec{Doc: d, File: f.Name, Path: f.Path}
-			if md, ok := m["metadata"].(map[string]any); ok {
-				s.Name, _ = md["name"].(string)
-				s.Namespace, _ = md["namespace"].(string)
-			}
-			specs = append(specs, s)
+			specs = append(specs, &Spec{Doc: d, File: f.Name, Path: f.Path, Name: h.Name, Namespace: h.Namespace})
 		case isMap && group == "everynode.dev" && kind == "Config":
 			// The project configuration may sit among the specs.
 		case isMap && group == "everynode.dev":
@@ -94,15 +91,11 @@ type Checker struct{}
 
 // Check returns the findings for one document.
 func (Checker) Check(doc *document.Document) []finding.Finding {
-	m, _ := doc.Value.(map[string]any)
-	kind, _ := m["kind"].(string)
+	h, _ := spec.ReadHead(doc.Value)
+	kind := h.Kind
 	switch kind {
 	case Kind:
-		s := &Spec{Doc: doc, File: doc.File.Name}
-		if md, ok := m["metadata"].(map[string]any); ok {
-			s.Name, _ = md["name"].(string)
-			s.Namespace, _ = md["namespace"].(string)
-		}
+		s := &Spec{Doc: doc, File: doc.File.Name, Name: h.Name, Namespace: h.Namespace}
 		_, fs, err := Render(s)
 		if err != nil {
 			line, col, _ := doc.Locate(nil)
@@ -121,32 +114,32 @@ func (Checker) Check(doc *document.Document) []finding.Finding {
 // Render validates a spec and renders it. Findings are reported at the
 // spec's positions; when there is any error the result is nil.
 func Render(s *Spec) (*Rendered, []finding.Finding, error) {
-	schemaProblems, err := validateSchema(s.Doc.Value)
+	schemaErrs, err := validateSchema(s.Doc)
 	if err != nil {
 		return nil, nil, err
 	}
-	out, renderProblems := render(s)
-	fs := make([]finding.Finding, 0, len(schemaProblems)+len(renderProblems))
-	seen := map[string]bool{}
+	out, renderErrs := render(s)
 	// A shorthand the renderer cannot read because of a misspelt field
 	// ({htpp: /} is "a probe without a handler") says nothing the unknown
 	// field does not.
-	renderProblems = slices.DeleteFunc(renderProblems, func(p problem) bool {
-		return slices.ContainsFunc(schemaProblems, func(q problem) bool { return q.unknown && q.path.Parent().Equal(p.path) })
+	renderErrs = slices.DeleteFunc(renderErrs, func(p gojson.Error) bool {
+		return slices.ContainsFunc(schemaErrs, func(q gojson.Error) bool { return q.Unknown && q.Path.Parent().Equal(p.Path) })
 	})
-	for _, p := range append(schemaProblems, renderProblems...) {
-		key := p.path.String() + "\x00" + p.msg
+	fs := make([]finding.Finding, 0, len(schemaErrs)+len(renderErrs))
+	seen := map[string]bool{}
+	for _, e := range append(schemaErrs, renderErrs...) {
+		key := e.Path.String() + "\x00" + e.Message
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		if p.unknown && s.splitFlowValue(p.path) {
-			p.msg += ": a comma inside {...} separates fields, so quote a value that contains one"
+		if e.Unknown && s.splitFlowValue(e.Path) {
+			e.Message = fmt.Sprintf("unknown field %q: a comma inside {...} separates fields, so quote a value that contains one", e.Path.Last().Key)
 		}
-		fs = append(fs, s.finding(RuleSpec, finding.Error, p))
+		fs = append(fs, s.finding(e))
 	}
 	if len(fs) > 0 {
-		return nil, fs, nil
+		return nil, finding.SortAndDedupe(fs), nil
 	}
 	fs, err = runChecks(out)
 	if err != nil {
@@ -160,6 +153,13 @@ func Render(s *Spec) (*Rendered, []finding.Finding, error) {
 	return out, fs, nil
 }
 
+// finding positions an error in the spec.
+func (s *Spec) finding(e gojson.Error) finding.Finding {
+	f := e.Finding(s.Doc, RuleSpec, s.Resource())
+	f.File = s.File
+	return f
+}
+
 // splitFlowValue reports an unknown key with no value inside a flow
 // mapping: `{reason: fast, cheap}` reads as reason "fast" and a key
 // "cheap", the commonest way to get an unknown field in a one-line entry.
@@ -170,28 +170,6 @@ func (s *Spec) splitFlowValue(p fieldpath.Path) bool {
 	}
 	v, found := s.Doc.NodeAt(p)
 	return v != nil && len(found) == len(p) && v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == ""
-}
-
-// finding positions a problem. The message starts with the field path,
-// as the API server's validation errors do (spec.ports[1]: ...); an
-// unknown field is named by its parent's path, since the message quotes
-// the field itself.
-func (s *Spec) finding(ruleID string, sev finding.Severity, p problem) finding.Finding {
-	at := p.path
-	if p.unknown {
-		at = at.Parent()
-	}
-	if len(at) > 0 {
-		p.msg = at.String() + ": " + p.msg
-	}
-	var line, col int
-	if p.atValue {
-		line, col, _ = s.Doc.LocateValue(p.path)
-	} else {
-		line, col, _ = s.Doc.Locate(p.path)
-	}
-	return finding.Finding{Rule: ruleID, Severity: sev, Message: p.msg, File: s.File, Line: line, Column: col,
-		Document: s.Doc.Index, Resource: s.Resource(), Path: p.path}
 }
 
 // checkRules are the rule catalog's correctness rules: what the API server
@@ -244,13 +222,13 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 	seen := map[key]bool{}
 	for i := range out.Objects {
 		o := &out.Objects[i]
+		ignored := ignoredRules(o.Value)
 		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.Value)
 		if err != nil {
 			return nil, fmt.Errorf("internal error: converting the rendered %s: %w", o.Kind, err)
 		}
 		doc := &document.Document{File: file, Index: i, Node: out.nodes[i], Value: m}
 		obj := &rule.Object{Doc: doc, Resource: o.Resource(), Map: m}
-		ignored := ignoredRules(m)
 		for _, r := range checkRules() {
 			if !r.AppliesTo(o.Kind) || ignored[r.ID] {
 				continue
@@ -296,11 +274,14 @@ func check(r *rule.Rule, pass *rule.Pass) (err error) {
 	return nil
 }
 
-func ignoredRules(m map[string]any) map[string]bool {
-	md, _ := m["metadata"].(map[string]any)
-	ann, _ := md["annotations"].(map[string]any)
+// ignoredRules are the rules an object's suppression annotations name.
+func ignoredRules(obj any) map[string]bool {
 	out := map[string]bool{}
-	for k := range ann {
+	o, ok := obj.(metav1.Object)
+	if !ok {
+		return out
+	}
+	for k := range o.GetAnnotations() {
 		if id, ok := strings.CutPrefix(k, IgnoreAnnotationPrefix); ok {
 			out[id] = true
 		}

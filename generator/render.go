@@ -10,6 +10,7 @@ import (
 
 	"github.com/everynode/everynode/generator/spec"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/gojson"
 )
 
 // Output paths every rendering step writes under.
@@ -28,7 +29,7 @@ var (
 // container declares none, node affinity set twice) is a problem here.
 type renderer struct {
 	spec  *spec.DaemonSpec
-	probs []problem
+	probs []gojson.Error
 	prov  *Provenance // the DaemonSet's
 
 	name, namespace string
@@ -46,11 +47,11 @@ type renderer struct {
 }
 
 func (r *renderer) errorf(p fieldpath.Path, format string, args ...any) {
-	r.probs = append(r.probs, problem{path: p, msg: fmt.Sprintf(format, args...), atValue: true})
+	r.probs = append(r.probs, gojson.Error{Path: p, Message: fmt.Sprintf(format, args...)})
 }
 
 func (r *renderer) errorAtKey(p fieldpath.Path, format string, args ...any) {
-	r.probs = append(r.probs, problem{path: p, msg: fmt.Sprintf(format, args...)})
+	r.probs = append(r.probs, gojson.Error{Path: p, Message: fmt.Sprintf(format, args...), AtKey: true})
 }
 
 func (r *renderer) rec(out, spec fieldpath.Path) { r.prov.Record(out, spec) }
@@ -58,11 +59,11 @@ func (r *renderer) rec(out, spec fieldpath.Path) { r.prov.Record(out, spec) }
 // render decodes a spec and renders it. It renders what it can of a spec
 // with problems, so that every problem is reported at once; the objects
 // of such a spec are never written.
-func render(s *Spec) (*Rendered, []problem) {
+func render(s *Spec) (*Rendered, []gojson.Error) {
 	d, decodeProblems := spec.Decode(s.Doc)
 	r := &renderer{spec: &d.Spec, prov: NewProvenance(), name: d.Metadata.Name, namespace: d.Metadata.Namespace}
 	for _, p := range decodeProblems {
-		r.probs = append(r.probs, problem{path: p.Path, msg: p.Message, atValue: !p.AtKey})
+		r.probs = append(r.probs, gojson.Error{Path: p.Path, Message: p.Message, AtKey: p.AtKey})
 	}
 
 	r.metadata(d.Metadata)

@@ -16,6 +16,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/everynode/everynode/generator/spec"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
@@ -23,8 +24,8 @@ import (
 
 // Names fixed by DESIGN.md's output contract.
 const (
-	APIVersion = "everynode.dev/v1alpha1"
-	Kind       = "Daemon"
+	APIVersion = spec.APIVersion
+	Kind       = spec.Kind
 	// ConfigHashAnnotation on the pod template carries the sha256 of the
 	// generated ConfigMap's data, so a content change rolls the pods.
 	ConfigHashAnnotation = "everynode.dev/config-hash"

@@ -1,15 +1,12 @@
 package config
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/xeipuuv/gojsonschema"
-	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
@@ -20,33 +17,19 @@ import (
 
 // The schema is compiled on first use: a lint run without a configuration
 // file never pays for it.
-var loadSchema = sync.OnceValues(func() (*compiledSchema, error) {
-	var raw map[string]any
-	if err := json.Unmarshal(schemas.ConfigSchema, &raw); err != nil {
-		return nil, fmt.Errorf("config schema: %w", err)
-	}
-	s, err := gojsonschema.NewSchema(gojsonschema.NewBytesLoader(schemas.ConfigSchema))
+var loadSchema = sync.OnceValues(func() (*gojson.Schema, error) {
+	s, err := gojson.Compile(schemas.ConfigSchema)
 	if err != nil {
 		return nil, fmt.Errorf("config schema: %w", err)
 	}
-	return &compiledSchema{schema: s, raw: raw}, nil
+	return s, nil
 })
-
-type compiledSchema struct {
-	schema *gojsonschema.Schema
-	// raw is the schema as data, for the field names of "did you mean".
-	raw map[string]any
-}
 
 // validator collects the findings about one configuration document.
 type validator struct {
 	doc  *document.Document
 	out  []finding.Finding
 	seen map[string]bool
-	// suggested holds path+field of every "did you mean", missing the
-	// required fields not yet reported.
-	suggested map[string]bool
-	missing   []missingField
 }
 
 func (v *validator) resource() finding.Resource {
@@ -67,10 +50,13 @@ func (v *validator) resource() finding.Resource {
 }
 
 // report adds a finding at p (at its value when atValue), once per place
-// and message: gojsonschema can report one problem through two branches.
+// and message.
 func (v *validator) report(p fieldpath.Path, atValue bool, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	key := p.String() + "\x00" + msg
+	v.add(gojson.Error{Path: p, AtKey: !atValue, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) add(e gojson.Error) {
+	key := e.Path.String() + "\x00" + e.Text()
 	if v.seen == nil {
 		v.seen = map[string]bool{}
 	}
@@ -78,268 +64,53 @@ func (v *validator) report(p fieldpath.Path, atValue bool, format string, args .
 		return
 	}
 	v.seen[key] = true
-	var line, col int
-	if atValue {
-		line, col, _ = v.doc.LocateValue(p)
-	} else {
-		line, col, _ = v.doc.Locate(p)
-	}
-	name := ""
-	if v.doc.File != nil {
-		name = v.doc.File.Name
-	}
-	v.out = append(v.out, finding.Finding{Rule: RuleSchema, Severity: finding.Error, Message: msg,
-		File: name, Line: line, Column: col, Document: v.doc.Index, Resource: v.resource(), Path: p})
+	v.out = append(v.out, e.Finding(v.doc, RuleSchema, v.resource()))
 }
 
-// schema validates the document against schemas/config.schema.json and
-// rewrites gojsonschema's errors into messages with a path and a fix.
+// schema validates the document against schemas/config.schema.json,
+// through the adapter the Daemon spec's schema errors use too.
 func (v *validator) schema() {
-	cs, err := loadSchema()
+	s, err := loadSchema()
 	if err != nil {
 		// The schema is embedded and tested; this is a build defect.
 		v.report(nil, false, "internal error: %v", err)
 		return
 	}
-	res, err := cs.schema.Validate(gojsonschema.NewRawLoader(gojson.Value(v.doc.Value)))
+	errs, err := s.Validate(v.doc, explain)
 	if err != nil {
 		v.report(nil, false, "internal error validating the configuration: %v", err)
 		return
 	}
-	errs := res.Errors()
-	// Sort by position so findings come out in file order.
-	slices.SortStableFunc(errs, func(a, b gojsonschema.ResultError) int {
-		return strings.Compare(a.Context().String("\x00"), b.Context().String("\x00"))
-	})
-	v.suggested = map[string]bool{}
 	for _, e := range errs {
-		v.schemaError(cs, e)
-	}
-	// A missing field that an unknown one is a misspelling of is already
-	// reported, with the fix.
-	for _, m := range v.missing {
-		if !v.suggested[m.path.String()+"\x00"+m.field] {
-			v.report(m.path, false, "%s: missing required field %q", pathOrTop(m.path), m.field)
-		}
+		v.add(e)
 	}
 }
 
-type missingField struct {
-	path  fieldpath.Path
-	field string
-}
-
-func (v *validator) schemaError(cs *compiledSchema, e gojsonschema.ResultError) {
-	p := gojson.ContextPath(e.Context(), v.doc.Value)
-	d := e.Details()
-	switch e.Type() {
-	case "condition_then", "condition_else", "number_one_of", "number_any_of", "number_all_of":
-		// The errors of the branch that failed say what is wrong.
-	case "additional_property_not_allowed":
-		prop, _ := d["property"].(string)
-		known := cs.fieldNames(p)
-		msg := fmt.Sprintf("unknown field %q", prop)
-		if len(p) > 0 {
-			msg += " in " + p.String()
+// explain adds what the configuration's schema cannot say about a few
+// fields.
+func explain(doc *document.Document, e *gojson.Error) {
+	p := e.Path.String()
+	switch {
+	case len(e.Path) == 0 && !e.Unknown && !e.Missing:
+		e.Message = "the configuration " + e.Message
+	case e.Missing && (p == "apiVersion" || p == "kind"):
+		e.Message = fmt.Sprintf("missing %s: a configuration starts with apiVersion: %s and kind: %s", p, APIVersion, Kind)
+	case e.Type == "enum" && p == "kind":
+		e.Message += "; this is not an everynode configuration"
+	case e.Type == "invalid_type" && p == "lint.kubernetesVersion":
+		if _, isNum := e.Value.(float64); isNum {
+			n, _ := doc.NodeAt(e.Path)
+			e.Message += fmt.Sprintf("; quote it (kubernetesVersion: \"%s\"): unquoted, YAML reads a version as a number", n.Value)
 		}
-		if s := suggest(prop, known); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-			v.suggested[p.String()+"\x00"+s] = true
-		} else if len(known) > 0 {
-			msg += " (known fields: " + strings.Join(known, ", ") + ")"
+	case e.Type == "pattern" && p == "lint.kubernetesVersion":
+		got := gojson.Describe(doc, e.Path)
+		if s, ok := e.Value.(string); ok {
+			got = strconv.Quote(s)
 		}
-		v.report(p.Child(prop), false, "%s", msg)
-	case "invalid_type":
-		expected, _ := d["expected"].(string)
-		got := describe(v.doc, p)
-		if p.String() == "lint.kubernetesVersion" {
-			if _, isNum := document.ValueAt(v.doc.Value, p).(float64); isNum {
-				n, _ := v.doc.NodeAt(p)
-				v.report(p, true, "%s: expected a string, got %s; quote it (kubernetesVersion: \"%s\"): unquoted, YAML reads a version as a number", p, got, n.Value)
-				return
-			}
-		}
-		if len(p) == 3 && p[0].Key == "lint" && p[1].Key == "rules" {
-			v.report(p, true, "%s: expected off, on, error, warning, info or a map of enabled, severity and params, got %s", p, got)
-			return
-		}
-		v.report(p, true, "%s: expected %s, got %s", pathOrTop(p), article(expected), got)
-	case "enum":
-		val := document.ValueAt(v.doc.Value, p)
-		allowed := enumValues(cs, p)
-		msg := fmt.Sprintf("%s: unknown value %s (want %s)", pathOrTop(p), describeValue(val), orList(allowed))
-		if s, ok := val.(string); ok {
-			msg = fmt.Sprintf("%s: unknown value %q (want %s)", pathOrTop(p), s, orList(allowed))
-			if sug := suggest(s, allowed); sug != "" {
-				msg = fmt.Sprintf("%s: unknown value %q (did you mean %q? want %s)", pathOrTop(p), s, sug, orList(allowed))
-			}
-		}
-		if len(p) == 1 && p[0].Key == "kind" {
-			msg += "; this is not an everynode configuration"
-		}
-		v.report(p, true, "%s", msg)
-	case "required":
-		prop, _ := d["property"].(string)
-		if len(p) == 0 && prop == "apiVersion" || len(p) == 0 && prop == "kind" {
-			v.report(p, false, "missing %s: a configuration starts with apiVersion: %s and kind: %s", prop, APIVersion, Kind)
-			return
-		}
-		v.missing = append(v.missing, missingField{p, prop})
-	case "pattern":
-		if p.String() == "lint.kubernetesVersion" {
-			v.report(p, true, "%s: %s is not a Kubernetes minor version such as \"1.36\"", p, describeValue(document.ValueAt(v.doc.Value, p)))
-			return
-		}
-		v.report(p, true, "%s: %s does not match %v", p, describeValue(document.ValueAt(v.doc.Value, p)), d["pattern"])
-	case "array_min_items":
-		v.report(p, true, "%s: needs at least one entry", p)
-	case "string_gte":
-		v.report(p, true, "%s: must not be empty", p)
-	default:
-		v.report(p, true, "%s: %s", pathOrTop(p), e.Description())
+		e.Message = fmt.Sprintf("%s is not a Kubernetes minor version such as \"1.36\"", got)
+	case e.Type == "invalid_type" && len(e.Path) == 3 && e.Path[0].Key == "lint" && e.Path[1].Key == "rules":
+		e.Message = "must be off, on, error, warning, info or a map of enabled, severity and params, not " + gojson.Describe(doc, e.Path)
 	}
-}
-
-func pathOrTop(p fieldpath.Path) string {
-	if len(p) == 0 {
-		return "the configuration"
-	}
-	return p.String()
-}
-
-// fieldNames lists the properties the schema allows at p, sorted.
-func (cs *compiledSchema) fieldNames(p fieldpath.Path) []string {
-	n := cs.at(p)
-	props, _ := n["properties"].(map[string]any)
-	names := make([]string, 0, len(props))
-	for k := range props {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
-}
-
-// at walks the raw schema along p: properties, then additionalProperties
-// for keys, items for indices. A conditional schema is followed into its
-// object branch, which is the one with fields.
-func (cs *compiledSchema) at(p fieldpath.Path) map[string]any {
-	n := cs.resolve(cs.raw)
-	for _, e := range p {
-		if n == nil {
-			return nil
-		}
-		var next any
-		if e.IsIndex {
-			next = n["items"]
-		} else if props, ok := n["properties"].(map[string]any); ok && props[e.Key] != nil {
-			next = props[e.Key]
-		} else {
-			next = n["additionalProperties"]
-		}
-		m, _ := next.(map[string]any)
-		n = cs.resolve(m)
-	}
-	return n
-}
-
-func (cs *compiledSchema) resolve(n map[string]any) map[string]any {
-	for range 8 {
-		if n == nil {
-			return nil
-		}
-		if ref, ok := n["$ref"].(string); ok {
-			name := strings.TrimPrefix(ref, "#/definitions/")
-			defs, _ := cs.raw["definitions"].(map[string]any)
-			n, _ = defs[name].(map[string]any)
-			continue
-		}
-		if _, ok := n["properties"]; !ok {
-			if e, ok := n["else"].(map[string]any); ok {
-				n = e
-				continue
-			}
-		}
-		return n
-	}
-	return n
-}
-
-// enumValues lists the allowed values at p; for a conditional schema the
-// string branch's.
-func enumValues(cs *compiledSchema, p fieldpath.Path) []string {
-	n := cs.at(p)
-	if n == nil {
-		return nil
-	}
-	enum, ok := n["enum"].([]any)
-	if !ok {
-		// ruleSetting: the string branch is "then".
-		if t, ok := n["then"].(map[string]any); ok {
-			enum, _ = t["enum"].([]any)
-		}
-	}
-	if enum == nil && len(p) > 0 {
-		// A rule setting resolves to its object branch; the enum of a
-		// shorthand value lives in the definition's "then".
-		defs, _ := cs.raw["definitions"].(map[string]any)
-		if rs, ok := defs["ruleSetting"].(map[string]any); ok && len(p) == 3 && p[1].Key == "rules" {
-			if t, ok := rs["then"].(map[string]any); ok {
-				enum, _ = t["enum"].([]any)
-			}
-		}
-	}
-	out := make([]string, 0, len(enum))
-	for _, e := range enum {
-		out = append(out, fmt.Sprint(e))
-	}
-	return out
-}
-
-func orList(s []string) string {
-	switch len(s) {
-	case 0:
-		return "another value"
-	case 1:
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
-}
-
-// article names an expected JSON type for a message. gojsonschema writes
-// several as [object,null]; null is never what the user should write.
-func article(t string) string {
-	if strings.HasPrefix(t, "[") {
-		for _, x := range strings.Split(strings.Trim(t, "[]"), ",") {
-			if x = strings.TrimSpace(x); x != "null" {
-				t = x
-				break
-			}
-		}
-	}
-	switch t {
-	case "object":
-		return "a map"
-	case "array":
-		return "a list"
-	case "integer":
-		return "an integer"
-	case "":
-		return "another type"
-	}
-	return "a " + t
-}
-
-// describe names the type of the value at p and, for a scalar, its text as
-// written (1.30, not 1.3).
-func describe(doc *document.Document, p fieldpath.Path) string {
-	val := document.ValueAt(doc.Value, p)
-	switch val.(type) {
-	case int64, uint64, float64:
-		if n, found := doc.NodeAt(p); n != nil && len(found) == len(p) && n.Kind == yaml.ScalarNode {
-			return "number " + n.Value
-		}
-	}
-	return describeValue(val)
 }
 
 func describeValue(val any) string {

@@ -24,7 +24,7 @@ func TestFn(t *testing.T) {
 			stdin:      head + "items: []\nfunctionConfig: {apiVersion: everynode.dev/v1alpha1, kind: Config, lint: {podSecurity: high}}\n",
 			wantCode:   ExitFindings,
 			wantStdout: "results:",
-			wantStderr: `lint.podSecurity: unknown value "high"`,
+			wantStderr: `lint.podSecurity: "high" is not valid: use one of none, baseline, restricted`,
 		},
 		{name: "malformed", stdin: "kind: Pod\n", wantCode: ExitFindings, wantStderr: `everynode: <stdin>:1:7: kind is "Pod", not ResourceList`},
 		{name: "arguments", args: []string{"x.yaml"}, wantCode: ExitUsage, wantStderr: "fn takes no arguments"},
