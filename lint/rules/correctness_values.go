@@ -303,16 +303,33 @@ func volumeSources(v *corev1.Volume) []string {
 	return out
 }
 
+// missingSourceField names the field a volume's source requires and lacks.
+func missingSourceField(v *corev1.Volume) (field, what string) {
+	switch {
+	case v.HostPath != nil && v.HostPath.Path == "":
+		return "path", "directory or file of the node"
+	case v.ConfigMap != nil && v.ConfigMap.Name == "":
+		return "name", "ConfigMap's name"
+	case v.Secret != nil && v.Secret.SecretName == "":
+		return "secretName", "Secret's name"
+	case v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == "":
+		return "claimName", "PersistentVolumeClaim's name"
+	}
+	return "", ""
+}
+
 var invalidVolumeSourceRule = &rule.Rule{
 	ID:       "invalid-volume-source",
 	Category: rule.Correctness,
 	Severity: finding.Error,
-	Summary:  "a volume with no source, or with more than one",
+	Summary:  "a volume with no source, with more than one, or whose source lacks its path or name",
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
-		What: "A volume that names no source (hostPath, configMap, secret, emptyDir, ...) or more than one.",
+		What: "A volume that names no source (hostPath, configMap, secret, emptyDir, ...) or more than one; a hostPath " +
+			"without a path, a configMap without a name, a secret without a secretName, a persistentVolumeClaim without a claimName.",
 		Why: "A volume is exactly one thing; the API server rejects the DaemonSet (\"must specify a volume type\", \"may not " +
-			"specify more than 1 volume type\"). Two sources in one entry usually mean a missing \"- name:\" line.",
+			"specify more than 1 volume type\", \"hostPath.path: Required value\"). Two sources in one entry usually mean a " +
+			"missing \"- name:\" line.",
 		Bad: `volumes:
   - name: config
     configMap: {name: agent}
@@ -322,7 +339,7 @@ var invalidVolumeSourceRule = &rule.Rule{
     configMap: {name: agent}
   - name: host-config
     hostPath: {path: /etc/agent}`,
-		Fix:     "Give each volume exactly one source; split an entry with two into two volumes.",
+		Fix:     "Give each volume exactly one source, with its path or name; split an entry with two into two volumes.",
 		Mirrors: "validateVolumeSource in pkg/apis/core/validation",
 	},
 	Check: func(p *rule.Pass) {
@@ -347,6 +364,10 @@ var invalidVolumeSourceRule = &rule.Rule{
 			case len(sources) > 1:
 				p.Reportf(vp.Child(sources[1]), "volume %q has %d sources (%s), and a volume is exactly one: split it into separate volumes",
 					v.Name, len(sources), strings.Join(sources, ", "))
+			default:
+				if field, what := missingSourceField(v); field != "" {
+					p.Reportf(vp.Child(sources[0]), "volume %q: %s has no %s: set it to the %s", v.Name, sources[0], field, what)
+				}
 			}
 		}
 	},
