@@ -9,7 +9,6 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/everynode/everynode/generator/spec"
 	"github.com/everynode/everynode/internal/config"
@@ -20,6 +19,7 @@ import (
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/rules"
+	"github.com/everynode/everynode/lint/schema"
 )
 
 // File is one input.
@@ -201,16 +201,31 @@ func (defaultSettings) Param(r *rule.Rule, name string) any {
 func (defaultSettings) PodSecurity() rule.PodSecurityLevel { return rule.PodSecurityNone }
 func (defaultSettings) CheckReferences() bool              { return false }
 
-// runChecks runs the rules on the rendered objects and maps what they
-// report back to the spec. Rules see the objects as the linter would: the
-// typed values of the YAML written, with its node tree (positions are
-// those of the output, which no finding reports). A rule the spec's ignore
-// list names is skipped, as the linter would suppress it.
+// outputSchema validates rendered objects against the official schema of
+// the newest embedded Kubernetes release: what it requires (a probe's
+// port, a hostPath's path, an env var's name) the spec's long forms,
+// which are those Kubernetes types, require too.
+var outputSchema = sync.OnceValues(func() (*schema.Validator, error) {
+	return schema.New(schema.Options{Strict: true})
+})
+
+// runChecks validates the rendered objects against the Kubernetes schema,
+// runs the rules on them, and maps what they report back to the spec.
+// Both see the objects as the linter would: the YAML written, read back
+// by the document model (positions are those of the output, which no
+// finding reports). A rule the spec's ignore list names is skipped, as
+// the linter would suppress it.
 func runChecks(out *Rendered) ([]finding.Finding, error) {
-	if _, err := out.body(); err != nil {
+	body, err := out.body()
+	if err != nil {
 		return nil, err
 	}
-	file := document.NewFile("generated", nil)
+	// The checks read what is written, not the Go values: a zero port is
+	// left out of the YAML, and Kubernetes then finds no port at all.
+	written := document.Parse("generated", body, document.Limits{})
+	if len(written.Problems) > 0 || len(written.Docs) != len(out.Objects) {
+		return nil, fmt.Errorf("internal error: the generated YAML of %s does not read back (%d documents for %d objects, %v)", out.Spec.Name, len(written.Docs), len(out.Objects), written.Problems)
+	}
 	var fs []finding.Finding
 	// One spec field often becomes several output fields (a label is on
 	// the DaemonSet and on its pod template): report it once.
@@ -223,11 +238,32 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 	for i := range out.Objects {
 		o := &out.Objects[i]
 		ignored := ignoredRules(o.Value)
-		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.Value)
-		if err != nil {
-			return nil, fmt.Errorf("internal error: converting the rendered %s: %w", o.Kind, err)
+		doc := written.Docs[i]
+		m, _ := doc.Value.(map[string]any)
+		report := func(ruleID string, sev finding.Severity, d rule.Diagnostic) {
+			line, col, found := out.Locate(i, d.Path)
+			k := key{ruleID, line, col, d.Message}
+			if seen[k] {
+				return
+			}
+			seen[k] = true
+			f := finding.Finding{Rule: ruleID, Severity: sev,
+				Message: fmt.Sprintf("%s (generated %s %s)", d.Message, o.Kind, d.Path),
+				File:    out.Spec.File, Line: line, Column: col, Document: out.Spec.Doc.Index,
+				Resource: out.Spec.Resource(), Path: found}
+			for _, rel := range d.Related {
+				l, c, p := out.Locate(i, rel.Path)
+				f.Related = append(f.Related, finding.Related{File: out.Spec.File, Line: l, Column: c, Path: p, Message: rel.Message})
+			}
+			fs = append(fs, f)
 		}
-		doc := &document.Document{File: file, Index: i, Node: out.nodes[i], Value: m}
+		v, err := outputSchema()
+		if err != nil {
+			return nil, fmt.Errorf("internal error: %w", err)
+		}
+		for _, e := range v.Validate(m) {
+			report(e.Rule, e.Severity, rule.Diagnostic{Path: e.Path, Message: e.Message})
+		}
 		obj := &rule.Object{Doc: doc, Resource: o.Resource(), Map: m}
 		for _, r := range checkRules() {
 			if !r.AppliesTo(o.Kind) || ignored[r.ID] {
@@ -238,21 +274,7 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 				if d.Severity != 0 {
 					sev = d.Severity
 				}
-				line, col, found := out.Locate(i, d.Path)
-				k := key{r.ID, line, col, d.Message}
-				if seen[k] {
-					return
-				}
-				seen[k] = true
-				f := finding.Finding{Rule: r.ID, Severity: sev,
-					Message: fmt.Sprintf("%s (generated %s %s)", d.Message, o.Kind, d.Path),
-					File:    out.Spec.File, Line: line, Column: col, Document: out.Spec.Doc.Index,
-					Resource: out.Spec.Resource(), Path: found}
-				for _, rel := range d.Related {
-					l, c, p := out.Locate(i, rel.Path)
-					f.Related = append(f.Related, finding.Related{File: out.Spec.File, Line: l, Column: c, Path: p, Message: rel.Message})
-				}
-				fs = append(fs, f)
+				report(r.ID, sev, d)
 			})
 			if err := check(r, pass); err != nil {
 				return nil, err
@@ -318,11 +340,10 @@ func (r *Rendered) body() ([]byte, error) {
 	for i, o := range r.Objects {
 		objs[i] = o.Value
 	}
-	nodes, err := marshalObjects(&buf, objs)
-	if err != nil {
+	if _, err := marshalObjects(&buf, objs); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", r.Spec.Name, err)
 	}
-	r.yaml, r.nodes = buf.Bytes(), nodes
+	r.yaml = buf.Bytes()
 	return r.yaml, nil
 }
 

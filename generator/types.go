@@ -13,7 +13,6 @@
 package generator
 
 import (
-	yaml "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/everynode/everynode/generator/spec"
@@ -86,7 +85,6 @@ type Rendered struct {
 	Spec    *Spec
 	Objects []Object
 	yaml    []byte
-	nodes   []*yaml.Node
 }
 
 // DaemonSet returns the rendered DaemonSet.
