@@ -4,12 +4,14 @@
 // A spec goes through four steps, each reporting every problem it finds
 // with the spec's file, line, column and field path: it is parsed by the
 // shared document model (internal/document), validated against the spec's
-// JSON Schema (schemas/daemon.schema.json), decoded — shorthands expanded,
-// long forms decoded into k8s.io/api types, secure defaults applied — into
-// Kubernetes objects, and the rendered objects are checked by the rule
-// catalog's correctness rules (lint/rules), which the API server's
-// validation mirrors. Those rules report at output paths; the Provenance
-// recorded while rendering maps each back to the spec field it came from.
+// JSON Schema (schemas/daemon.schema.json, generated from the Go types of
+// generator/spec), decoded into those types — every shorthand into its
+// long form, the k8s.io/api value — and rendered section by section into
+// Kubernetes objects with secure defaults. The YAML written is then read
+// back and checked as the API server would: against the official
+// Kubernetes schema and the rule catalog's correctness rules (lint/rules).
+// Those checks report at output paths; the Provenance recorded while
+// rendering maps each back to the spec field it came from.
 package generator
 
 import (

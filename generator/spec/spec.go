@@ -148,8 +148,6 @@ type At struct {
 	Path fieldpath.Path `json:"-"`
 }
 
-func (a *At) at() *At { return a }
-
 // M is a JSON Schema object.
 type M = map[string]any
 
