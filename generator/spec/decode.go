@@ -71,7 +71,7 @@ func (d *decoder) value(p fieldpath.Path, v any, out reflect.Value) bool {
 	}
 	if out.CanAddr() && out.Addr().Type().Implements(decodableType) {
 		x := out.Addr().Interface().(decodable)
-		if !slices.ContainsFunc(x.Forms().List, func(f Form) bool { return Accepts(f.Type, v) }) {
+		if !slices.ContainsFunc(x.Forms().List, func(f Form) bool { return accepts(f.Type, v) }) {
 			return false
 		}
 		return x.decode(d, p, v)
@@ -234,9 +234,9 @@ func (d *decoder) keysInOrder(p fieldpath.Path, m map[string]any) []string {
 	return keys
 }
 
-// Accepts reports whether a document value is of the JSON type typ, as
+// accepts reports whether a document value is of the JSON type typ, as
 // the schema's validator sees it: an integral number is an integer.
-func Accepts(typ string, v any) bool {
+func accepts(typ string, v any) bool {
 	switch typ {
 	case "string":
 		_, ok := v.(string)
