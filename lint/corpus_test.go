@@ -86,7 +86,7 @@ func TestCorpus(t *testing.T) {
 	}
 	checkGolden(t, "corpus.golden.json", goldenJSON(t, res))
 	for _, f := range res.Findings {
-		if f.Rule == lint.RuleInternal {
+		if f.Rule == finding.RuleInternal {
 			t.Errorf("internal error: %s", f)
 		}
 		if f.File == "" || f.Line < 1 || f.Column < 1 {

@@ -84,7 +84,7 @@ func (r *run) decide(lr *laterReport) (f finding.Finding, ok bool) {
 	f = lr.f
 	defer func() {
 		if p := recover(); p != nil {
-			f.Rule, f.Severity, ok = RuleInternal, finding.Error, true
+			f.Rule, f.Severity, ok = finding.RuleInternal, finding.Error, true
 			f.Message = fmt.Sprintf("rule %s failed on this object: %v (please report this at https://github.com/everynode/everynode/issues)", lr.f.Rule, p)
 		}
 	}()

@@ -10,6 +10,7 @@ import (
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fuzztest"
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/finding"
 )
 
 // FuzzLintDocuments runs the whole pipeline (parse, classify, schema,
@@ -41,7 +42,7 @@ func FuzzLintDocuments(f *testing.F) {
 		}
 		file := document.NewFile("fuzz.yaml", data)
 		for _, fd := range res.Findings {
-			if fd.Rule == lint.RuleInternal {
+			if fd.Rule == finding.RuleInternal {
 				t.Fatalf("a rule failed: %s", fd)
 			}
 			if fd.File != "fuzz.yaml" {

@@ -26,7 +26,7 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 	fr.sources[kname] = kfile
 	rendered, err := k.Render(src.Path)
 	if err != nil {
-		f := finding.Finding{Rule: RuleKustomizeBuild, Severity: finding.Error,
+		f := finding.Finding{Rule: finding.RuleKustomizeBuild, Severity: finding.Error,
 			File: kname, Line: 1, Column: 1, Message: fmt.Sprintf("kustomize build failed: %v", err)}
 		// Point at the entry that failed when kustomize's error says where.
 		if ke := (*kustomize.Error)(nil); errors.As(err, &ke) && ke.Line > 0 && ke.File != "" {

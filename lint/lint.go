@@ -36,20 +36,7 @@ import (
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
-)
-
-// Rule IDs of the findings the engine itself reports (DESIGN.md fixes
-// most of them).
-const (
-	RuleSyntax         = "yaml-syntax"
-	RuleSchema         = "schema"
-	RuleRemovedAPI     = "removed-api-version"
-	RuleNoSchema       = "no-schema"
-	RuleLimit          = "limit-exceeded"
-	RuleUnreadable     = "unreadable-file"
-	RuleInternal       = "internal-error"
-	RuleKustomizeBuild = "kustomize-build"
-	RuleNoObjects      = "no-objects"
+	"github.com/everynode/everynode/lint/schema"
 )
 
 // EngineRules lists the IDs above with what they report and how to fix
@@ -60,27 +47,27 @@ var EngineRules = []struct {
 	Summary  string
 	Fix      string
 }{
-	{RuleSyntax, finding.Error, "the file is not valid YAML (or has duplicate keys)",
+	{finding.RuleSyntax, finding.Error, "the file is not valid YAML (or has duplicate keys)",
 		"Fix the YAML at the position given; the message names the mistake (a tab used for indentation, an unclosed quote or bracket, a value containing \": \" that needs quotes). Duplicate keys are errors because the API server's strict decoding rejects them. The other documents of the file are still linted."},
-	{RuleSchema, finding.Error, "the official schema of the kind rejects the object",
+	{finding.RuleSchema, finding.Error, "the official schema of the kind rejects the object",
 		"Change the field as the message says (a wrong type, an unknown field with a suggestion, a missing required field). Unknown fields are errors as with kubectl --validate=strict; --strict=false relaxes that. Check --kubernetes-version when a field is newer than the cluster."},
-	{RuleRemovedAPI, finding.Error, "the API version no longer exists in the target Kubernetes version",
+	{finding.RuleRemovedAPI, finding.Error, "the API version no longer exists in the target Kubernetes version",
 		"Move the object to the replacement API version the message names (for a DaemonSet, apps/v1, which also needs spec.selector)."},
-	{RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)",
+	{finding.RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)",
 		"Pass the CustomResourceDefinition with --crd FILE|DIR, or lint it together with the custom resources, to have them validated."},
-	{RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit",
+	{finding.RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit",
 		"The input is larger, deeper or more alias-expanded than any manifest should be (see the limits in docs/reliability.md); split it, or exclude generated data with --exclude."},
-	{RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read",
+	{finding.RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read",
 		"Fix the file's permissions, the dangling symlink or the symlink loop, or exclude the path with --exclude."},
-	{RuleInternal, finding.Error, "everynode failed on this object (please report it)",
+	{finding.RuleInternal, finding.Error, "everynode failed on this object (please report it)",
 		"This is a bug in everynode: please report it with the object that triggers it. The other objects are still linted."},
-	{RuleKustomizeBuild, finding.Error, "kustomize cannot build the kustomization",
+	{finding.RuleKustomizeBuild, finding.Error, "kustomize cannot build the kustomization",
 		"Fix what kustomize reports at the entry named. Remote bases are not fetched: lint runs offline; vendor them, or lint the rendered output (kustomize build | everynode lint -)."},
-	{RuleNoObjects, finding.Error, "--fail-if-no-objects: nothing was linted",
+	{finding.RuleNoObjects, finding.Error, "--fail-if-no-objects: nothing was linted",
 		"Check the paths and excludes: every file was skipped or none was found."},
-	{"unused-suppression", finding.Info, "a suppression matched no finding",
+	{finding.RuleUnused, finding.Info, "a suppression matched no finding",
 		"Remove the ignore annotation or comment: the problem it silenced is gone (or the rule ID is misspelled)."},
-	{"suppression-without-reason", finding.Warning, "a suppression gives no reason",
+	{finding.RuleWithoutReason, finding.Warning, "a suppression gives no reason",
 		"Say why: ignore.everynode.dev/RULE: \"<reason>\", or # everynode:ignore RULE -- <reason>."},
 }
 
@@ -152,16 +139,10 @@ type SpecChecker interface {
 }
 
 // SchemaError is one problem schema validation found; Path is relative to
-// the object.
-type SchemaError struct {
-	// Rule is schema, removed-api-version or no-schema.
-	Rule     string
-	Severity finding.Severity
-	Path     fieldpath.Path
-	Message  string
-	// WrongType: the value has the wrong JSON type (see rule.Object.Invalid).
-	WrongType bool
-}
+// the object. It is lint/schema's own type: the engine's interface below
+// speaks it, so that the validator needs no adapter and a fake needs
+// nothing else.
+type SchemaError = schema.Error
 
 // SchemaValidator is what the engine needs of lint/schema. Validate must
 // be safe for concurrent use; the engine never calls AddCRD concurrently

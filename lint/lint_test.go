@@ -317,7 +317,7 @@ func TestRulePanicIsAFinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Rule != lint.RuleInternal || res.Findings[0].Line != 5 ||
+	if len(res.Findings) != 1 || res.Findings[0].Rule != finding.RuleInternal || res.Findings[0].Line != 5 ||
 		!strings.Contains(res.Findings[0].Message, "rule explodes failed") || res.InternalErrors != 1 {
 		t.Errorf("got %q (%d internal errors), want one internal-error naming rule explodes at line 5", lines(res), res.InternalErrors)
 	}
@@ -543,7 +543,7 @@ func TestInputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Findings) != 1 || res.Findings[0].Rule != lint.RuleNoObjects {
+		if len(res.Findings) != 1 || res.Findings[0].Rule != finding.RuleNoObjects {
 			t.Errorf("got %q, want one no-objects finding", lines(res))
 		}
 	})

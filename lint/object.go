@@ -143,7 +143,7 @@ func (r *run) validate(m map[string]any) (errs []SchemaError) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			errs = []SchemaError{{Rule: RuleInternal, Severity: finding.Error,
+			errs = []SchemaError{{Rule: finding.RuleInternal, Severity: finding.Error,
 				Message: fmt.Sprintf("schema validation failed on this object: %v (please report this)", p)}}
 		}
 	}()
@@ -186,7 +186,7 @@ func dropExplained(errs []SchemaError, rules []finding.Finding, pl place) []Sche
 	}
 	out := errs[:0:0]
 	for _, e := range errs {
-		if e.Rule != RuleSchema {
+		if e.Rule != finding.RuleSchema {
 			out = append(out, e)
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/finding"
 )
 
 // TestHugeInputBoundedMemory: a 100 MiB input costs no more memory than
@@ -63,7 +64,7 @@ func TestHugeInputBoundedMemory(t *testing.T) {
 			}
 			var limit, other bool
 			for _, f := range res.Findings {
-				limit = limit || f.Rule == lint.RuleLimit && f.Line == 1 && strings.Contains(f.Message, "larger than the 32 MiB limit")
+				limit = limit || f.Rule == finding.RuleLimit && f.Line == 1 && strings.Contains(f.Message, "larger than the 32 MiB limit")
 				other = other || f.File == "other.yaml"
 			}
 			if e, ok := tc.stdin.(*endless); ok && e.read > lint.DefaultMaxFileSize*3/2 {
@@ -149,7 +150,7 @@ func TestRulesSurviveDegenerateObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range res.Findings {
-		if f.Rule == lint.RuleInternal {
+		if f.Rule == finding.RuleInternal {
 			t.Errorf("%s", f)
 		}
 	}

@@ -332,7 +332,7 @@ func (r *run) runRule(e *ruleEntry, obj *rule.Object, pl place, set *rule.Set, l
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			f := finding.Finding{Rule: RuleInternal, Severity: finding.Error, File: pl.file, Document: pl.index, Resource: obj.Resource,
+			f := finding.Finding{Rule: finding.RuleInternal, Severity: finding.Error, File: pl.file, Document: pl.index, Resource: obj.Resource,
 				Message: fmt.Sprintf("rule %s failed on this object: %v (please report this at https://github.com/everynode/everynode/issues)", e.r.ID, p)}
 			pl.at(&f, nil, false)
 			out = append(out, f)

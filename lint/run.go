@@ -219,7 +219,7 @@ func (r *run) lintSource(src input.Source) *fileResult {
 		if src.Loop || src.Outside {
 			sev = finding.Warning
 		}
-		return &fileResult{findings: []finding.Finding{{Rule: RuleUnreadable, Severity: sev, File: src.Name,
+		return &fileResult{findings: []finding.Finding{{Rule: finding.RuleUnreadable, Severity: sev, File: src.Name,
 			Line: 1, Column: 1, Message: src.Err.Error()}}}
 	case src.Stdin:
 		if r.stdinErr != nil {
@@ -253,7 +253,7 @@ func (r *run) lintSource(src input.Source) *fileResult {
 func (r *run) readFailure(name string, err error) *fileResult {
 	var tl *input.TooLargeError
 	if errors.As(err, &tl) {
-		return &fileResult{summary: finding.Summary{Files: 1}, findings: []finding.Finding{{Rule: RuleLimit, Severity: finding.Error,
+		return &fileResult{summary: finding.Summary{Files: 1}, findings: []finding.Finding{{Rule: finding.RuleLimit, Severity: finding.Error,
 			File: name, Line: 1, Column: 1,
 			Message: err.Error() + " (split it, or exclude it if it is not a manifest)"}}}
 	}
@@ -261,7 +261,7 @@ func (r *run) readFailure(name string, err error) *fileResult {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return &fileResult{findings: []finding.Finding{{Rule: RuleUnreadable, Severity: finding.Error, File: name, Line: 1, Column: 1,
+	return &fileResult{findings: []finding.Finding{{Rule: finding.RuleUnreadable, Severity: finding.Error, File: name, Line: 1, Column: 1,
 		Message: fmt.Sprintf("cannot read the file: %v", err)}}}
 }
 
@@ -322,9 +322,9 @@ func (r *run) lintData(name, path string, data []byte) *fileResult {
 		return fr
 	}
 	for _, p := range s.Problems {
-		rule := RuleSyntax
+		rule := finding.RuleSyntax
 		if p.Limit {
-			rule = RuleLimit
+			rule = finding.RuleLimit
 		}
 		line, col := s.File.Clamp(p.Line, p.Column)
 		fr.findings = append(fr.findings, finding.Finding{Rule: rule, Severity: finding.Error, Message: p.Msg,
@@ -452,7 +452,7 @@ func (r *run) objectPlace(o Object) place {
 func (r *run) finish() *Result {
 	r.runDeferred()
 	if r.l.opts.FailIfNoObjects && r.summary.Resources == 0 {
-		r.findings = append(r.findings, finding.Finding{Rule: RuleNoObjects, Severity: finding.Error,
+		r.findings = append(r.findings, finding.Finding{Rule: finding.RuleNoObjects, Severity: finding.Error,
 			Message: fmt.Sprintf("no Kubernetes objects were linted (%d files, %d documents skipped) and --fail-if-no-objects is set",
 				r.summary.Files, r.summary.Skipped)})
 	}
@@ -464,7 +464,7 @@ func (r *run) finish() *Result {
 	res := &Result{Findings: fs, Summary: r.summary, Objects: r.objects}
 	res.Summary.Count(fs)
 	for _, f := range fs {
-		if f.Rule == RuleInternal {
+		if f.Rule == finding.RuleInternal {
 			res.InternalErrors++
 		}
 	}

@@ -33,12 +33,12 @@ const (
 	FileName = ".everynode.yaml"
 
 	// RuleSchema is the rule ID of findings about the shape or meaning of a
-	// configuration: it is validated against its own schema, as DESIGN.md
-	// says of everynode's own kinds.
-	RuleSchema = "schema"
-	// RuleSyntax and RuleLimit are the IDs of parse problems.
-	RuleSyntax = "yaml-syntax"
-	RuleLimit  = "limit-exceeded"
+	// configuration: it is validated against its own schema, as
+	// everynode's own kinds are. RuleSyntax and RuleLimit are the IDs of
+	// parse problems. All three are the engine's (lint/finding).
+	RuleSchema = finding.RuleSchema
+	RuleSyntax = finding.RuleSyntax
+	RuleLimit  = finding.RuleLimit
 )
 
 // Config is a parsed configuration.

@@ -12,6 +12,25 @@ import (
 	"github.com/everynode/everynode/internal/fieldpath"
 )
 
+// Rule IDs of the findings the engine itself reports, rather than a rule
+// over objects: they are constants here, in the leaf every stage
+// imports, so that the parser, the schema validator, the configuration
+// and the suppressions name them without importing the catalog. Each is
+// also a rule value in the catalog (lint/rules), which documents it.
+const (
+	RuleSyntax         = "yaml-syntax"                // the file is not valid YAML
+	RuleSchema         = "schema"                     // the official schema rejects the object
+	RuleRemovedAPI     = "removed-api-version"        // the API version is no longer served
+	RuleNoSchema       = "no-schema"                  // no schema for the kind (a CRD is missing)
+	RuleLimit          = "limit-exceeded"             // size, depth or alias limits
+	RuleUnreadable     = "unreadable-file"            // a file met while walking cannot be read
+	RuleInternal       = "internal-error"             // everynode failed on an object
+	RuleKustomizeBuild = "kustomize-build"            // kustomize cannot build a kustomization
+	RuleNoObjects      = "no-objects"                 // --fail-if-no-objects and nothing was linted
+	RuleUnused         = "unused-suppression"         // a suppression matched no finding
+	RuleWithoutReason  = "suppression-without-reason" // a suppression gives no reason
+)
+
 // Severity orders findings; a higher value is more severe.
 type Severity int
 

@@ -31,7 +31,7 @@ func (v *Validator) AddCRD(obj map[string]any) []Error {
 	kind, _ := obj["kind"].(string)
 	v1beta1 := apiVersion == "apiextensions.k8s.io/v1beta1"
 	if kind != "CustomResourceDefinition" || (apiVersion != "apiextensions.k8s.io/v1" && !v1beta1) {
-		return []Error{{Rule: RuleSchema, Severity: finding.Error, Path: fieldpath.New("kind"),
+		return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("kind"),
 			Message: fmt.Sprintf("not a CustomResourceDefinition (apiextensions.k8s.io/v1): apiVersion %q, kind %q", apiVersion, kind)}}
 	}
 	spec, _ := obj["spec"].(map[string]any)
@@ -40,10 +40,10 @@ func (v *Validator) AddCRD(obj map[string]any) []Error {
 	crKind, _ := names["kind"].(string)
 	var errs []Error
 	if group == "" {
-		errs = append(errs, Error{Rule: RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec"), Message: `missing required field "group"`})
+		errs = append(errs, Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec"), Message: `missing required field "group"`})
 	}
 	if crKind == "" {
-		errs = append(errs, Error{Rule: RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec", "names"), Message: `missing required field "kind"`})
+		errs = append(errs, Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec", "names"), Message: `missing required field "kind"`})
 	}
 	if errs != nil {
 		return errs
@@ -83,7 +83,7 @@ func (v *Validator) AddCRD(obj map[string]any) []Error {
 		served = append(served, version{single, common, commonPath})
 	}
 	if len(served) == 0 {
-		return []Error{{Rule: RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec"),
+		return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec"),
 			Message: fmt.Sprintf("CustomResourceDefinition %s serves no version", crdName)}}
 	}
 
@@ -317,7 +317,7 @@ func (c *crdConverter) compiles(pattern string, p fieldpath.Path) bool {
 	if errors.As(err, &se) {
 		why = fmt.Sprintf("%s: %q", se.Code, se.Expr)
 	}
-	c.infos = append(c.infos, Error{Rule: RuleSchema, Severity: finding.Info, Path: p,
+	c.infos = append(c.infos, Error{Rule: finding.RuleSchema, Severity: finding.Info, Path: p,
 		Message: fmt.Sprintf("pattern %s is not supported by Go regular expressions (%s); values are not checked against it", strconv.Quote(pattern), why)})
 	return false
 }

@@ -192,7 +192,7 @@ func (v *Validator) missingKind(set *schemas.Set, g schemas.GVK) []Error {
 		case r.note != "":
 			msg += "; " + r.note
 		}
-		return []Error{{Rule: RuleRemoved, Severity: finding.Error, Path: apiVersionPath, Message: msg}}
+		return []Error{{Rule: finding.RuleRemovedAPI, Severity: finding.Error, Path: apiVersionPath, Message: msg}}
 	}
 
 	var sameGV, sameGroupKind []schemas.GVK
@@ -218,20 +218,20 @@ func (v *Validator) missingKind(set *schemas.Set, g schemas.GVK) []Error {
 				names[i] = k.Kind
 			}
 			if s := suggest(g.Kind, names); s != "" {
-				return []Error{{Rule: RuleSchema, Severity: finding.Error, Path: fieldpath.New("kind"),
+				return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("kind"),
 					Message: fmt.Sprintf("unknown kind %q in %s (did you mean %q?)", g.Kind, g.APIVersion(), s)}}
 			}
 		}
 		if since := firstServed(g, v.version); since != "" {
-			return []Error{{Rule: RuleSchema, Severity: finding.Error, Path: apiVersionPath,
+			return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: apiVersionPath,
 				Message: fmt.Sprintf("%s %s is not served by Kubernetes %s: it was added in %s", g.APIVersion(), g.Kind, v.version, since)}}
 		}
 		if len(sameGroupKind) > 0 && len(sameGV) == 0 {
-			return []Error{{Rule: RuleSchema, Severity: finding.Error, Path: apiVersionPath,
+			return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: apiVersionPath,
 				Message: fmt.Sprintf("Kubernetes %s has no %s %s; use apiVersion %s", v.version, g.APIVersion(), g.Kind, replacementIn(set, g))}}
 		}
 	}
-	return []Error{{Rule: RuleNoKind, Severity: finding.Info,
+	return []Error{{Rule: finding.RuleNoSchema, Severity: finding.Info,
 		Message: fmt.Sprintf("no schema for %s %s in Kubernetes %s, not validated (a custom resource? load its CustomResourceDefinition to validate it)", g.APIVersion(), g.Kind, v.version)}}
 }
 

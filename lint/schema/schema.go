@@ -27,13 +27,6 @@ import (
 	"github.com/everynode/everynode/schemas"
 )
 
-// Rule IDs of the findings this package produces (fixed by DESIGN.md).
-const (
-	RuleSchema  = "schema"
-	RuleRemoved = "removed-api-version"
-	RuleNoKind  = "no-schema"
-)
-
 // Options choose the schemas and how strictly they apply.
 type Options struct {
 	// KubernetesVersion is the target release: "1.36", "v1.36" or
@@ -47,7 +40,7 @@ type Options struct {
 
 // Error is one problem with an object, or with a CRD given to AddCRD.
 type Error struct {
-	Rule     string           // RuleSchema, RuleRemoved or RuleNoKind
+	Rule     string           // finding.RuleSchema, finding.RuleRemovedAPI or finding.RuleNoSchema
 	Severity finding.Severity // error for schema and removed versions, info for no-schema
 	// Path is where: for an unknown field the path of the unknown key,
 	// for a missing required field the object that lacks it.
@@ -131,12 +124,12 @@ func (v *Validator) Validate(obj map[string]any) []Error {
 func (v *Validator) rootFor(gvk schemas.GVK) (*node, []Error) {
 	defs, err := v.defs()
 	if err != nil {
-		return nil, []Error{{Rule: RuleNoKind, Severity: finding.Info, Message: err.Error()}}
+		return nil, []Error{{Rule: finding.RuleNoSchema, Severity: finding.Info, Message: err.Error()}}
 	}
 	if def, ok := defs.set.Lookup(gvk); ok {
 		n, err := defs.entry(def).get()
 		if err != nil {
-			return nil, []Error{{Rule: RuleNoKind, Severity: finding.Info,
+			return nil, []Error{{Rule: finding.RuleNoSchema, Severity: finding.Info,
 				Message: fmt.Sprintf("%s not validated: its embedded schema is broken: %v", gvk, err)}}
 		}
 		return n, nil
@@ -147,7 +140,7 @@ func (v *Validator) rootFor(gvk schemas.GVK) (*node, []Error) {
 	if crd != nil {
 		n, err := crd.get(defs)
 		if err != nil {
-			return nil, []Error{{Rule: RuleNoKind, Severity: finding.Info,
+			return nil, []Error{{Rule: finding.RuleNoSchema, Severity: finding.Info,
 				Message: fmt.Sprintf("%s not validated: the schema of %s cannot be used: %v", gvk, crd.origin, err)}}
 		}
 		return n, nil

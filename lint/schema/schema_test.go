@@ -352,11 +352,11 @@ func TestErrorFields(t *testing.T) {
 		t.Fatalf("got %v", errs)
 	}
 	want := fieldpath.New("spec", "template", "spec", "nodeSelector", "kubernetes.io/os")
-	if e := errs[0]; e.Rule != RuleSchema || e.Severity != finding.Error || !e.Path.Equal(want) {
+	if e := errs[0]; e.Rule != finding.RuleSchema || e.Severity != finding.Error || !e.Path.Equal(want) {
 		t.Errorf("got %+v, want rule schema, severity error, path %v", e, want)
 	}
 	errs = v.Validate(parse(t, "apiVersion: example.com/v1\nkind: Widget\n"))
-	if len(errs) != 1 || errs[0].Severity != finding.Info || errs[0].Rule != RuleNoKind || len(errs[0].Path) != 0 {
+	if len(errs) != 1 || errs[0].Severity != finding.Info || errs[0].Rule != finding.RuleNoSchema || len(errs[0].Path) != 0 {
 		t.Errorf("no-schema: got %+v", errs)
 	}
 }

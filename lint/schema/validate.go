@@ -31,7 +31,7 @@ type verr struct {
 func (w *walker) here() fieldpath.Path { return slices.Clone(fieldpath.Path(w.path)) }
 
 func (w *walker) fail(format string, args ...any) {
-	w.errs = append(w.errs, verr{Error: Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: fmt.Sprintf(format, args...)}})
+	w.errs = append(w.errs, verr{Error: Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: w.here(), Message: fmt.Sprintf(format, args...)}})
 }
 
 func (w *walker) push(e fieldpath.Elem) { w.path = append(w.path, e) }
@@ -78,7 +78,7 @@ func (w *walker) validate(n *node, v any) {
 	vt := valueType(v)
 	if !n.types.allows(vt) {
 		w.errs = append(w.errs, verr{
-			Error:        Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + n.types.String() + ", got " + describe(v), WrongType: true},
+			Error:        Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + n.types.String() + ", got " + describe(v), WrongType: true},
 			typeMismatch: n.types,
 		})
 		return
@@ -300,7 +300,7 @@ func (w *walker) noBranch(failed [][]verr, v any) {
 	}
 	if allTypes && len(failed) > 0 {
 		w.errs = append(w.errs, verr{
-			Error:        Error{Rule: RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + types.String() + ", got " + describe(v), WrongType: true},
+			Error:        Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: w.here(), Message: "expected " + types.String() + ", got " + describe(v), WrongType: true},
 			typeMismatch: types,
 		})
 		return

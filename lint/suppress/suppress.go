@@ -31,10 +31,6 @@ const (
 	AnnotationPrefix = "ignore.everynode.dev/"
 	// Marker starts a suppression comment (after "#").
 	Marker = "everynode:ignore"
-
-	// Rule IDs of the findings about suppressions themselves.
-	RuleUnused        = "unused-suppression"
-	RuleWithoutReason = "suppression-without-reason"
 )
 
 // Kind says where a suppression was written.
@@ -211,7 +207,7 @@ func Dedupe(ds []*Directive) []*Directive {
 
 // Meta reports whether a rule is one about suppressions themselves: those
 // cannot be suppressed.
-func Meta(rule string) bool { return rule == RuleUnused || rule == RuleWithoutReason }
+func Meta(rule string) bool { return rule == finding.RuleUnused || rule == finding.RuleWithoutReason }
 
 // ApplyObject applies an object's annotation suppressions to findings
 // about that object (wherever they are located: a kustomize patch, the
@@ -288,7 +284,7 @@ func Check(ds []*Directive, status func(rule string) Status, known []string) []f
 		st := status(d.Rule)
 		if st == Unknown {
 			f := base
-			f.Rule, f.Severity = RuleUnused, finding.Warning
+			f.Rule, f.Severity = finding.RuleUnused, finding.Warning
 			f.Message = fmt.Sprintf("%s names rule %q, which does not exist", where, d.Rule)
 			if s := Suggest(d.Rule, known); s != "" {
 				f.Message += fmt.Sprintf(" (did you mean %q?)", s)
@@ -298,7 +294,7 @@ func Check(ds []*Directive, status func(rule string) Status, known []string) []f
 		}
 		if d.Reason == "" {
 			f := base
-			f.Rule, f.Severity = RuleWithoutReason, finding.Warning
+			f.Rule, f.Severity = finding.RuleWithoutReason, finding.Warning
 			if d.Kind == Comment {
 				f.Message = fmt.Sprintf("%s of %q gives no reason: add one after \" -- \"", where, d.Rule)
 			} else {
@@ -308,7 +304,7 @@ func Check(ds []*Directive, status func(rule string) Status, known []string) []f
 		}
 		if !d.Used && st == Enabled {
 			f := base
-			f.Rule, f.Severity = RuleUnused, finding.Info
+			f.Rule, f.Severity = finding.RuleUnused, finding.Info
 			f.Message = fmt.Sprintf("%s of %q matched no finding; remove it", where, d.Rule)
 			out = append(out, f)
 		}
