@@ -27,7 +27,7 @@ func (p *processor) generate(rl *framework.ResourceList) error {
 	// document is the functionConfig node of the ResourceList.
 	doc := *fc.doc
 	doc.Index = index
-	spec := &generator.Spec{Doc: &doc, File: file, Name: fc.name, Namespace: fc.namespace}
+	spec := &generator.Spec{Doc: &doc, File: file, Name: fc.Name, Namespace: fc.Namespace}
 	out, fs, err := generator.Render(spec)
 	if err != nil {
 		return fmt.Errorf("rendering Daemon %s: %w", displayName(fc), err)
@@ -66,7 +66,7 @@ func (p *processor) generate(rl *framework.ResourceList) error {
 
 // displayName names a Daemon in messages.
 func displayName(fc *object) string {
-	if fc.name == "" {
+	if fc.Name == "" {
 		return "(without metadata.name)"
 	}
 	return generatedBy(fc)
@@ -74,10 +74,10 @@ func displayName(fc *object) string {
 
 // generatedBy is the GeneratedBy annotation's value for a Daemon.
 func generatedBy(fc *object) string {
-	if fc.namespace == "" {
-		return fc.name
+	if fc.Namespace == "" {
+		return fc.Name
 	}
-	return fc.namespace + "/" + fc.name
+	return fc.Namespace + "/" + fc.Name
 }
 
 // keptAnnotations are copied from an object an earlier run generated to

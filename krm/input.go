@@ -8,6 +8,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
 )
 
 // apiVersion is everynode's own API group and version.
@@ -33,14 +34,14 @@ type item struct {
 
 // object is the functionConfig.
 type object struct {
-	doc              *document.Document // the functionConfig alone, positions in the stream
-	value            map[string]any
-	apiVersion, kind string
-	namespace, name  string
+	doc   *document.Document // the functionConfig alone, positions in the stream
+	value map[string]any
+	// Resource is the functionConfig's identity, for findings about it.
+	finding.Resource
 }
 
 func (o *object) isEverynode() bool {
-	group, _, _ := strings.Cut(o.apiVersion, "/")
+	group, _, _ := strings.Cut(o.APIVersion, "/")
 	return group == "everynode.dev"
 }
 
@@ -149,12 +150,7 @@ func parseInput(data []byte) (*input, error) {
 			doc:   &document.Document{File: doc.File, Node: node, Value: m, Line: node.Line},
 			value: m,
 		}
-		o.apiVersion, _ = m["apiVersion"].(string)
-		o.kind, _ = m["kind"].(string)
-		if md, ok := m["metadata"].(map[string]any); ok {
-			o.name, _ = md["name"].(string)
-			o.namespace, _ = md["namespace"].(string)
-		}
+		o.Resource = finding.ResourceOf(m)
 		in.functionConfig = o
 	}
 	return in, nil

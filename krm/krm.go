@@ -122,16 +122,16 @@ func (p *processor) Process(rl *framework.ResourceList) error {
 	switch {
 	case fc == nil:
 		return p.validate(rl, nil)
-	case fc.isEverynode() && fc.kind == "Daemon":
+	case fc.isEverynode() && fc.Kind == "Daemon":
 		return p.generate(rl)
-	case fc.isEverynode() && fc.kind == "Config":
+	case fc.isEverynode() && fc.Kind == "Config":
 		return p.validate(rl, fc)
-	case fc.apiVersion == "v1" && fc.kind == "ConfigMap":
+	case fc.APIVersion == "v1" && fc.Kind == "ConfigMap":
 		return p.validate(rl, fc)
 	}
 	return p.fail(rl, finding.Finding{Rule: ruleFunctionConfig, Severity: finding.Error,
 		Message: fmt.Sprintf("functionConfig is apiVersion %q, kind %q: everynode fn takes kind Daemon (generator) or kind Config (validator), apiVersion %s, or a ConfigMap of settings (kpt fn eval -- key=value)",
-			fc.apiVersion, fc.kind, apiVersion)})
+			fc.APIVersion, fc.Kind, apiVersion)})
 }
 
 // ruleFunctionConfig is the rule ID of problems with the functionConfig

@@ -104,14 +104,14 @@ func (p *processor) config(fc *object) (*config.Config, []finding.Finding) {
 	file, index, _ := origin(fc.value)
 	var cfg *config.Config
 	var fs []finding.Finding
-	if fc.kind == "ConfigMap" {
+	if fc.Kind == "ConfigMap" {
 		cfg, fs = configFromConfigMap(fc)
 	} else {
 		cfg, fs = config.FromObject(fc.doc)
 	}
 	for i := range fs {
 		fs[i].File, fs[i].Document, fs[i].Line, fs[i].Column = file, index, 0, 0
-		fs[i].Resource = finding.Resource{APIVersion: fc.apiVersion, Kind: fc.kind, Namespace: fc.namespace, Name: fc.name}
+		fs[i].Resource = fc.Resource
 	}
 	return cfg, fs
 }
@@ -120,7 +120,7 @@ func (p *processor) configFinding(fc *object, msg string) finding.Finding {
 	f := finding.Finding{Rule: ruleFunctionConfig, Severity: finding.Error, Message: msg}
 	if fc != nil {
 		f.File, f.Document, _ = origin(fc.value)
-		f.Resource = finding.Resource{APIVersion: fc.apiVersion, Kind: fc.kind, Namespace: fc.namespace, Name: fc.name}
+		f.Resource = fc.Resource
 	}
 	return f
 }

@@ -104,7 +104,7 @@ func (r *run) addCRD(m map[string]any, pl place) []finding.Finding {
 	r.l.schemaMu.Lock()
 	errs := r.l.schema.AddCRD(m)
 	r.l.schemaMu.Unlock()
-	res := identity(m)
+	res := finding.ResourceOf(m)
 	out := make([]finding.Finding, 0, len(errs))
 	for _, e := range errs {
 		f := finding.Finding{Rule: e.Rule, Severity: e.Severity, Message: e.Message, File: pl.file, Document: pl.index, Resource: res}

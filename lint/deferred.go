@@ -145,7 +145,8 @@ func (r *run) load(k *keptObject) *rule.Object {
 		if d == nil {
 			return nil
 		}
-		if m, ok := objectAt(d.Value, k.base); ok && identity(m) == k.res {
+		// base is items[i] for an item of a List.
+		if m, ok := document.ValueAt(d.Value, k.base).(map[string]any); ok && finding.ResourceOf(m) == k.res {
 			return &rule.Object{Base: k.base, Resource: k.res, Map: m, Invalid: k.invalid}
 		}
 		return nil
@@ -187,26 +188,6 @@ func (r *run) parseRange(k *keptObject) *document.Document {
 		}
 	}
 	return nil
-}
-
-// objectAt returns the object at base in a document's value (an item of
-// a List when base is items[i]).
-func objectAt(v any, base fieldpath.Path) (map[string]any, bool) {
-	for _, e := range base {
-		switch c := v.(type) {
-		case map[string]any:
-			v = c[e.Key]
-		case []any:
-			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
-				return nil, false
-			}
-			v = c[e.Index]
-		default:
-			return nil, false
-		}
-	}
-	m, ok := v.(map[string]any)
-	return m, ok
 }
 
 // forEach calls fn for 0..n-1 on up to workers goroutines.

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"encoding/binary"
+	"unique"
 
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
@@ -10,24 +11,27 @@ import (
 // interner shares equal strings and paths among the findings a run holds
 // until it ends: a corpus repeats a few thousand messages and a hundred
 // paths tens of thousands of times, and a finding's message and path are
-// most of its memory. Paths are never modified once made (Child and Index
-// copy), so findings may share them.
+// most of its memory. Strings are canonicalised by the standard library's
+// unique package; paths, which are slices and so not comparable, by an
+// encoding of their elements. Paths are never modified once made (Child
+// and Index copy), so findings may share them.
 type interner struct {
-	strs  map[string]string
+	// live holds the handle of every string handed out: unique keeps a
+	// canonical copy only while its handle is reachable, and the findings
+	// hold copies of the string, not the handle.
+	live  map[unique.Handle[string]]struct{}
 	paths map[string]fieldpath.Path
 	key   []byte
 }
 
 func newInterner() *interner {
-	return &interner{strs: map[string]string{}, paths: map[string]fieldpath.Path{}}
+	return &interner{live: map[unique.Handle[string]]struct{}{}, paths: map[string]fieldpath.Path{}}
 }
 
 func (in *interner) str(s string) string {
-	if v, ok := in.strs[s]; ok {
-		return v
-	}
-	in.strs[s] = s
-	return s
+	h := unique.Make(s)
+	in.live[h] = struct{}{}
+	return h.Value()
 }
 
 func (in *interner) path(p fieldpath.Path) fieldpath.Path {

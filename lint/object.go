@@ -65,20 +65,6 @@ func listItems(m map[string]any) ([]any, bool) {
 	return items, ok || kind == "List"
 }
 
-func identity(m map[string]any) finding.Resource {
-	var r finding.Resource
-	r.APIVersion, _ = m["apiVersion"].(string)
-	r.Kind, _ = m["kind"].(string)
-	if md, ok := m["metadata"].(map[string]any); ok {
-		r.Name, _ = md["name"].(string)
-		r.Namespace, _ = md["namespace"].(string)
-		if r.Name == "" {
-			r.Name, _ = md["generateName"].(string)
-		}
-	}
-	return r
-}
-
 func isCRD(m map[string]any) bool {
 	k, _ := m["kind"].(string)
 	v, _ := m["apiVersion"].(string)
@@ -91,7 +77,7 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 		fr.summary.Skipped++
 		return
 	}
-	res := identity(m)
+	res := finding.ResourceOf(m)
 	fr.summary.Resources++
 	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
 	if len(r.l.rules.deferred) > 0 {
@@ -243,7 +229,7 @@ func (r *run) everynodeKind(fr *fileResult, pl place, doc *document.Document) bo
 		fr.summary.Skipped++
 		return true
 	}
-	res := identity(m)
+	res := finding.ResourceOf(m)
 	fr.summary.Resources++
 	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
 	for i := range fs {

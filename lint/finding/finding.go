@@ -31,6 +31,12 @@ const (
 	RuleWithoutReason  = "suppression-without-reason" // a suppression gives no reason
 )
 
+// RuleIDPattern is the shape of every rule ID, kebab-case, as a regular
+// expression: the catalog's Validate checks it (rule.ValidID), and
+// whatever reads a rule ID a user wrote (an ignore entry of a Daemon spec,
+// its JSON Schema, the JSON output's schema) uses the same.
+const RuleIDPattern = `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`
+
 // Severity orders findings; a higher value is more severe.
 type Severity int
 
@@ -85,6 +91,24 @@ type Resource struct {
 	Kind       string `json:"kind"`
 	Namespace  string `json:"namespace"`
 	Name       string `json:"name"`
+}
+
+// ResourceOf reads an object's identity from its value, typed as
+// internal/document types YAML: apiVersion, kind, metadata.namespace and
+// metadata.name, or metadata.generateName for an object that has no name
+// yet. A field that is missing or not a string is "".
+func ResourceOf(obj map[string]any) Resource {
+	var r Resource
+	r.APIVersion, _ = obj["apiVersion"].(string)
+	r.Kind, _ = obj["kind"].(string)
+	if md, ok := obj["metadata"].(map[string]any); ok {
+		r.Namespace, _ = md["namespace"].(string)
+		r.Name, _ = md["name"].(string)
+		if r.Name == "" {
+			r.Name, _ = md["generateName"].(string)
+		}
+	}
+	return r
 }
 
 func (r Resource) String() string {

@@ -135,7 +135,7 @@ func (src *source) locate(res Resource, path fieldpath.Path) (string, int, int, 
 	// Only what exists in the rendered object can be written somewhere;
 	// a missing field is located at its nearest existing parent.
 	path = existingPrefix(res.Object, path)
-	rendered := valueAt(res.Object, path)
+	rendered := document.ValueAt(res.Object, path)
 	_, isMap := rendered.(map[string]any)
 	container := isMap || isMergeList(rendered)
 
@@ -472,7 +472,7 @@ func (src *source) transformerHit(k *kust, obj map[string]any, path fieldpath.Pa
 		return nil
 	}
 	m, _ := k.doc.Value.(map[string]any)
-	rendered, ok := valueAt(obj, path).(string)
+	rendered, ok := document.ValueAt(obj, path).(string)
 	if !ok {
 		return nil
 	}
@@ -604,7 +604,7 @@ func (src *source) patchHit(po patchOf, res Resource, kind string, names []strin
 				}
 				h.path = fieldpath.Path{{Index: i, IsIndex: true}}
 				if val, ok := op["value"]; ok && (op["op"] == "add" || op["op"] == "replace") {
-					rest, _ := translate(valueAt(res.Object, opPath), val, path[len(opPath):])
+					rest, _ := translate(document.ValueAt(res.Object, opPath), val, path[len(opPath):])
 					h.path = slices.Concat(h.path.Child("value"), rest)
 				}
 				return h, true
@@ -618,7 +618,7 @@ func (src *source) patchHit(po patchOf, res Resource, kind string, names []strin
 				continue
 			}
 			h.path = p
-			return h, !container || isReplacedList(valueAt(v, p))
+			return h, !container || isReplacedList(document.ValueAt(v, p))
 		}
 	}
 	return nil, false
@@ -861,23 +861,6 @@ func existingPrefix(obj map[string]any, p fieldpath.Path) fieldpath.Path {
 		}
 	}
 	return p
-}
-
-func valueAt(v any, p fieldpath.Path) any {
-	for _, e := range p {
-		switch c := v.(type) {
-		case map[string]any:
-			v = c[e.Key]
-		case []any:
-			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
-				return nil
-			}
-			v = c[e.Index]
-		default:
-			return nil
-		}
-	}
-	return v
 }
 
 // isIdentity reports the fields that identify an object.

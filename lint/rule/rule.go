@@ -434,7 +434,11 @@ func (p *Pass) Param(name string) any {
 	return p.Settings.Param(p.Rule, name)
 }
 
-var idRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+var idRE = regexp.MustCompile(finding.RuleIDPattern)
+
+// ValidID reports whether id has the shape of a rule ID
+// (finding.RuleIDPattern).
+func ValidID(id string) bool { return idRE.MatchString(id) }
 
 // Validate checks a rule list at start-up and in a test: unique kebab-case
 // IDs, a category, a severity, a summary, a complete doc, a check.
@@ -442,7 +446,7 @@ func Validate(rules []*Rule) error {
 	var errs []string
 	seen := map[string]bool{}
 	for _, r := range rules {
-		if !idRE.MatchString(r.ID) {
+		if !ValidID(r.ID) {
 			errs = append(errs, fmt.Sprintf("rule %q: ID is not kebab-case", r.ID))
 		}
 		if seen[r.ID] {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/schemas"
@@ -64,7 +65,7 @@ func (v *Validator) AddCRD(obj map[string]any) []Error {
 		path   fieldpath.Path
 	}
 	var served []version
-	common, _ := dig(spec, "validation", "openAPIV3Schema").(map[string]any)
+	common, _ := document.ValueAt(spec, fieldpath.New("validation", "openAPIV3Schema")).(map[string]any)
 	commonPath := fieldpath.New("spec", "validation", "openAPIV3Schema")
 	list, _ := spec["versions"].([]any)
 	for i, item := range list {
@@ -73,7 +74,7 @@ func (v *Validator) AddCRD(obj map[string]any) []Error {
 		if name == "" || ver["served"] == false {
 			continue
 		}
-		if s, ok := dig(ver, "schema", "openAPIV3Schema").(map[string]any); ok {
+		if s, ok := document.ValueAt(ver, fieldpath.New("schema", "openAPIV3Schema")).(map[string]any); ok {
 			served = append(served, version{name, s, fieldpath.New("spec", "versions").Index(i).Child("schema", "openAPIV3Schema")})
 		} else {
 			served = append(served, version{name, common, commonPath})
@@ -148,18 +149,6 @@ func (c *crdSchema) get(defs *defCache) (*node, error) {
 		c.root = nil
 	})
 	return c.node, c.err
-}
-
-func dig(m map[string]any, keys ...string) any {
-	var cur any = m
-	for _, k := range keys {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[k]
-	}
-	return cur
 }
 
 // crdConverter turns a CRD's openAPIV3Schema (a typed value tree) into a

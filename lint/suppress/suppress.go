@@ -23,6 +23,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -77,7 +78,7 @@ var (
 func FromObject(obj map[string]any, doc *document.Document, base fieldpath.Path, file string, index int, res finding.Resource) []*Directive {
 	var out []*Directive
 	add := func(at fieldpath.Path, kind Kind) {
-		anns, _ := get(obj, at).(map[string]any)
+		anns, _ := document.ValueAt(obj, at).(map[string]any)
 		keys := make([]string, 0, len(anns))
 		for k := range anns {
 			if strings.HasPrefix(k, AnnotationPrefix) {
@@ -106,18 +107,6 @@ func FromObject(obj map[string]any, doc *document.Document, base fieldpath.Path,
 	add(metadataAnnotations, Annotation)
 	add(templateAnnotations, PodTemplateAnnotation)
 	return out
-}
-
-func get(m map[string]any, p fieldpath.Path) any {
-	var cur any = m
-	for _, e := range p {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[e.Key]
-	}
-	return cur
 }
 
 // FromComments scans a file's lines for suppression comments. name is how
@@ -339,30 +328,9 @@ func (d *Directive) describe() string {
 func Suggest(name string, candidates []string) string {
 	best, bestD := "", len(name)/2+2
 	for _, c := range candidates {
-		if d := distance(name, c); d < bestD {
+		if d := suggest.Distance(name, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

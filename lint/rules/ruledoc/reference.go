@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/suppress"
 )
 
 // categories in the order the reference presents them.
@@ -36,8 +37,8 @@ func Reference(w io.Writer, rules []*rule.Rule) error {
 	b.WriteString("With `podSecurity: baseline` or `restricted` in `.everynode.yaml`, the rules of that level and the ones below it are enabled and report at least warnings. ")
 	b.WriteString("The default is `none`, because baseline forbids the host access every node agent needs.\n\n")
 	b.WriteString("**Suppressing a finding.** Give the reason with an annotation on the object's own metadata, ")
-	b.WriteString("`ignore.everynode.dev/<rule-id>: \"<reason>\"`, or with a comment on the offending line or the line above it, ")
-	b.WriteString("`# everynode:ignore <rule-id>[,<rule-id>] -- <reason>`. In an everynode Daemon spec, `ignore: [{rule: <rule-id>, reason: ...}]` becomes that annotation. ")
+	b.WriteString("`" + suppressAnnotation("<rule-id>") + ": \"<reason>\"`, or with a comment on the offending line or the line above it, ")
+	b.WriteString("`# " + suppress.Marker + " <rule-id>[,<rule-id>] -- <reason>`. In an everynode Daemon spec, `ignore: [{rule: <rule-id>, reason: ...}]` becomes that annotation. ")
 	b.WriteString("Annotations on the pod template are honoured but never recommended: changing one restarts the pod on every node.\n\n")
 	b.WriteString("**Configuring a rule.** In `.everynode.yaml`, `lint.rules.<rule-id>` takes `enabled`, `severity` and `params`.\n\n")
 	if err := markdownTable(&b, rules, func(r *rule.Rule) string { return "#" + r.ID }); err != nil {
@@ -87,6 +88,6 @@ func referenceEntry(b *strings.Builder, r *rule.Rule) {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "**Suppress.** `%s: \"<reason>\"` in `metadata.annotations`, or `# everynode:ignore %s -- <reason>`.\n",
-		suppressAnnotation(r.ID), r.ID)
+	fmt.Fprintf(b, "**Suppress.** `%s: \"<reason>\"` in `metadata.annotations`, or `%s`.\n",
+		suppressAnnotation(r.ID), suppressComment(r.ID))
 }

@@ -15,6 +15,7 @@ import (
 
 	typo "github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/suppress"
 )
 
 // width is where explain wraps prose.
@@ -106,7 +107,10 @@ func markdownTable(w io.Writer, rules []*rule.Rule, link func(*rule.Rule) string
 func escapeCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // suppressAnnotation is the annotation that suppresses a rule on an object.
-func suppressAnnotation(id string) string { return "ignore.everynode.dev/" + id }
+func suppressAnnotation(id string) string { return suppress.AnnotationPrefix + id }
+
+// suppressComment is the comment that suppresses a rule on a line.
+func suppressComment(id string) string { return "# " + suppress.Marker + " " + id + " -- <reason>" }
 
 // Explain writes one rule's documentation for the terminal.
 func Explain(w io.Writer, r *rule.Rule) error {
@@ -137,7 +141,7 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	b.WriteString(wrap("On the object's own metadata, with the reason as the value (a suppression without a reason is itself reported):", "  "))
 	fmt.Fprintf(&b, "    metadata:\n      annotations:\n        %s: \"<reason>\"\n", suppressAnnotation(r.ID))
 	b.WriteString(wrap("or with a comment on the offending line or the line above it:", "  "))
-	fmt.Fprintf(&b, "    # everynode:ignore %s -- <reason>\n", r.ID)
+	fmt.Fprintf(&b, "    %s\n", suppressComment(r.ID))
 	b.WriteString(wrap(fmt.Sprintf("In an everynode Daemon spec: ignore: [{rule: %s, reason: \"<reason>\"}].", r.ID), "  "))
 	if len(r.Params) > 0 {
 		b.WriteString("\nParameters\n")
