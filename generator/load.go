@@ -187,20 +187,6 @@ var checkRules = sync.OnceValue(func() []*rule.Rule {
 	return out
 })
 
-// defaultSettings is the default configuration, as rules see it.
-type defaultSettings struct{}
-
-func (defaultSettings) Param(r *rule.Rule, name string) any {
-	for _, p := range r.Params {
-		if p.Name == name {
-			return p.Default
-		}
-	}
-	return nil
-}
-func (defaultSettings) PodSecurity() rule.PodSecurityLevel { return rule.PodSecurityNone }
-func (defaultSettings) CheckReferences() bool              { return false }
-
 // outputSchema validates rendered objects against the official schema of
 // the newest embedded Kubernetes release: what it requires (a probe's
 // port, a hostPath's path, an env var's name) the spec's long forms,
@@ -269,7 +255,7 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 			if !r.AppliesTo(o.Kind) || ignored[r.ID] {
 				continue
 			}
-			pass := rule.NewPass(r, obj, rule.NewSet(), defaultSettings{}, func(d rule.Diagnostic) {
+			pass := rule.NewPass(r, obj, rule.NewSet(), nil, func(d rule.Diagnostic) {
 				sev := r.Severity
 				if d.Severity != 0 {
 					sev = d.Severity

@@ -91,7 +91,7 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 				return nil, configError(opts.Config, fieldpath.New("lint", "rules", id, "params", name),
 					"rule %q has no parameter %q%s", id, name, paramSuggestion(r, name))
 			}
-			cv, err := convertParam(v, p.Default)
+			cv, err := p.Parse(v)
 			if err != nil {
 				return nil, configError(opts.Config, fieldpath.New("lint", "rules", id, "params", name),
 					"parameter %q of rule %q: %v", name, id, err)
@@ -173,10 +173,10 @@ func configError(c *config.Config, p fieldpath.Path, format string, args ...any)
 	return fmt.Errorf("%s:%d:%d: %s", file, line, col, msg)
 }
 
-func findParam(r *rule.Rule, name string) *rule.Param {
-	for i := range r.Params {
-		if r.Params[i].Name == name {
-			return &r.Params[i]
+func findParam(r *rule.Rule, name string) rule.Parameter {
+	for _, p := range r.Params {
+		if p.Info().Name == name {
+			return p
 		}
 	}
 	return nil
@@ -185,7 +185,7 @@ func findParam(r *rule.Rule, name string) *rule.Param {
 func paramSuggestion(r *rule.Rule, name string) string {
 	var names []string
 	for _, p := range r.Params {
-		names = append(names, p.Name)
+		names = append(names, p.Info().Name)
 	}
 	if len(names) == 0 {
 		return " (it takes none)"
@@ -194,54 +194,6 @@ func paramSuggestion(r *rule.Rule, name string) string {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return fmt.Sprintf(" (it takes %s)", strings.Join(names, ", "))
-}
-
-// convertParam turns a configured value (typed like YAML) into the type of
-// the parameter's default: string, int, bool or []string.
-func convertParam(v any, def any) (any, error) {
-	switch def.(type) {
-	case string:
-		if s, ok := v.(string); ok {
-			return s, nil
-		}
-		return nil, fmt.Errorf("want a string, got %T", v)
-	case bool:
-		if b, ok := v.(bool); ok {
-			return b, nil
-		}
-		return nil, fmt.Errorf("want true or false, got %v", v)
-	case int:
-		switch n := v.(type) {
-		case int:
-			return n, nil
-		case int64:
-			return int(n), nil
-		case uint64:
-			return int(n), nil
-		case float64:
-			if n == float64(int(n)) {
-				return int(n), nil
-			}
-		}
-		return nil, fmt.Errorf("want an integer, got %v", v)
-	case []string:
-		switch l := v.(type) {
-		case []string:
-			return l, nil
-		case []any:
-			out := make([]string, 0, len(l))
-			for _, it := range l {
-				s, ok := it.(string)
-				if !ok {
-					return nil, fmt.Errorf("want a list of strings, got an item %v", it)
-				}
-				out = append(out, s)
-			}
-			return out, nil
-		}
-		return nil, fmt.Errorf("want a list of strings, got %v", v)
-	}
-	return v, nil
 }
 
 // forKind returns the rules that look at a kind (cached per kind).
@@ -290,14 +242,9 @@ type settings struct {
 	params    map[string]map[string]any
 }
 
-func (s *settings) Param(r *rule.Rule, name string) any {
-	if v, ok := s.params[r.ID][name]; ok {
-		return v
-	}
-	if p := findParam(r, name); p != nil {
-		return p.Default
-	}
-	return nil
+func (s *settings) Param(r *rule.Rule, name string) (any, bool) {
+	v, ok := s.params[r.ID][name]
+	return v, ok
 }
 
 func (s *settings) PodSecurity() rule.PodSecurityLevel { return s.level }

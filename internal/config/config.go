@@ -6,9 +6,9 @@
 // Every problem in a configuration is a finding with a position, so a bad
 // file reads like any other lint error; only I/O fails with an error. The
 // shape is checked against schemas/config.schema.json (the schema editors
-// use), the meaning on top of it: rule IDs and parameters are checked
-// against the rule catalog by CheckRules, because this package does not
-// know the catalog.
+// use). This package knows nothing of rules: it holds lint.rules as plain
+// settings, and the engine checks rule IDs and parameter values against
+// the rule catalog, positioning what is wrong with Config.Locate.
 package config
 
 import (
@@ -80,8 +80,8 @@ type RuleConfig struct {
 	// Severity is error, warning, info or "" (the rule's own).
 	Severity string
 	// Params holds the configured parameters, typed like YAML values
-	// (string, int64, float64, bool, []any, map[string]any); use
-	// Settings().Param to read them converted to the parameter's type.
+	// (string, int64, float64, bool, []any, map[string]any); the engine
+	// converts each to its parameter's declared type.
 	Params map[string]any
 }
 

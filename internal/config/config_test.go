@@ -10,7 +10,6 @@ import (
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/rule"
 )
 
 const head = "apiVersion: everynode.dev/v1alpha1\nkind: Config\n"
@@ -226,10 +225,6 @@ func TestDefault(t *testing.T) {
 	if c.Lint.Rules == nil || len(c.Lint.Rules) != 0 || c.Generate != nil || c.Path != "" || c.Doc != nil {
 		t.Errorf("default = %+v", c)
 	}
-	s := c.Settings()
-	if s.PodSecurity() != rule.PodSecurityNone || s.CheckReferences() {
-		t.Error("default settings")
-	}
 	if c.Dir() != "." {
 		t.Errorf("Dir = %q", c.Dir())
 	}
@@ -262,103 +257,11 @@ func TestFromObject(t *testing.T) {
 	if fs[0].Resource.Name != "lint" || fs[0].Resource.Kind != "Config" {
 		t.Errorf("resource = %+v", fs[0].Resource)
 	}
-	if c.Settings().PodSecurity() != rule.Restricted {
+	if c.Lint.PodSecurity != "restricted" {
 		t.Errorf("podSecurity = %q", c.Lint.PodSecurity)
 	}
 	if c, fs := FromObject(nil); c == nil || fs != nil {
 		t.Error("FromObject(nil)")
-	}
-}
-
-func testRules() []*rule.Rule {
-	return []*rule.Rule{
-		{ID: "host-network"},
-		{ID: "image-tag", Params: []rule.Param{
-			{Name: "allowLatest", Default: false},
-			{Name: "registries", Default: []string{"docker.io"}},
-			{Name: "maxAgeDays", Default: 90},
-			{Name: "policy", Default: "strict"},
-		}},
-	}
-}
-
-func TestCheckRules(t *testing.T) {
-	src := head + `lint:
-  rules:
-    host-netwrok: off
-    totally-unknown: on
-    host-network:
-      params: {x: 1}
-    image-tag:
-      params:
-        allowLatest: "yes"
-        registries: [a, 1]
-        maxAgeDays: 1.5
-        policy: [x]
-        regsitries: []
-        colour: red
-`
-	c, fs := Parse("cfg.yaml", []byte(src))
-	if len(fs) != 0 {
-		t.Fatal(fs)
-	}
-	checkFindings(t, c.CheckRules(testRules()), []want{
-		{5, 5, "lint.rules.host-netwrok", `unknown rule "host-netwrok" (did you mean "host-network"?)`},
-		{6, 5, "lint.rules.totally-unknown", `unknown rule "totally-unknown" (everynode's rule catalog`},
-		{8, 16, "lint.rules.host-network.params.x", `rule "host-network" has no parameters`},
-		{11, 22, "lint.rules.image-tag.params.allowLatest", `expected a boolean, got string "yes"`},
-		{12, 21, "lint.rules.image-tag.params.registries", "item 1: expected a string, got number 1"},
-		{13, 21, "lint.rules.image-tag.params.maxAgeDays", "expected an integer, got number 1.5"},
-		{14, 17, "lint.rules.image-tag.params.policy", "expected a string, got a list"},
-		{15, 9, "lint.rules.image-tag.params.regsitries", `unknown parameter "regsitries" of rule "image-tag" (did you mean "registries"?)`},
-		{16, 9, "lint.rules.image-tag.params.colour", "known: allowLatest, registries, maxAgeDays, policy"},
-	})
-	if fs := Default().CheckRules(testRules()); fs != nil {
-		t.Errorf("default: %v", fs)
-	}
-}
-
-func TestSettingsParam(t *testing.T) {
-	src := head + `lint:
-  checkReferences: true
-  podSecurity: baseline
-  rules:
-    image-tag:
-      params:
-        allowLatest: yes
-        registries: [ghcr.io]
-        maxAgeDays: 7
-        policy: 3
-`
-	c, fs := Parse("cfg.yaml", []byte(src))
-	if len(fs) != 0 {
-		t.Fatal(fs)
-	}
-	s := c.Settings()
-	if !s.CheckReferences() || s.PodSecurity() != rule.Baseline {
-		t.Error("settings")
-	}
-	r := testRules()[1]
-	for _, tc := range []struct {
-		name string
-		want any
-	}{
-		{"allowLatest", true},
-		{"registries", []string{"ghcr.io"}},
-		{"maxAgeDays", 7},
-		{"policy", "strict"}, // wrong type: the default
-		{"nope", nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			for range 2 { // the second read comes from the cache
-				if got := s.Param(r, tc.name); !reflect.DeepEqual(got, tc.want) {
-					t.Errorf("Param(%s) = %#v, want %#v", tc.name, got, tc.want)
-				}
-			}
-		})
-	}
-	if got := Default().Settings().Param(r, "maxAgeDays"); got != 90 {
-		t.Errorf("default Param = %#v", got)
 	}
 }
 

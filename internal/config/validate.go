@@ -113,24 +113,6 @@ func explain(doc *document.Document, e *gojson.Error) {
 	}
 }
 
-func describeValue(val any) string {
-	switch x := val.(type) {
-	case nil:
-		return "null"
-	case string:
-		return fmt.Sprintf("string %q", x)
-	case bool:
-		return fmt.Sprintf("boolean %t", x)
-	case int64, uint64, float64:
-		return fmt.Sprintf("number %v", x)
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a map"
-	}
-	return fmt.Sprintf("%v", val)
-}
-
 // decode fills c from the document's value. It reads only what has the
 // right type; the schema has reported the rest.
 func (v *validator) decode(c *Config, m map[string]any) {

@@ -79,13 +79,6 @@ type Doc struct {
 	Mirrors string
 }
 
-// Param is a rule parameter settable in .everynode.yaml.
-type Param struct {
-	Name    string
-	Doc     string
-	Default any // string, int, bool or []string
-}
-
 // Rule is one check.
 type Rule struct {
 	// ID is kebab-case, says what is wrong, and is stable once released.
@@ -97,7 +90,9 @@ type Rule struct {
 	// Summary is one line for the catalog table.
 	Summary string
 	Doc     Doc
-	Params  []Param
+	// Params are the rule's parameters (see Param), in the order the
+	// docs list them.
+	Params []Parameter
 	// Kinds limits the objects the rule sees (for example "DaemonSet");
 	// empty means every object.
 	Kinds []string
@@ -340,8 +335,10 @@ func (s *Set) Memo(key any, build func() any) any {
 
 // Settings is what the configuration says to a rule.
 type Settings interface {
-	// Param returns the configured value of a parameter or its default.
-	Param(rule *Rule, name string) any
+	// Param returns the configured value of one of a rule's parameters,
+	// as the parameter's Parse returned it; ok is false when the
+	// configuration does not set it (Param.Get then uses the default).
+	Param(r *Rule, name string) (v any, ok bool)
 	PodSecurity() PodSecurityLevel
 	// CheckReferences makes reference rules speak even when the referenced
 	// kind does not appear in the linted set.
@@ -385,7 +382,7 @@ type Pass struct {
 type Decide func(set *Set) (message string, ok bool)
 
 // NewPass is for the engine and for rule tests. With a set, ReportLater
-// decides at once.
+// decides at once. Nil settings are the default configuration.
 func NewPass(r *Rule, o *Object, set *Set, settings Settings, report func(Diagnostic)) *Pass {
 	return &Pass{Rule: r, Object: o, Set: set, Settings: settings, report: report}
 }
@@ -419,19 +416,6 @@ func (p *Pass) Report(d Diagnostic) { p.report(d) }
 // Reportf reports a message at a path (the key there).
 func (p *Pass) Reportf(path fieldpath.Path, format string, args ...any) {
 	p.report(Diagnostic{Path: path, Message: fmt.Sprintf(format, args...)})
-}
-
-// Param returns the configured value of one of the rule's parameters.
-func (p *Pass) Param(name string) any {
-	if p.Settings == nil {
-		for _, prm := range p.Rule.Params {
-			if prm.Name == name {
-				return prm.Default
-			}
-		}
-		return nil
-	}
-	return p.Settings.Param(p.Rule, name)
 }
 
 var idRE = regexp.MustCompile(finding.RuleIDPattern)
@@ -469,6 +453,17 @@ func Validate(rules []*Rule) error {
 		}
 		if r.Check == nil {
 			errs = append(errs, fmt.Sprintf("rule %q: no check function", r.ID))
+		}
+		names := map[string]bool{}
+		for _, prm := range r.Params {
+			info := prm.Info()
+			if info.Name == "" || info.Doc == "" || names[info.Name] {
+				errs = append(errs, fmt.Sprintf("rule %q: parameter %q: no name, no doc, or declared twice", r.ID, info.Name))
+			}
+			names[info.Name] = true
+			if _, err := prm.Parse(info.Default); err != nil {
+				errs = append(errs, fmt.Sprintf("rule %q: parameter %q: the default does not parse: %v", r.ID, info.Name, err))
+			}
 		}
 		if len(r.SetKinds) > 0 && !r.Deferred {
 			errs = append(errs, fmt.Sprintf("rule %q: SetKinds without Deferred", r.ID))

@@ -48,41 +48,45 @@ type testSettings struct {
 func (s *testSettings) PodSecurity() rule.PodSecurityLevel { return s.podSecurity }
 func (s *testSettings) CheckReferences() bool              { return s.checkReferences }
 
-func (s *testSettings) Param(r *rule.Rule, name string) any {
-	var def any
-	known := false
+func (s *testSettings) Param(r *rule.Rule, name string) (any, bool) {
+	var prm rule.Parameter
 	for _, p := range r.Params {
-		if p.Name == name {
-			def, known = p.Default, true
+		if p.Info().Name == name {
+			prm = p
 		}
 	}
-	if !known {
+	if prm == nil {
 		panic(fmt.Sprintf("rule %s asked for parameter %q it does not declare", r.ID, name))
 	}
 	raw, ok := s.params[name]
 	if !ok {
-		return def
+		return nil, false
 	}
-	switch def.(type) {
+	var v any = raw
+	switch prm.Info().Default.(type) {
 	case int:
 		n, err := strconv.Atoi(raw)
 		if err != nil {
 			panic(fmt.Sprintf("settings: param:%s=%s: want an integer", name, raw))
 		}
-		return n
+		v = n
 	case bool:
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
 			panic(fmt.Sprintf("settings: param:%s=%s: want true or false", name, raw))
 		}
-		return b
+		v = b
 	case []string:
-		if raw == "" {
-			return []string{}
+		v = []string{}
+		if raw != "" {
+			v = strings.Split(raw, ",")
 		}
-		return strings.Split(raw, ",")
 	}
-	return raw
+	pv, err := prm.Parse(v)
+	if err != nil {
+		panic(fmt.Sprintf("settings: param:%s=%s: %v", name, raw, err))
+	}
+	return pv, true
 }
 
 // parseSettings reads every "# settings:" comment of a fixture.

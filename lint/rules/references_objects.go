@@ -149,6 +149,12 @@ var priorityClassNotFoundRule = &rule.Rule{
 	},
 }
 
+var clusterAdminRoles = &rule.Param[[]string]{
+	Name:    "roles",
+	Doc:     "ClusterRoles that grant everything",
+	Default: []string{"cluster-admin"},
+}
+
 var clusterAdminBindingRule = &rule.Rule{
 	ID:       "cluster-admin-binding",
 	Category: rule.Security,
@@ -157,11 +163,7 @@ var clusterAdminBindingRule = &rule.Rule{
 	Kinds:    []string{"ClusterRoleBinding", "RoleBinding"},
 	Deferred: true,
 	SetKinds: []string{"DaemonSet"},
-	Params: []rule.Param{{
-		Name:    "roles",
-		Doc:     "ClusterRoles that grant everything",
-		Default: []string{"cluster-admin"},
-	}},
+	Params:   []rule.Parameter{clusterAdminRoles},
 	Doc: rule.Doc{
 		What: "A ClusterRoleBinding or RoleBinding to the `cluster-admin` ClusterRole whose subjects " +
 			"include the service account a linted DaemonSet runs as (by name, through the " +
@@ -180,7 +182,7 @@ var clusterAdminBindingRule = &rule.Rule{
 		roleRef, _ := p.Object.Map["roleRef"].(map[string]any)
 		kind, _ := roleRef["kind"].(string)
 		role, _ := roleRef["name"].(string)
-		if kind != "ClusterRole" || !containsFold(stringsParam(p, "roles"), role) {
+		if kind != "ClusterRole" || !containsFold(clusterAdminRoles.Get(p), role) {
 			return
 		}
 		subjects, bindingNS := bindingSubjects(p.Object)

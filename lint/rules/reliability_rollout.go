@@ -59,17 +59,19 @@ var versionLike = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]*)?$|-v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$`)
 })
 
+var versionLabelKeys = &rule.Param[[]string]{
+	Name:    "keys",
+	Doc:     "label keys whose value changes from release to release",
+	Default: []string{"version", "app.kubernetes.io/version", "helm.sh/chart", "chart", "controller-revision-hash", "pod-template-generation", "pod-template-hash"},
+}
+
 var versionLabelInSelectorRule = &rule.Rule{
 	ID:       "version-label-in-selector",
 	Category: rule.Reliability,
 	Severity: finding.Warning,
 	Summary:  "the selector uses a label that changes with each release (version, chart): the selector is immutable",
 	Kinds:    []string{"DaemonSet"},
-	Params: []rule.Param{{
-		Name:    "keys",
-		Doc:     "label keys whose value changes from release to release",
-		Default: []string{"version", "app.kubernetes.io/version", "helm.sh/chart", "chart", "controller-revision-hash", "pod-template-generation", "pod-template-hash"},
-	}},
+	Params:   []rule.Parameter{versionLabelKeys},
 	Doc: rule.Doc{
 		What: "A `spec.selector` entry (matchLabels, or a matchExpressions key or value) on a label " +
 			"that changes with each release: a key such as `version`, `app.kubernetes.io/version` or " +
@@ -90,7 +92,7 @@ var versionLabelInSelectorRule = &rule.Rule{
 		if ds == nil || ds.Spec.Selector == nil {
 			return
 		}
-		keys := stringsParam(p, "keys")
+		keys := versionLabelKeys.Get(p)
 		sel := specPath.Child("selector")
 		const tail = ": the selector is immutable, so the next release's apply fails and needs the DaemonSet deleted and recreated; keep the label on the template only"
 		for _, k := range sortedKeys(ds.Spec.Selector.MatchLabels) {

@@ -78,17 +78,19 @@ func tolerates(t corev1.Toleration, key string) bool {
 	return false
 }
 
+var controlPlaneTaints = &rule.Param[[]string]{
+	Name:    "taints",
+	Doc:     "taint keys that mark control-plane nodes",
+	Default: []string{"node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"},
+}
+
 var missingControlPlaneTolerationRule = &rule.Rule{
 	ID:       "missing-control-plane-toleration",
 	Category: rule.Reliability,
 	Severity: finding.Info,
 	Summary:  "no toleration for the control-plane taint: the agent skips control-plane nodes",
 	Kinds:    []string{"DaemonSet"},
-	Params: []rule.Param{{
-		Name:    "taints",
-		Doc:     "taint keys that mark control-plane nodes",
-		Default: []string{"node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"},
-	}},
+	Params:   []rule.Parameter{controlPlaneTaints},
 	Doc: rule.Doc{
 		What: "A DaemonSet that does not tolerate the control-plane taint " +
 			"(`node-role.kubernetes.io/control-plane:NoSchedule`). DaemonSets that select a subset of " +
@@ -108,7 +110,7 @@ var missingControlPlaneTolerationRule = &rule.Rule{
 		if ps == nil || targetsSomeNodes(ps) {
 			return
 		}
-		keys := stringsParam(p, "taints")
+		keys := controlPlaneTaints.Get(p)
 		for _, t := range ps.Tolerations {
 			for _, k := range keys {
 				if tolerates(t, k) {

@@ -36,6 +36,12 @@ var capabilityPowers = map[string]string{
 	"NET_RAW":         "craft raw packets (spoofing)",
 }
 
+var dangerousCapabilities = &rule.Param[[]string]{
+	Name:    "capabilities",
+	Doc:     "capabilities reported when added (with or without the CAP_ prefix)",
+	Default: []string{"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG"},
+}
+
 var dangerousCapabilityRule = &rule.Rule{
 	ID:          "dangerous-capability",
 	Category:    rule.Security,
@@ -43,11 +49,7 @@ var dangerousCapabilityRule = &rule.Rule{
 	Summary:     "a container adds a powerful Linux capability (SYS_ADMIN, NET_ADMIN, ...): say why",
 	Kinds:       []string{"DaemonSet"},
 	PodSecurity: rule.Baseline,
-	Params: []rule.Param{{
-		Name:    "capabilities",
-		Doc:     "capabilities reported when added (with or without the CAP_ prefix)",
-		Default: []string{"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG"},
-	}},
+	Params:      []rule.Parameter{dangerousCapabilities},
 	Doc: rule.Doc{
 		What: "An entry of `securityContext.capabilities.add` that is in the rule's list of powerful " +
 			"capabilities. Under `podSecurity: baseline` it reports every capability outside the " +
@@ -69,7 +71,7 @@ var dangerousCapabilityRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
-		listed := stringsParam(p, "capabilities")
+		listed := dangerousCapabilities.Get(p)
 		level := podSecurity(p)
 		for _, c := range containers(ps, base) {
 			sc := c.C.SecurityContext

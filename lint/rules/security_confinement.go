@@ -170,6 +170,12 @@ var appArmorUnconfinedRule = &rule.Rule{
 	},
 }
 
+var selinuxTypes = &rule.Param[[]string]{
+	Name:    "types",
+	Doc:     "SELinux types that are not reported (Pod Security baseline's list)",
+	Default: []string{"container_t", "container_init_t", "container_kvm_t", "container_engine_t"},
+}
+
 var customSELinuxRule = &rule.Rule{
 	ID:          "custom-selinux-options",
 	Category:    rule.Security,
@@ -177,11 +183,7 @@ var customSELinuxRule = &rule.Rule{
 	Summary:     "custom SELinux user, role or type (spc_t, ...): say why",
 	Kinds:       []string{"DaemonSet"},
 	PodSecurity: rule.Baseline,
-	Params: []rule.Param{{
-		Name:    "types",
-		Doc:     "SELinux types that are not reported (Pod Security baseline's list)",
-		Default: []string{"container_t", "container_init_t", "container_kvm_t", "container_engine_t"},
-	}},
+	Params:      []rule.Parameter{selinuxTypes},
 	Doc: rule.Doc{
 		What: "`seLinuxOptions` in the pod's or a container's securityContext that sets a `user` or " +
 			"`role`, or a `type` outside the container types Pod Security baseline allows.",
@@ -198,7 +200,7 @@ var customSELinuxRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
-		allowed := stringsParam(p, "types")
+		allowed := selinuxTypes.Get(p)
 		check := func(o *corev1.SELinuxOptions, at fieldpath.Path, who string) {
 			if o == nil {
 				return
@@ -254,6 +256,17 @@ var unmaskedProcMountRule = &rule.Rule{
 	},
 }
 
+var safeSysctls = &rule.Param[[]string]{
+	Name: "allowed",
+	Doc:  "sysctls that are not reported (the kubelet's safe set, which Pod Security baseline allows)",
+	Default: []string{
+		"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+		"net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
+		"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+		"net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+	},
+}
+
 var unsafeSysctlRule = &rule.Rule{
 	ID:          "unsafe-sysctl",
 	Category:    rule.Security,
@@ -261,16 +274,7 @@ var unsafeSysctlRule = &rule.Rule{
 	Summary:     "the pod sets a sysctl outside the safe set",
 	Kinds:       []string{"DaemonSet"},
 	PodSecurity: rule.Baseline,
-	Params: []rule.Param{{
-		Name: "allowed",
-		Doc:  "sysctls that are not reported (the kubelet's safe set, which Pod Security baseline allows)",
-		Default: []string{
-			"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
-			"net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
-			"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
-			"net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
-		},
-	}},
+	Params:      []rule.Parameter{safeSysctls},
 	Doc: rule.Doc{
 		What: "An entry of `spec.template.spec.securityContext.sysctls` whose name is not in the safe set.",
 		Why: "Unsafe sysctls are not isolated per pod: they change the node for every pod on it, or " +
@@ -287,7 +291,7 @@ var unsafeSysctlRule = &rule.Rule{
 		if ps == nil || ps.SecurityContext == nil {
 			return
 		}
-		allowed := stringsParam(p, "allowed")
+		allowed := safeSysctls.Get(p)
 		for i, s := range ps.SecurityContext.Sysctls {
 			// The kubelet accepts slashes as separators too.
 			name := strings.ReplaceAll(s.Name, "/", ".")

@@ -65,29 +65,6 @@ func longRunning(ps *corev1.PodSpec) []containerRef {
 	return out
 }
 
-// stringsParam reads a []string parameter. The configuration may hand a
-// YAML list over as []any, or a single string as a one-element list.
-func stringsParam(p *rule.Pass, name string) []string {
-	switch v := p.Param(name).(type) {
-	case []string:
-		return v
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case string:
-		if v == "" {
-			return nil
-		}
-		return strings.Split(v, ",")
-	}
-	return nil
-}
-
 // containsFold reports whether list holds s, ignoring case.
 func containsFold(list []string, s string) bool {
 	for _, e := range list {

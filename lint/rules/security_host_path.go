@@ -51,6 +51,34 @@ func exposes(p, target string) bool {
 	return under(p, target) || under(target, p)
 }
 
+var runtimeSockets = &rule.Param[[]string]{
+	Name: "runtimeSockets",
+	Doc:  "container runtime sockets: mounting one, or a directory that holds one, is a warning even read-only",
+	Default: []string{
+		"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+		"/run/crio/crio.sock", "/var/run/crio/crio.sock", "/run/cri-dockerd.sock", "/var/run/cri-dockerd.sock",
+		"/run/k3s/containerd/containerd.sock", "/run/podman/podman.sock", "/var/run/dockershim.sock",
+	},
+}
+
+var credentialPaths = &rule.Param[[]string]{
+	Name:    "credentialPaths",
+	Doc:     "paths holding node or cluster credentials: mounting one, a path inside it or a directory above it (other than /) is a warning even read-only",
+	Default: []string{"/etc/kubernetes", "/var/lib/kubelet/pki", "/var/lib/etcd", "/etc/shadow", "/root"},
+}
+
+var kubeletRootDir = &rule.Param[string]{
+	Name:    "kubeletDir",
+	Doc:     "the kubelet's root directory: a warning unless mounted with Bidirectional propagation, as a CSI node plugin does",
+	Default: "/var/lib/kubelet",
+}
+
+var systemPaths = &rule.Param[[]string]{
+	Name:    "systemPaths",
+	Doc:     "paths where a writable mount is a warning (exact match)",
+	Default: []string{"/", "/etc", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/var/lib", "/proc", "/sys"},
+}
+
 var hostPathRule = &rule.Rule{
 	ID:          "host-path",
 	Category:    rule.Security,
@@ -58,32 +86,7 @@ var hostPathRule = &rule.Rule{
 	Summary:     "a hostPath volume: say why (warning for runtime sockets, credentials and writable system paths)",
 	Kinds:       []string{"DaemonSet"},
 	PodSecurity: rule.Baseline,
-	Params: []rule.Param{
-		{
-			Name: "runtimeSockets",
-			Doc:  "container runtime sockets: mounting one, or a directory that holds one, is a warning even read-only",
-			Default: []string{
-				"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
-				"/run/crio/crio.sock", "/var/run/crio/crio.sock", "/run/cri-dockerd.sock", "/var/run/cri-dockerd.sock",
-				"/run/k3s/containerd/containerd.sock", "/run/podman/podman.sock", "/var/run/dockershim.sock",
-			},
-		},
-		{
-			Name:    "credentialPaths",
-			Doc:     "paths holding node or cluster credentials: mounting one, a path inside it or a directory above it (other than /) is a warning even read-only",
-			Default: []string{"/etc/kubernetes", "/var/lib/kubelet/pki", "/var/lib/etcd", "/etc/shadow", "/root"},
-		},
-		{
-			Name:    "kubeletDir",
-			Doc:     "the kubelet's root directory: a warning unless mounted with Bidirectional propagation, as a CSI node plugin does",
-			Default: "/var/lib/kubelet",
-		},
-		{
-			Name:    "systemPaths",
-			Doc:     "paths where a writable mount is a warning (exact match)",
-			Default: []string{"/", "/etc", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/var/lib", "/proc", "/sys"},
-		},
-	},
+	Params:      []rule.Parameter{runtimeSockets, credentialPaths, kubeletRootDir, systemPaths},
 	Doc: rule.Doc{
 		What: "A hostPath volume. Most are info, asking for the reason; a warning when the mount is " +
 			"clearly dangerous: a container runtime socket (or a directory holding one, such as /run), " +
@@ -113,10 +116,10 @@ var hostPathRule = &rule.Rule{
 		if ps == nil || !slices.ContainsFunc(ps.Volumes, func(v corev1.Volume) bool { return v.HostPath != nil }) {
 			return
 		}
-		sockets := stringsParam(p, "runtimeSockets")
-		creds := stringsParam(p, "credentialPaths")
-		system := stringsParam(p, "systemPaths")
-		kubeletDir, _ := p.Param("kubeletDir").(string)
+		sockets := runtimeSockets.Get(p)
+		creds := credentialPaths.Get(p)
+		system := systemPaths.Get(p)
+		kubeletDir := kubeletRootDir.Get(p)
 		mounts := hostMounts(ps)
 		for i, v := range ps.Volumes {
 			if v.HostPath == nil || !strings.HasPrefix(v.HostPath.Path, "/") {

@@ -68,24 +68,25 @@ func normalEnvName(n string) string {
 
 var envNameSeparators = strings.NewReplacer("-", "_", ".", "_")
 
+var secretNames = &rule.Param[[]string]{
+	Name:    "names",
+	Doc:     "name fragments (case-insensitive, - and . read as _) that make a literal value suspect",
+	Default: []string{"password", "passwd", "secret", "token", "apikey", "api_key", "private_key", "privatekey", "credential", "access_key", "accesskey", "auth_key"},
+}
+
+var secretNameSuffixes = &rule.Param[[]string]{
+	Name:    "ignoreNameSuffixes",
+	Doc:     "name endings that name something about a secret rather than the secret (a file, a path, a key name)",
+	Default: []string{"_file", "_path", "_dir", "_name", "_ref", "_id", "_url", "_endpoint", "_host", "_ttl", "_timeout", "_expiry", "_length", "_size", "_type", "_header", "_enabled", "_mode", "_format", "_key_name"},
+}
+
 var secretInEnvRule = &rule.Rule{
 	ID:       "secret-in-env",
 	Category: rule.Security,
 	Severity: finding.Warning,
 	Summary:  "a literal env value looks like a secret",
 	Kinds:    []string{"DaemonSet"},
-	Params: []rule.Param{
-		{
-			Name:    "names",
-			Doc:     "name fragments (case-insensitive, - and . read as _) that make a literal value suspect",
-			Default: []string{"password", "passwd", "secret", "token", "apikey", "api_key", "private_key", "privatekey", "credential", "access_key", "accesskey", "auth_key"},
-		},
-		{
-			Name:    "ignoreNameSuffixes",
-			Doc:     "name endings that name something about a secret rather than the secret (a file, a path, a key name)",
-			Default: []string{"_file", "_path", "_dir", "_name", "_ref", "_id", "_url", "_endpoint", "_host", "_ttl", "_timeout", "_expiry", "_length", "_size", "_type", "_header", "_enabled", "_mode", "_format", "_key_name"},
-		},
-	},
+	Params:   []rule.Parameter{secretNames, secretNameSuffixes},
 	Doc: rule.Doc{
 		What: "An `env` entry with a literal `value` that looks like a credential: by its name " +
 			"(PASSWORD, API_KEY, TOKEN, ... but not TOKEN_FILE or SECRET_NAME) with a value that is " +
@@ -113,7 +114,7 @@ var secretInEnvRule = &rule.Rule{
 					continue
 				}
 				if !loaded {
-					names, ignore = stringsParam(p, "names"), stringsParam(p, "ignoreNameSuffixes")
+					names, ignore = secretNames.Get(p), secretNameSuffixes.Get(p)
 					loaded = true
 				}
 				// The message names the variable, never the value: the

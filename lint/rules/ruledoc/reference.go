@@ -84,7 +84,8 @@ func referenceEntry(b *strings.Builder, r *rule.Rule) {
 	if len(r.Params) > 0 {
 		b.WriteString("**Parameters.**\n\n| Name | Default | Meaning |\n|---|---|---|\n")
 		for _, p := range r.Params {
-			fmt.Fprintf(b, "| `%s` | %s | %s |\n", p.Name, escapeCell(formatDefault(p.Default)), escapeCell(p.Doc))
+			info := p.Info()
+			fmt.Fprintf(b, "| `%s` | %s | %s |\n", info.Name, escapeCell(formatDefault(info.Default)), escapeCell(info.Doc))
 		}
 		b.WriteString("\n")
 	}

@@ -73,7 +73,8 @@ func JSON(w io.Writer, rules []*rule.Rule) error {
 			jr.PodSecurity = r.PodSecurity.String()
 		}
 		for _, p := range r.Params {
-			jr.Params = append(jr.Params, jsonParam{Name: p.Name, Default: p.Default, Doc: p.Doc})
+			info := p.Info()
+			jr.Params = append(jr.Params, jsonParam{Name: info.Name, Default: info.Default, Doc: info.Doc})
 		}
 		out.Rules = append(out.Rules, jr)
 	}
@@ -146,12 +147,13 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	if len(r.Params) > 0 {
 		b.WriteString("\nParameters\n")
 		for _, p := range r.Params {
-			b.WriteString(wrap(fmt.Sprintf("%s (default: %s)", p.Name, formatDefault(p.Default)), "  "))
-			b.WriteString(wrap(p.Doc, "      "))
+			info := p.Info()
+			b.WriteString(wrap(fmt.Sprintf("%s (default: %s)", info.Name, formatDefault(info.Default)), "  "))
+			b.WriteString(wrap(info.Doc, "      "))
 		}
 		b.WriteString("  Set them in .everynode.yaml:\n")
 		fmt.Fprintf(&b, "    lint:\n      rules:\n        %s:\n          params:\n            %s: %s\n",
-			r.ID, r.Params[0].Name, yamlDefault(r.Params[0].Default))
+			r.ID, r.Params[0].Info().Name, yamlDefault(r.Params[0].Info().Default))
 	}
 	if r.Disabled {
 		b.WriteString("\nEnabling it\n")

@@ -101,7 +101,7 @@ func TestExplainEveryRule(t *testing.T) {
 				"ignore.everynode.dev/" + r.ID + `: "<reason>"`, "# everynode:ignore " + r.ID + " -- <reason>",
 			}
 			for _, p := range r.Params {
-				want = append(want, p.Name+" (default: ")
+				want = append(want, p.Info().Name+" (default: ")
 			}
 			if r.Doc.Mirrors != "" {
 				want = append(want, "What it mirrors")
@@ -130,7 +130,10 @@ func TestExplainText(t *testing.T) {
 		ID: "demo-rule", Category: rule.Security, Severity: finding.Info, Disabled: true, PodSecurity: rule.Restricted,
 		Summary: "a demo",
 		Doc:     rule.Doc{What: "What.", Why: "Why.", Bad: "a: 1\n", Good: "a: 2\n", Fix: "Fix.", Mirrors: "Nothing."},
-		Params:  []rule.Param{{Name: "names", Doc: "some names", Default: []string{"a", "b"}}, {Name: "dir", Doc: "a dir", Default: "/x"}},
+		Params: []rule.Parameter{
+			&rule.Param[[]string]{Name: "names", Doc: "some names", Default: []string{"a", "b"}},
+			&rule.Param[string]{Name: "dir", Doc: "a dir", Default: "/x"},
+		},
 	}
 	var buf bytes.Buffer
 	if err := Explain(&buf, r); err != nil {
