@@ -39,38 +39,6 @@ import (
 	"github.com/everynode/everynode/lint/schema"
 )
 
-// EngineRules lists the IDs above with what they report and how to fix
-// it, for `everynode explain`, suppressions and reporters' metadata.
-var EngineRules = []struct {
-	ID       string
-	Severity finding.Severity
-	Summary  string
-	Fix      string
-}{
-	{finding.RuleSyntax, finding.Error, "the file is not valid YAML (or has duplicate keys)",
-		"Fix the YAML at the position given; the message names the mistake (a tab used for indentation, an unclosed quote or bracket, a value containing \": \" that needs quotes). Duplicate keys are errors because the API server's strict decoding rejects them. The other documents of the file are still linted."},
-	{finding.RuleSchema, finding.Error, "the official schema of the kind rejects the object",
-		"Change the field as the message says (a wrong type, an unknown field with a suggestion, a missing required field). Unknown fields are errors as with kubectl --validate=strict; --strict=false relaxes that. Check --kubernetes-version when a field is newer than the cluster."},
-	{finding.RuleRemovedAPI, finding.Error, "the API version no longer exists in the target Kubernetes version",
-		"Move the object to the replacement API version the message names (for a DaemonSet, apps/v1, which also needs spec.selector)."},
-	{finding.RuleNoSchema, finding.Info, "no schema for the kind (a custom resource without its CRD)",
-		"Pass the CustomResourceDefinition with --crd FILE|DIR, or lint it together with the custom resources, to have them validated."},
-	{finding.RuleLimit, finding.Error, "an input exceeds a size, depth or alias limit",
-		"The input is larger, deeper or more alias-expanded than any manifest should be (see the limits in docs/reliability.md); split it, or exclude generated data with --exclude."},
-	{finding.RuleUnreadable, finding.Error, "a file met while walking a directory cannot be read",
-		"Fix the file's permissions, the dangling symlink or the symlink loop, or exclude the path with --exclude."},
-	{finding.RuleInternal, finding.Error, "everynode failed on this object (please report it)",
-		"This is a bug in everynode: please report it with the object that triggers it. The other objects are still linted."},
-	{finding.RuleKustomizeBuild, finding.Error, "kustomize cannot build the kustomization",
-		"Fix what kustomize reports at the entry named. Remote bases are not fetched: lint runs offline; vendor them, or lint the rendered output (kustomize build | everynode lint -)."},
-	{finding.RuleNoObjects, finding.Error, "--fail-if-no-objects: nothing was linted",
-		"Check the paths and excludes: every file was skipped or none was found."},
-	{finding.RuleUnused, finding.Info, "a suppression matched no finding",
-		"Remove the ignore annotation or comment: the problem it silenced is gone (or the rule ID is misspelled)."},
-	{finding.RuleWithoutReason, finding.Warning, "a suppression gives no reason",
-		"Say why: ignore.everynode.dev/RULE: \"<reason>\", or # everynode:ignore RULE -- <reason>."},
-}
-
 // DefaultMaxFileSize is the largest file read (a full CNI install is about
 // 1 MiB; a file beyond this is generated data, not a manifest).
 const DefaultMaxFileSize = 32 << 20

@@ -370,6 +370,7 @@ func TestNewErrors(t *testing.T) {
 	}{
 		{"unknown rule on the command line", lint.Options{Disable: []string{"latest-tags"}}, `unknown rule "latest-tags" (did you mean "latest-tag"?)`},
 		{"unknown rule in the configuration", lint.Options{Config: c}, `unknown rule "host-netwrok" (did you mean "host-network"?)`},
+		{"an engine rule on the command line", lint.Options{Disable: []string{"no-schema"}}, `rule "no-schema" is the engine's own and is always on`},
 		{"bad pod security level", lint.Options{PodSecurity: "strict"}, `unknown pod security level "strict"`},
 		{"bad exclude glob", lint.Options{Excludes: []string{"[a"}}, `exclude pattern "[a" is not a valid glob`},
 		{"missing CRD path", lint.Options{CRDs: []string{"does-not-exist"}}, "does-not-exist: no such file or directory"},

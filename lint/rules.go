@@ -44,6 +44,12 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 	if catalog == nil {
 		catalog = rules.All()
 	}
+	// The engine's own rules are known whatever catalog a caller runs.
+	for _, r := range rules.All() {
+		if r.Category == rule.Engine && !slices.ContainsFunc(catalog, func(c *rule.Rule) bool { return c.ID == r.ID }) {
+			catalog = append(slices.Clip(catalog), r)
+		}
+	}
 	if err := rule.Validate(catalog); err != nil {
 		return nil, err
 	}
@@ -67,9 +73,6 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 		rs.catalog[r.ID] = r
 		rs.known = append(rs.known, r.ID)
 	}
-	for _, e := range EngineRules {
-		rs.known = append(rs.known, e.ID)
-	}
 	sort.Strings(rs.known)
 
 	ids := make([]string, 0, len(cfg.Rules))
@@ -79,10 +82,12 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		r, ok := rs.catalog[id]
+		if ok && r.Category == rule.Engine {
+			// The engine's findings cannot be configured; an entry for
+			// one is accepted and has no effect.
+			continue
+		}
 		if !ok {
-			if isEngineRule(id) {
-				continue
-			}
 			return nil, configError(opts.Config, fieldpath.New("lint", "rules", id), "unknown rule %q%s", id, rs.suggest(id))
 		}
 		for name, v := range cfg.Rules[id].Params {
@@ -103,14 +108,21 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 		}
 	}
 	for _, id := range slices.Concat(opts.Enable, opts.Disable) {
-		if _, ok := rs.catalog[id]; !ok {
+		r, ok := rs.catalog[id]
+		if !ok {
 			return nil, fmt.Errorf("unknown rule %q%s (see 'everynode rules')", id, rs.suggest(id))
+		}
+		if r.Category == rule.Engine {
+			return nil, fmt.Errorf("rule %q is the engine's own and is always on", id)
 		}
 	}
 	if opts.SchemaOnly {
 		return rs, nil
 	}
 	for _, r := range catalog {
+		if r.Category == rule.Engine {
+			continue
+		}
 		on, sev := !r.Disabled, r.Severity
 		// Pod Security Standards: the controls of the configured level and
 		// the levels below it are on, at least as warnings.
@@ -146,15 +158,6 @@ func newRuleSet(opts Options) (*ruleSet, error) {
 		}
 	}
 	return rs, nil
-}
-
-func isEngineRule(id string) bool {
-	for _, e := range EngineRules {
-		if e.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 func (rs *ruleSet) suggest(id string) string {
@@ -221,11 +224,12 @@ func (rs *ruleSet) inSetKinds(kind string) bool { return rs.setKinds[kind] }
 // status tells suppressions whether the rule they name exists and runs: a
 // suppression of a disabled rule is not "unused".
 func (rs *ruleSet) status(id string) suppress.Status {
-	if isEngineRule(id) {
-		return suppress.Enabled
-	}
-	if _, ok := rs.catalog[id]; !ok {
+	r, ok := rs.catalog[id]
+	switch {
+	case !ok:
 		return suppress.Unknown
+	case r.Category == rule.Engine:
+		return suppress.Enabled
 	}
 	if _, ok := rs.enabled[id]; ok {
 		return suppress.Enabled

@@ -39,7 +39,7 @@ func fresh(objs []*rule.Object) []*rule.Object {
 // the engine does once per object.
 func BenchmarkRules(b *testing.B) {
 	objs := benchObjects(b)
-	all := All()
+	all := checked()
 	settings := &testSettings{params: map[string]string{}}
 	b.ReportAllocs()
 	for b.Loop() {

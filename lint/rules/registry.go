@@ -1,6 +1,35 @@
-// Package rules is everynode's rule catalog. Each rule is a value in its
-// own file; All lists them explicitly, family by family, so the catalog is
-// one place to read and a test can check every entry.
+// Package rules is everynode's rule catalog: every rule is a value
+// (rule.Rule), and All lists them in one explicit list, in the order
+// `everynode rules` and docs/rules.md present them, so that the catalog is
+// one place to read and a test can check every entry. There is no init()
+// registration: a rule that is not in the list does not exist.
+//
+// # Adding a rule
+//
+// A rule is one file plus one line:
+//
+//  1. Write the rule as a package-level value in a file of its family
+//     (correctness_*.go, reliability_*.go, security_*.go, references_*.go),
+//     or in a file of its own: an ID that says what is wrong, a category,
+//     a severity, a summary, a complete Doc (what, why, a Bad and a Good
+//     example, the fix; see rule.Doc for the examples' convention), its
+//     parameters (rule.Param values declared next to it) and a Check that
+//     reports through pass.Report with a field path.
+//  2. Add it to the list below, in its family.
+//  3. Add fixtures in testdata/<rule-id>/: fire-*.yaml with a
+//     "# want" comment on each line that must carry a finding, and
+//     dont-fire-*.yaml that must give none (see harness_test.go).
+//  4. Run UPDATE_GOLDEN=1 go test ./lint/rules/ruledoc to regenerate
+//     docs/rules.md.
+//
+// TestRules runs every rule on its fixtures with no further test code;
+// TestCatalogComplete fails until the rule has fixtures that fire and do
+// not fire and a complete doc.
+//
+// The engine's own findings (yaml-syntax, schema, unused-suppression, ...)
+// are rules of category rule.Engine in the same list (engine.go): they
+// have no Check, the engine reports them, and they are listed so that
+// every rule ID a finding can carry is documented from one place.
 package rules
 
 import (
@@ -11,16 +40,124 @@ import (
 
 // All returns every rule, in catalog order. The slice is new on each call;
 // the rules are shared and must not be modified.
-func All() []*rule.Rule {
-	return slices.Concat(correctness(), reliability(), security(), references())
-}
+func All() []*rule.Rule { return slices.Clone(catalog) }
 
 // ByID returns the rule with the given ID.
 func ByID(id string) (*rule.Rule, bool) {
-	for _, r := range All() {
-		if r.ID == id {
-			return r, true
-		}
+	i := slices.IndexFunc(catalog, func(r *rule.Rule) bool { return r.ID == id })
+	if i < 0 {
+		return nil, false
 	}
-	return nil, false
+	return catalog[i], true
+}
+
+// catalog is the one list of rules.
+var catalog = []*rule.Rule{
+	// Correctness: the object's identity, the DaemonSet spec, then its pod
+	// template from the pod down to containers, ports, probes, volumes and
+	// resources.
+	invalidObjectNameRule,
+	invalidNamespaceRule,
+	invalidLabelRule,
+	invalidAnnotationKeyRule,
+	missingSelectorRule,
+	invalidSelectorRule,
+	selectorMismatchRule,
+	deploymentFieldInDaemonSetRule,
+	invalidUpdateStrategyRule,
+	rollingUpdateIgnoredRule,
+	maxSurgeWithHostPortRule,
+	invalidRestartPolicyRule,
+	activeDeadlineInTemplateRule,
+	dnsNoneWithoutConfigRule,
+	unsupportedValueRule,
+	invalidTolerationRule,
+	missingContainersRule,
+	invalidContainerNameRule,
+	duplicateContainerNameRule,
+	missingImageRule,
+	duplicateEnvNameRule,
+	invalidEnvRule,
+	privilegeEscalationConflictRule,
+	invalidPortRule,
+	invalidPortNameRule,
+	duplicatePortNameRule,
+	hostPortMismatchRule,
+	hostPortConflictRule,
+	probePortNotDeclaredRule,
+	invalidSuccessThresholdRule,
+	probeInInitContainerRule,
+	invalidProbeRule,
+	invalidVolumeNameRule,
+	duplicateVolumeNameRule,
+	invalidVolumeSourceRule,
+	missingVolumeRule,
+	duplicateMountPathRule,
+	bidirectionalPropagationRule,
+	invalidHostPathTypeRule,
+	requestsExceedLimitsRule,
+
+	// Reliability.
+	missingResourceRequestsRule,
+	missingMemoryLimitRule,
+	missingReadinessProbeRule,
+	missingLivenessProbeRule,
+	identicalProbesRule,
+	missingMinReadySecondsRule,
+	latestImageTagRule,
+	imageWithoutDigestRule,
+	hostNetworkDNSPolicyRule,
+	versionLabelInSelectorRule,
+	missingUpdateStrategyRule,
+	missingPriorityClassRule,
+	missingControlPlaneTolerationRule,
+	toleratesAllTaintsRule,
+	missingNamespaceRule,
+
+	// Security: host access first (info, asking for a reason), then the
+	// container hardening rules.
+	hostNetworkRule,
+	hostPIDRule,
+	hostIPCRule,
+	hostPathRule,
+	hostPathWithoutTypeRule,
+	hostPortRule,
+	privilegedContainerRule,
+	hostProcessRule,
+	dangerousCapabilityRule,
+	capabilitiesNotDroppedRule,
+	privilegeEscalationRule,
+	runsAsRootRule,
+	writableRootFilesystemRule,
+	seccompUnconfinedRule,
+	missingSeccompProfileRule,
+	appArmorUnconfinedRule,
+	customSELinuxRule,
+	unmaskedProcMountRule,
+	unsafeSysctlRule,
+	probeHostRule,
+	disallowedVolumeTypeRule,
+	secretInEnvRule,
+	automountedTokenRule,
+
+	// References: rules that look across objects (deferred: they decide
+	// once every file has been read).
+	serviceAccountNotFoundRule,
+	configMapNotFoundRule,
+	secretNotFoundRule,
+	priorityClassNotFoundRule,
+	clusterAdminBindingRule,
+
+	// The engine's own findings (engine.go).
+	yamlSyntaxRule,
+	schemaRule,
+	removedAPIVersionRule,
+	noSchemaRule,
+	limitExceededRule,
+	unreadableFileRule,
+	internalErrorRule,
+	kustomizeBuildRule,
+	noObjectsRule,
+	unusedSuppressionRule,
+	suppressionWithoutReasonRule,
 }

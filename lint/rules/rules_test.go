@@ -15,7 +15,7 @@ import (
 // harness_test.go for the fixture syntax). A new rule needs no test code:
 // only testdata/<rule-id>/fire-*.yaml and dont-fire-*.yaml.
 func TestRules(t *testing.T) {
-	for _, r := range All() {
+	for _, r := range checked() {
 		t.Run(r.ID, func(t *testing.T) {
 			t.Parallel()
 			fire, dontFire := fixtures(t, r.ID)
@@ -28,6 +28,18 @@ func TestRules(t *testing.T) {
 	}
 }
 
+// checked returns the rules with a Check: the catalog without the
+// engine's own findings, which the engine's tests cover.
+func checked() []*rule.Rule {
+	var out []*rule.Rule
+	for _, r := range All() {
+		if r.Check != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // notRuleDirs are testdata directories that belong to no single rule.
 var notRuleDirs = map[string]bool{"agents": true, "harness": true}
 
@@ -35,12 +47,11 @@ var notRuleDirs = map[string]bool{"agents": true, "harness": true}
 // incomplete doc, or when a fixture directory names no rule, so the catalog
 // and its tests cannot drift apart.
 func TestCatalogComplete(t *testing.T) {
-	all := All()
-	if err := rule.Validate(all); err != nil {
+	if err := rule.Validate(All()); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]bool{}
-	for _, r := range all {
+	for _, r := range checked() {
 		ids[r.ID] = true
 		t.Run(r.ID, func(t *testing.T) {
 			fire, dontFire := fixtures(t, r.ID)

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/everynode/everynode/generator"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/everynode/everynode/generator"
 
 	"github.com/urfave/cli/v2"
 
@@ -211,19 +212,15 @@ func useColor(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// ruleInfo describes rules for SARIF metadata and Markdown links.
+// ruleInfo describes rules for SARIF metadata and Markdown links, from the
+// same catalog as `everynode rules`, `explain` and docs/rules.md.
 func ruleInfo(id string) (report.RuleInfo, bool) {
-	if r, ok := rules.ByID(id); ok {
-		help := r.Doc.What + "\n\n" + r.Doc.Why + "\n\nFix: " + r.Doc.Fix
-		return report.RuleInfo{ID: r.ID, Summary: r.Summary, Help: help, HelpURI: r.URL(), Severity: r.Severity}, true
+	r, ok := rules.ByID(id)
+	if !ok {
+		return report.RuleInfo{}, false
 	}
-	for _, e := range lint.EngineRules {
-		if e.ID == id {
-			return report.RuleInfo{ID: e.ID, Summary: e.Summary, Help: e.Summary + "\n\n" + e.Fix,
-				HelpURI: "https://github.com/everynode/everynode/blob/main/docs/user-guide.md#findings-the-engine-reports", Severity: e.Severity}, true
-		}
-	}
-	return report.RuleInfo{}, false
+	help := r.Doc.What + "\n\n" + r.Doc.Why + "\n\nFix: " + r.Doc.Fix
+	return report.RuleInfo{ID: r.ID, Summary: r.Summary, Help: help, HelpURI: r.URL(), Severity: r.Severity}, true
 }
 
 // githubLinkBase is where files of the commit being checked are shown,

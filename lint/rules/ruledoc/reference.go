@@ -19,6 +19,7 @@ var categories = []struct {
 	{rule.Reliability, "Reliability", "It works, but it will hurt: evictions, stalled or unsafe rollouts, agents missing from some nodes, references to objects that do not exist."},
 	{rule.Security, "Security", "Host access and container hardening. Host access that node agents legitimately need is info and asks for a reason; only clearly dangerous shapes are warnings."},
 	{rule.Operations, "Operations", "Conventions that make a DaemonSet easier to run."},
+	{rule.Engine, "Engine", "What the engine reports itself, around the rules: input it cannot read or parse, what the official schema rejects, suppressions that do not hold. These are always on; all but the two about suppressions can be suppressed like any rule."},
 }
 
 // Reference writes the Markdown reference of every rule (docs/rules.md).
@@ -65,21 +66,17 @@ func Reference(w io.Writer, rules []*rule.Rule) error {
 
 func referenceEntry(b *strings.Builder, r *rule.Rule) {
 	fmt.Fprintf(b, "\n### %s\n\n", r.ID)
-	meta := []string{string(r.Category), "**" + r.Severity.String() + "**", Default(r) + " by default"}
-	if r.PodSecurity != rule.PodSecurityNone {
-		meta = append(meta, "Pod Security "+r.PodSecurity.String())
-	}
-	if r.Deferred {
-		meta = append(meta, "looks across objects")
-	}
+	meta := metaItems(r, "**"+r.Severity.String()+"**")
 	fmt.Fprintf(b, "%s\n\n%s.\n\n", strings.Join(meta, " · "), strings.TrimSuffix(r.Summary, "."))
 	fmt.Fprintf(b, "**What it flags.** %s\n\n", r.Doc.What)
 	fmt.Fprintf(b, "**Why it matters.** %s\n\n", r.Doc.Why)
 	if r.Doc.Mirrors != "" {
 		fmt.Fprintf(b, "**Mirrors.** %s\n\n", r.Doc.Mirrors)
 	}
-	fmt.Fprintf(b, "Bad:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(r.Doc.Bad, "\n"))
-	fmt.Fprintf(b, "Good:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(r.Doc.Good, "\n"))
+	if r.Doc.Bad != "" {
+		fmt.Fprintf(b, "Bad:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(r.Doc.Bad, "\n"))
+		fmt.Fprintf(b, "Good:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(r.Doc.Good, "\n"))
+	}
 	fmt.Fprintf(b, "**Fix.** %s\n\n", r.Doc.Fix)
 	if len(r.Params) > 0 {
 		b.WriteString("**Parameters.**\n\n| Name | Default | Meaning |\n|---|---|---|\n")
@@ -88,6 +85,10 @@ func referenceEntry(b *strings.Builder, r *rule.Rule) {
 			fmt.Fprintf(b, "| `%s` | %s | %s |\n", info.Name, escapeCell(formatDefault(info.Default)), escapeCell(info.Doc))
 		}
 		b.WriteString("\n")
+	}
+	if suppress.Meta(r.ID) {
+		b.WriteString("**Suppress.** It cannot be suppressed: fix or remove the suppression it is about.\n")
+		return
 	}
 	fmt.Fprintf(b, "**Suppress.** `%s: \"<reason>\"` in `metadata.annotations`, or `%s`.\n",
 		suppressAnnotation(r.ID), suppressComment(r.ID))

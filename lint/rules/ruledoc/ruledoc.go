@@ -21,12 +21,24 @@ import (
 // width is where explain wraps prose.
 const width = 80
 
-// Default says whether a rule runs under the default configuration.
+// Default says whether a rule runs under the default configuration:
+// on, off, or always for the engine's own findings.
 func Default(r *rule.Rule) string {
-	if r.Disabled {
+	switch {
+	case r.Category == rule.Engine:
+		return "always"
+	case r.Disabled:
 		return "off"
 	}
 	return "on"
+}
+
+// defaultPhrase is Default in a sentence.
+func defaultPhrase(r *rule.Rule) string {
+	if r.Category == rule.Engine {
+		return "always on"
+	}
+	return Default(r) + " by default"
 }
 
 // Table writes the catalog as an aligned text table, one rule a line.
@@ -118,14 +130,7 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	var b strings.Builder
 	b.WriteString(wrap(r.ID+": "+r.Summary, ""))
 	b.WriteString("\n")
-	meta := []string{string(r.Category), r.Severity.String(), Default(r) + " by default"}
-	if r.PodSecurity != rule.PodSecurityNone {
-		meta = append(meta, "Pod Security "+r.PodSecurity.String())
-	}
-	if r.Deferred {
-		meta = append(meta, "looks across objects")
-	}
-	b.WriteString(wrapItems(meta, " · ", "  "))
+	b.WriteString(wrapItems(metaItems(r, r.Severity.String()), " · ", "  "))
 	fmt.Fprintf(&b, "  %s\n", r.URL())
 	section(&b, "What it flags", r.Doc.What)
 	section(&b, "Why it matters", r.Doc.Why)
@@ -139,11 +144,15 @@ func Explain(w io.Writer, r *rule.Rule) error {
 		section(&b, "What it mirrors", r.Doc.Mirrors)
 	}
 	b.WriteString("\nHow to suppress\n")
-	b.WriteString(wrap("On the object's own metadata, with the reason as the value (a suppression without a reason is itself reported):", "  "))
-	fmt.Fprintf(&b, "    metadata:\n      annotations:\n        %s: \"<reason>\"\n", suppressAnnotation(r.ID))
-	b.WriteString(wrap("or with a comment on the offending line or the line above it:", "  "))
-	fmt.Fprintf(&b, "    %s\n", suppressComment(r.ID))
-	b.WriteString(wrap(fmt.Sprintf("In an everynode Daemon spec: ignore: [{rule: %s, reason: \"<reason>\"}].", r.ID), "  "))
+	if suppress.Meta(r.ID) {
+		b.WriteString(wrap("It cannot be suppressed: fix or remove the suppression it is about.", "  "))
+	} else {
+		b.WriteString(wrap("On the object's own metadata, with the reason as the value (a suppression without a reason is itself reported):", "  "))
+		fmt.Fprintf(&b, "    metadata:\n      annotations:\n        %s: \"<reason>\"\n", suppressAnnotation(r.ID))
+		b.WriteString(wrap("or with a comment on the offending line or the line above it:", "  "))
+		fmt.Fprintf(&b, "    %s\n", suppressComment(r.ID))
+		b.WriteString(wrap(fmt.Sprintf("In an everynode Daemon spec: ignore: [{rule: %s, reason: \"<reason>\"}].", r.ID), "  "))
+	}
 	if len(r.Params) > 0 {
 		b.WriteString("\nParameters\n")
 		for _, p := range r.Params {
@@ -161,6 +170,23 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// metaItems are the facts about a rule under its summary: category,
+// severity, default, Pod Security level, whether it looks across objects.
+func metaItems(r *rule.Rule, severity string) []string {
+	first := string(r.Category)
+	if r.Category == rule.Engine {
+		first = "reported by the lint engine"
+	}
+	meta := []string{first, severity, defaultPhrase(r)}
+	if r.PodSecurity != rule.PodSecurityNone {
+		meta = append(meta, "Pod Security "+r.PodSecurity.String())
+	}
+	if r.Deferred {
+		meta = append(meta, "looks across objects")
+	}
+	return meta
 }
 
 // podSecurityNote says what the podSecurity setting does to a rule.

@@ -14,6 +14,7 @@ import (
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/rules"
+	"github.com/everynode/everynode/lint/suppress"
 )
 
 // referencePath is docs/rules.md, relative to this package.
@@ -96,9 +97,12 @@ func TestExplainEveryRule(t *testing.T) {
 			if flat := strings.Join(strings.Fields(out), " "); !strings.HasPrefix(flat, r.ID+": "+strings.Join(strings.Fields(r.Summary), " ")) {
 				t.Errorf("explain %s does not start with its ID and summary:\n%s", r.ID, out)
 			}
-			want := []string{
-				"What it flags", "Why it matters", "Bad", "Good", "How to fix", "How to suppress",
-				"ignore.everynode.dev/" + r.ID + `: "<reason>"`, "# everynode:ignore " + r.ID + " -- <reason>",
+			want := []string{"What it flags", "Why it matters", "How to fix", "How to suppress"}
+			if r.Doc.Bad != "" {
+				want = append(want, "Bad", "Good")
+			}
+			if !suppress.Meta(r.ID) {
+				want = append(want, "ignore.everynode.dev/"+r.ID+`: "<reason>"`, "# everynode:ignore "+r.ID+" -- <reason>")
 			}
 			for _, p := range r.Params {
 				want = append(want, p.Info().Name+" (default: ")
@@ -215,7 +219,7 @@ func TestTable(t *testing.T) {
 		t.Errorf("header %q", lines[0])
 	}
 	for i, r := range all {
-		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.ID) + ` +` + string(r.Category) + ` +` + r.Severity.String() + ` +(on|off) +` + regexp.QuoteMeta(r.Summary) + `$`)
+		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.ID) + ` +` + string(r.Category) + ` +` + r.Severity.String() + ` +(on|off|always) +` + regexp.QuoteMeta(r.Summary) + `$`)
 		if !row.MatchString(lines[i+1]) {
 			t.Errorf("row %d: %q", i+1, lines[i+1])
 		}

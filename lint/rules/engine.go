@@ -1,0 +1,190 @@
+package rules
+
+import (
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
+)
+
+// The engine's own findings: what the pipeline reports around the rules
+// (a file that does not parse, an object the schema rejects, a suppression
+// that matches nothing). They have no Check; they are in the catalog so
+// that `everynode rules`, `explain`, SARIF metadata and docs/rules.md
+// describe every rule ID a finding can carry, from one list. Their IDs are
+// constants of lint/finding, where the stages that report them find them.
+
+var yamlSyntaxRule = &rule.Rule{
+	ID:       finding.RuleSyntax,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "the file is not valid YAML (or has duplicate keys)",
+	Doc: rule.Doc{
+		What: "A file that does not parse as YAML: a tab used for indentation, an unclosed quote or " +
+			"bracket, a plain value containing \": \", or the same key twice in one mapping.",
+		Why: "kubectl and the API server reject the file, so nothing in it is applied. Duplicate keys " +
+			"are errors because the API server's strict decoding rejects them, and tools that accept " +
+			"them keep one of the values silently. The other documents of the file are still linted.",
+		Fix: "Fix the YAML at the position given; the message names the mistake (a tab used for " +
+			"indentation, an unclosed quote or bracket, a value containing \": \" that needs quotes). " +
+			"Remove or merge a duplicate key.",
+	},
+}
+
+var schemaRule = &rule.Rule{
+	ID:       finding.RuleSchema,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "the official schema of the kind rejects the object",
+	Doc: rule.Doc{
+		What: "A field that the official OpenAPI schema of the kind, for the target Kubernetes version, " +
+			"rejects: a value of the wrong type, an unknown field, a missing required field, a value " +
+			"outside the allowed ones. Custom resources are checked against the openAPIV3Schema of " +
+			"their CustomResourceDefinition.",
+		Why: "The API server rejects the object on apply. Unknown fields are errors, as with " +
+			"`kubectl --validate=strict`: a misspelt field is otherwise dropped without a word. Where a " +
+			"rule explains the same problem better (`replicas` in a DaemonSet), only the rule's finding " +
+			"is reported.",
+		Fix: "Change the field as the message says (a wrong type, an unknown field with a suggestion, " +
+			"a missing required field). `--strict=false` makes unknown fields acceptable. Check " +
+			"`--kubernetes-version` when a field is newer than the cluster.",
+	},
+}
+
+var removedAPIVersionRule = &rule.Rule{
+	ID:       finding.RuleRemovedAPI,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "the API version no longer exists in the target Kubernetes version",
+	Doc: rule.Doc{
+		What: "An `apiVersion` that the target Kubernetes version no longer serves for the kind, such as " +
+			"`extensions/v1beta1` for a DaemonSet (removed in Kubernetes 1.16).",
+		Why: "The API server answers \"no matches for kind\" and applies nothing of the object.",
+		Fix: "Move the object to the replacement API version the message names (for a DaemonSet, " +
+			"`apps/v1`, which also needs `spec.selector`).",
+	},
+}
+
+var noSchemaRule = &rule.Rule{
+	ID:       finding.RuleNoSchema,
+	Category: rule.Engine,
+	Severity: finding.Info,
+	Summary:  "no schema for the kind (a custom resource without its CRD)",
+	Doc: rule.Doc{
+		What: "An object of a kind that has no schema: a custom resource whose " +
+			"CustomResourceDefinition is neither among the linted files nor given with `--crd`, or a " +
+			"kind the target Kubernetes version does not have.",
+		Why: "Without a schema the object is not validated, so a misspelt field reaches the cluster. It " +
+			"is info, not an error: a repository of custom resources lints quietly until their CRDs " +
+			"are at hand.",
+		Fix: "Pass the CustomResourceDefinition with `--crd FILE|DIR`, or lint it together with the " +
+			"custom resources, to have them validated.",
+	},
+}
+
+var limitExceededRule = &rule.Rule{
+	ID:       finding.RuleLimit,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "an input exceeds a size, depth or alias limit",
+	Doc: rule.Doc{
+		What: "An input larger than 32 MiB, a document nested deeper than 256 levels, or one that " +
+			"expands to more than two million values (YAML aliases that refer to aliases, the " +
+			"\"billion laughs\").",
+		Why: "No manifest comes near these limits (Kubernetes objects nest about 20 deep; a whole CNI " +
+			"install is some 20,000 values), and everything in a linted repository is untrusted: the " +
+			"limits keep a hostile file from exhausting memory on a CI runner. The rest of the input " +
+			"is still linted.",
+		Fix: "Split the input, or exclude generated data with `--exclude` (docs/reliability.md has the " +
+			"limits). Replace aliases with the values they stand for.",
+	},
+}
+
+var unreadableFileRule = &rule.Rule{
+	ID:       finding.RuleUnreadable,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "a file met while walking a directory cannot be read",
+	Doc: rule.Doc{
+		What: "A file found while walking a directory that cannot be read: no permission, a dangling " +
+			"symlink, or (a warning) a symlink loop or a symlink that leads outside the linted " +
+			"directory, which is not followed.",
+		Why: "A manifest that is not read is not checked, and a run that skipped it in silence would " +
+			"pass. A path named on the command line that cannot be read is a usage error (exit 2) " +
+			"instead.",
+		Fix: "Fix the file's permissions, the dangling symlink or the symlink loop, or exclude the path " +
+			"with `--exclude`.",
+	},
+}
+
+var internalErrorRule = &rule.Rule{
+	ID:       finding.RuleInternal,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "everynode failed on this object (please report it)",
+	Doc: rule.Doc{
+		What: "A rule or a stage of the engine failed on an object (a panic), and the finding names " +
+			"which.",
+		Why: "The object was not fully checked. The run goes on with the other objects and exits with " +
+			"status 2, so the failure cannot pass for a clean result.",
+		Fix: "This is a bug in everynode: please report it with the object that triggers it at " +
+			"https://github.com/everynode/everynode/issues.",
+	},
+}
+
+var kustomizeBuildRule = &rule.Rule{
+	ID:       finding.RuleKustomizeBuild,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "kustomize cannot build the kustomization",
+	Doc: rule.Doc{
+		What: "A kustomization that kustomize cannot build: a missing resource or patch, a patch that " +
+			"matches nothing, a remote base (lint runs offline and fetches nothing).",
+		Why: "`kustomize build` fails the same way in the deployment pipeline, and what it would render " +
+			"cannot be linted.",
+		Fix: "Fix what kustomize reports at the entry named. Remote bases are not fetched: vendor them, " +
+			"or lint the rendered output (`kustomize build | everynode lint -`).",
+	},
+}
+
+var noObjectsRule = &rule.Rule{
+	ID:       finding.RuleNoObjects,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "--fail-if-no-objects: nothing was linted",
+	Doc: rule.Doc{
+		What: "With `--fail-if-no-objects`, a run that linted no Kubernetes object: every file was " +
+			"skipped (Helm templates, kustomize patches, YAML that is not an object) or none was found.",
+		Why: "A check that looks at nothing passes: a wrong path or an exclude that matches too much " +
+			"would otherwise go unnoticed in CI.",
+		Fix: "Check the paths and excludes: every file was skipped or none was found.",
+	},
+}
+
+var unusedSuppressionRule = &rule.Rule{
+	ID:       finding.RuleUnused,
+	Category: rule.Engine,
+	Severity: finding.Info,
+	Summary:  "a suppression matched no finding",
+	Doc: rule.Doc{
+		What: "A suppression annotation or comment that suppressed nothing, or (a warning) one that " +
+			"names a rule that does not exist. A suppression of a rule that is turned off is not " +
+			"reported.",
+		Why: "A stale suppression hides the next real finding of its rule, and a misspelt rule ID " +
+			"suppresses nothing while looking as if it did.",
+		Fix: "Remove the ignore annotation or comment: the problem it silenced is gone (or the rule ID " +
+			"is misspelt).",
+	},
+}
+
+var suppressionWithoutReasonRule = &rule.Rule{
+	ID:       finding.RuleWithoutReason,
+	Category: rule.Engine,
+	Severity: finding.Warning,
+	Summary:  "a suppression gives no reason",
+	Doc: rule.Doc{
+		What: "A suppression annotation with an empty value, or a suppression comment without " +
+			"` -- <reason>`. It still suppresses.",
+		Why: "The reason is what the next reviewer reads: why this node agent needs host access, why " +
+			"this finding does not apply. A suppression without one cannot be reviewed.",
+		Fix: "Say why: `ignore.everynode.dev/RULE: \"<reason>\"`, or `# everynode:ignore RULE -- <reason>`.",
+	},
+}
