@@ -2,13 +2,13 @@ package lint
 
 import (
 	"cmp"
-	"fmt"
 	"os"
 	"slices"
 	"sync"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
@@ -29,27 +29,11 @@ import (
 // time (rule.Set.Each); objects that exist only in memory (standard input,
 // LintDocuments, kustomize output, KRM items) are kept as they are.
 
-// laterReport is a finding a cross-object rule reports if decide says so
-// once the set is complete; f has everything but the message.
+// laterReport is a finding a cross-object rule reports if its decision
+// says so once the set is complete, with the suppressions of its object.
 type laterReport struct {
-	f          finding.Finding
-	decide     rule.Decide
+	checker.Later
 	directives []*suppress.Directive
-}
-
-// runDeferredRules runs the cross-object rules on an object as it is read.
-// Their findings (for the object alone) are returned; what they report
-// later is appended to later.
-func (r *run) runDeferredRules(obj *rule.Object, pl place, entries []*ruleEntry, later *[]*laterReport) []finding.Finding {
-	var out []finding.Finding
-	for _, e := range entries {
-		out = append(out, r.runRule(e, obj, pl, nil, func(path fieldpath.Path, decide rule.Decide) {
-			f := finding.Finding{Rule: e.r.ID, Severity: e.severity, File: pl.file, Document: pl.index, Resource: obj.Resource}
-			pl.at(&f, path, false)
-			*later = append(*later, &laterReport{f: f, decide: decide})
-		})...)
-	}
-	return out
 }
 
 // runDeferred decides the later reports, now that the set is complete.
@@ -78,17 +62,11 @@ func (r *run) runDeferred() {
 	r.later = nil
 }
 
-// decide runs one later report's decision, turning a panic into an
-// internal-error finding.
-func (r *run) decide(lr *laterReport) (f finding.Finding, ok bool) {
-	f = lr.f
-	defer func() {
-		if p := recover(); p != nil {
-			f.Rule, f.Severity, ok = finding.RuleInternal, finding.Error, true
-			f.Message = fmt.Sprintf("rule %s failed on this object: %v (please report this at https://github.com/everynode/everynode/issues)", lr.f.Rule, p)
-		}
-	}()
-	if f.Message, ok = lr.decide(r.set); !ok {
+// decide runs one later report's decision (a panic is an internal-error
+// finding) and applies its object's suppressions.
+func (r *run) decide(lr *laterReport) (finding.Finding, bool) {
+	f, ok := checker.Decide(&lr.Later, r.set)
+	if !ok {
 		return f, false
 	}
 	fs := []finding.Finding{f}

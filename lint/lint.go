@@ -33,6 +33,7 @@ import (
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
@@ -197,7 +198,7 @@ type ObjectRef struct {
 type Linter struct {
 	opts     Options
 	workers  int
-	rules    *ruleSet
+	checker  *checker.Checker
 	schema   SchemaValidator
 	schemaMu sync.RWMutex
 	walker   *input.Walker
@@ -219,11 +220,11 @@ func New(opts Options) (*Linter, error) {
 	if l.workers <= 0 {
 		l.workers = runtime.GOMAXPROCS(0)
 	}
-	rs, err := newRuleSet(opts)
+	c, err := newChecker(opts)
 	if err != nil {
 		return nil, err
 	}
-	l.rules = rs
+	l.checker = c
 	for _, g := range opts.Excludes {
 		l.excludes = append(l.excludes, input.Pattern{Glob: g, Base: opts.WorkDir})
 	}

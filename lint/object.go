@@ -12,6 +12,7 @@ import (
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/suppress"
@@ -80,7 +81,7 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 	res := finding.ResourceOf(m)
 	fr.summary.Resources++
 	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
-	if len(r.l.rules.deferred) > 0 {
+	if r.l.checker.Deferred() {
 		// Only cross-object rules look the set up.
 		fr.idents = append(fr.idents, res)
 	}
@@ -94,10 +95,13 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 			obj.Invalid = append(obj.Invalid, e.Path)
 		}
 	}
-	kr := r.l.rules.forKind(res.Kind)
-	ruleFindings := dropAtInvalid(r.runRules(obj, pl, kr.immediate, r.emptyFiles), obj, pl)
+	immediate, deferred := r.l.checker.ForKind(res.Kind)
+	t := pl.target(obj)
+	ruleFindings := dropAtInvalid(r.l.checker.Check(t, immediate), obj, pl)
 	var later []*laterReport
-	deferredFindings := r.runDeferredRules(obj, pl, kr.deferred, &later)
+	deferredFindings := r.l.checker.CheckDeferred(t, deferred, func(l *checker.Later) {
+		later = append(later, &laterReport{Later: *l})
+	})
 	schemaErrs = dropExplained(schemaErrs, ruleFindings, pl)
 	for _, e := range schemaErrs {
 		f := base
@@ -117,7 +121,7 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 		lr.directives = ds
 	}
 	fr.later = append(fr.later, later...)
-	if r.l.rules.inSetKinds(res.Kind) {
+	if r.l.checker.InSetKinds(res.Kind) {
 		r.addSetObject(fr, obj, pl)
 	}
 }
@@ -176,7 +180,7 @@ func dropExplained(errs []SchemaError, rules []finding.Finding, pl place) []Sche
 			out = append(out, e)
 			continue
 		}
-		full, _, _ := pl.locate(e.Path, false)
+		full := pl.full(e.Path)
 		var unknown fieldpath.Path
 		if name := unknownField(e.Message); name != "" {
 			unknown = full.Child(name)

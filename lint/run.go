@@ -11,6 +11,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
@@ -44,9 +45,8 @@ type run struct {
 	streams map[string]streamData
 
 	// helmDirs and patchFiles cache per-directory answers across workers.
-	helmDirs   sync.Map // dir → bool (dir is a chart's templates/ tree)
-	patchDirs  sync.Map // dir → map[string]bool (absolute patch paths)
-	emptyFiles *rule.Set
+	helmDirs  sync.Map // dir → bool (dir is a chart's templates/ tree)
+	patchDirs sync.Map // dir → map[string]bool (absolute patch paths)
 }
 
 // fileResult is what one worker found in one source; it is merged into
@@ -67,13 +67,12 @@ type fileResult struct {
 
 func (l *Linter) newRun() *run {
 	return &run{
-		l:          l,
-		set:        rule.NewSet(),
-		setOnDisk:  map[string][]*keptObject{},
-		memory:     map[string]*document.File{},
-		onDisk:     map[string]string{},
-		emptyFiles: rule.NewSet(),
-		intern:     newInterner(),
+		l:         l,
+		set:       rule.NewSet(),
+		setOnDisk: map[string][]*keptObject{},
+		memory:    map[string]*document.File{},
+		onDisk:    map[string]string{},
+		intern:    newInterner(),
 	}
 }
 
@@ -87,7 +86,7 @@ func (r *run) add(fr *fileResult) {
 		r.intern.finding(&fr.findings[i])
 	}
 	for _, lr := range fr.later {
-		r.intern.finding(&lr.f)
+		r.intern.finding(&lr.Finding)
 	}
 	r.findings = append(r.findings, fr.findings...)
 	r.directives = append(r.directives, fr.directives...)
@@ -405,11 +404,37 @@ type place struct {
 }
 
 // at sets a finding's path and position (and its file and document when
-// a locator finds the path written in another file).
+// a locator finds the path written in another file); path is relative to
+// the object.
 func (p place) at(f *finding.Finding, path fieldpath.Path, atValue bool) {
-	f.Path, f.Line, f.Column = p.locate(path, atValue)
+	p.position(f, p.full(path), atValue)
+}
+
+// full makes a path relative to the object relative to the document.
+func (p place) full(path fieldpath.Path) fieldpath.Path {
+	if len(p.base) == 0 {
+		return path
+	}
+	return append(append(make(fieldpath.Path, 0, len(p.base)+len(path)), p.base...), path...)
+}
+
+// position sets a finding's path and position for a path relative to the
+// document; 0, 0 when the object has no document (KRM items without
+// source). It is the checker's Target.Locate.
+func (p place) position(f *finding.Finding, full fieldpath.Path, atValue bool) {
+	f.Path, f.Line, f.Column = full, 0, 0
+	if p.doc != nil {
+		if atValue {
+			f.Line, f.Column, _ = p.doc.LocateValue(full)
+		} else {
+			f.Line, f.Column, _ = p.doc.Locate(full)
+		}
+		if p.doc.File != nil {
+			f.Line, f.Column = p.doc.File.Clamp(f.Line, f.Column)
+		}
+	}
 	if p.locator != nil {
-		file, line, col, doc, _ := p.locator(f.Path)
+		file, line, col, doc, _ := p.locator(full)
 		if file != "" {
 			f.File, f.Line, f.Column = file, line, col
 			if doc != nil {
@@ -419,25 +444,9 @@ func (p place) at(f *finding.Finding, path fieldpath.Path, atValue bool) {
 	}
 }
 
-// locate turns a path relative to the object into a position; 0, 0 when
-// the object has no document (KRM items without source).
-func (p place) locate(path fieldpath.Path, atValue bool) (full fieldpath.Path, line, col int) {
-	full = path
-	if len(p.base) > 0 {
-		full = append(append(make(fieldpath.Path, 0, len(p.base)+len(path)), p.base...), path...)
-	}
-	if p.doc == nil {
-		return full, 0, 0
-	}
-	if atValue {
-		line, col, _ = p.doc.LocateValue(full)
-	} else {
-		line, col, _ = p.doc.Locate(full)
-	}
-	if p.doc.File != nil {
-		line, col = p.doc.File.Clamp(line, col)
-	}
-	return full, line, col
+// target is the object at this place, for the checker.
+func (p place) target(obj *rule.Object) *checker.Target {
+	return &checker.Target{Object: obj, File: p.file, Document: p.index, Locate: p.position}
 }
 
 func (r *run) objectPlace(o Object) place {
@@ -459,7 +468,7 @@ func (r *run) finish() *Result {
 	ds := suppress.Dedupe(r.directives)
 	fs := finding.SortAndDedupe(r.findings)
 	suppress.Apply(fs, ds)
-	fs = append(fs, suppress.Check(ds, r.l.rules.status, r.l.rules.knownIDs())...)
+	fs = append(fs, suppress.Check(ds, r.l.status, r.l.checker.Known())...)
 	fs = finding.SortAndDedupe(fs)
 	res := &Result{Findings: fs, Summary: r.summary, Objects: r.objects}
 	res.Summary.Count(fs)

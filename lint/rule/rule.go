@@ -374,8 +374,10 @@ type RelatedPath struct {
 type Pass struct {
 	Rule   *Rule
 	Object *Object
-	// Set is the whole linted set when it is known: nil while a Deferred
-	// rule's Check runs (see ReportLater).
+	// Set is nil while a Deferred rule's Check runs: what depends on
+	// other objects goes through ReportLater, decided with the whole set.
+	// A rule that is not Deferred looks at its object alone and sees an
+	// empty set (the engine lints files as it reads them).
 	Set      *Set
 	Settings Settings
 	report   func(Diagnostic)
