@@ -10,6 +10,7 @@ import (
 
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/ruletest"
 )
 
 // hostAccess names the host-access rules (fixed in DESIGN.md) and says
@@ -72,16 +73,16 @@ func TestAgents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			results := lintBytes(t, f, data, enabled)
-			byRule := map[string][]result{}
+			results := ruletest.Findings(t, f, data, enabled, ruletest.Settings{})
+			byRule := map[string][]finding.Finding{}
 			for _, res := range results {
-				byRule[res.rule.ID] = append(byRule[res.rule.ID], res)
-				if res.severity == finding.Error {
+				byRule[res.Rule] = append(byRule[res.Rule], res)
+				if res.Severity == finding.Error {
 					t.Errorf("%s:%s", f, res)
 				}
 			}
 			ds := 0
-			for _, o := range objectsOf(loadStream(t, f, data)) {
+			for _, o := range ruletest.Objects(t, f, data) {
 				ps, _ := daemonSetPod(o)
 				if ps == nil {
 					continue
@@ -93,7 +94,7 @@ func TestAgents(t *testing.T) {
 					}
 					infos := 0
 					for _, res := range byRule[id] {
-						if res.severity == finding.Info && reasonRE.MatchString(res.diag.Message) {
+						if res.Severity == finding.Info && reasonRE.MatchString(res.Message) {
 							infos++
 						}
 					}

@@ -5,8 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/ruletest"
 )
 
 // benchObjects parses a realistic node agent's DaemonSet (a CNI agent:
@@ -17,11 +18,7 @@ func benchObjects(b *testing.B) []*rule.Object {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := document.Parse("cni-agent.yaml", data, document.Limits{})
-	if len(s.Problems) > 0 {
-		b.Fatal(s.Problems)
-	}
-	return objectsOf(s)
+	return ruletest.Objects(b, "cni-agent.yaml", data)
 }
 
 // fresh copies objects without their decoded DaemonSet, as the engine sees
@@ -39,11 +36,14 @@ func fresh(objs []*rule.Object) []*rule.Object {
 // the engine does once per object.
 func BenchmarkRules(b *testing.B) {
 	objs := benchObjects(b)
-	all := checked()
-	settings := &testSettings{params: map[string]string{}}
+	c := ruletest.Checker(b, checked(), ruletest.Settings{})
 	b.ReportAllocs()
 	for b.Loop() {
-		runRules(all, fresh(objs), settings)
+		targets := make([]*checker.Target, len(objs))
+		for i, o := range fresh(objs) {
+			targets[i] = &checker.Target{Object: o}
+		}
+		c.Run(targets)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/ruletest"
 )
 
 // obj is a DaemonSet as typed values, for mutations.
@@ -74,7 +75,7 @@ func TestMutations(t *testing.T) {
 	all := checked()
 	t.Run("valid", func(t *testing.T) {
 		for _, res := range lintBytes(t, "valid-daemonset.yaml", data, all) {
-			if res.severity == finding.Error {
+			if res.Severity == finding.Error {
 				t.Errorf("the valid DaemonSet has an error: %s", res)
 			}
 		}
@@ -103,10 +104,10 @@ func TestMutations(t *testing.T) {
 			var errs []string
 			fired := false
 			for _, res := range lintBytes(t, r.ID+".yaml", out, all) {
-				if res.severity != finding.Error {
+				if res.Severity != finding.Error {
 					continue
 				}
-				if res.rule.ID == r.ID {
+				if res.Rule == r.ID {
 					fired = true
 					continue
 				}
@@ -128,8 +129,9 @@ func TestMutations(t *testing.T) {
 	}
 }
 
-// lintBytes runs rules on a file's content with the default configuration.
-func lintBytes(t *testing.T, name string, data []byte, rules []*rule.Rule) []result {
+// lintBytes runs rules, each turned on, on a file's content with the
+// default configuration.
+func lintBytes(t *testing.T, name string, data []byte, rules []*rule.Rule) []finding.Finding {
 	t.Helper()
-	return runRules(rules, objectsOf(loadStream(t, name, data)), &testSettings{params: map[string]string{}})
+	return ruletest.Findings(t, name, data, rules, ruletest.Settings{})
 }

@@ -18,7 +18,7 @@
 //  2. Add it to the list below, in its family.
 //  3. Add fixtures in testdata/<rule-id>/: fire-*.yaml with a
 //     "# want" comment on each line that must carry a finding, and
-//     dont-fire-*.yaml that must give none (see harness_test.go).
+//     dont-fire-*.yaml that must give none (see package ruletest).
 //  4. Run UPDATE_GOLDEN=1 go test ./lint/rules/ruledoc to regenerate
 //     docs/rules.md.
 //
