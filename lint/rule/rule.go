@@ -74,8 +74,16 @@ type Doc struct {
 	What string
 	// Why it matters.
 	Why string
-	// Bad and Good are YAML examples (just the relevant part of an object).
+	// Bad and Good are YAML examples: the part of an object that shows
+	// the problem, and the same part fixed. They are written at the place
+	// In says and are complete enough to lint: a test expands each into a
+	// whole DaemonSet (Example) and lints it, and the Bad example must
+	// give a finding of the rule and the Good one must not. No "..."
+	// elisions: show the fields that matter, the skeleton adds the rest.
 	Bad, Good string
+	// In says where Bad and Good are written (the zero value: at the top
+	// of an object).
+	In ExampleIn
 	// Fix says how to fix it.
 	Fix string
 	// Mirrors names the Kubernetes validation or controller behaviour a

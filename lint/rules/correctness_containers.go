@@ -20,6 +20,7 @@ var duplicateContainerNameRule = &rule.Rule{
 		What: "Two entries of containers and initContainers with the same name.",
 		Why: "Container names identify containers for logs, exec, probes and status; they must be unique across containers " +
 			"and initContainers, and the API server rejects the DaemonSet otherwise.",
+		In: rule.InPodSpec,
 		Bad: `containers:
   - {name: agent, image: example/agent:1.0}
   - {name: agent, image: example/sidecar:1.0}`,
@@ -61,6 +62,7 @@ var invalidContainerNameRule = &rule.Rule{
 		What: "A container or init container with no name, or a name that is not a DNS-1123 label (lowercase letters, digits " +
 			"and '-', starting and ending with a letter or digit, at most 63 characters).",
 		Why: "The API server rejects the DaemonSet.",
+		In:  rule.InPodSpec,
 		Bad: `containers:
   - {name: Node_Agent, image: example/agent:1.0}`,
 		Good: `containers:
@@ -127,6 +129,7 @@ var missingImageRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A container or init container with no image, or an empty one (often an unset Helm value).",
 		Why:  "The API server rejects the DaemonSet (\"image: Required value\").",
+		In:   rule.InPodSpec,
 		Bad: `containers:
   - name: agent
     image: ""`,
@@ -159,6 +162,7 @@ var duplicateEnvNameRule = &rule.Rule{
 		What: "Two env entries of one container with the same name.",
 		Why: "The last one wins, so the first is dead configuration that readers will trust; and kubectl apply's merge is keyed " +
 			"by name, so one of them may be dropped on the next apply. The API server warns (\"hides previous definition\").",
+		In: rule.InContainer,
 		Bad: `env:
   - {name: LOG_LEVEL, value: info}
   - {name: LOG_LEVEL, value: debug}`,

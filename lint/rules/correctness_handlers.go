@@ -23,12 +23,14 @@ var invalidProbeRule = &rule.Rule{
 			"tcpSocket, grpc, sleep) or more than one; an exec handler without a command; an httpGet, tcpSocket or grpc " +
 			"handler whose port is 0 or out of range.",
 		Why: "The API server rejects the DaemonSet (\"must specify a handler type\", \"may not specify more than 1 handler " +
-			"type\", \"command: Required value\", \"must be between 1 and 65535\"). An empty handler such as tcpSocket: {} " +
-			"is easy to write and reads as complete.",
+			"type\", \"command: Required value\", \"must be between 1 and 65535\"). (A handler with no port at all is " +
+			"the schema's finding.)",
+		In: rule.InContainer,
 		Bad: `startupProbe:
-  tcpSocket: {}`,
+  tcpSocket: {port: 9100}
+  httpGet: {path: /healthz, port: 9100}`,
 		Good: `startupProbe:
-  tcpSocket: {port: 9100}`,
+  httpGet: {path: /healthz, port: 9100}`,
 		Fix:     "Give each probe and hook exactly one handler, with its command or a port between 1 and 65535 (or a port name).",
 		Mirrors: "validateProbe, validateHandler and validateLifecycle in pkg/apis/core/validation",
 	},
@@ -135,6 +137,7 @@ var invalidEnvRule = &rule.Rule{
 			"resourceFieldRef without resource; an envFrom entry with no source, more than one, or no name.",
 		Why: "The API server rejects the DaemonSet (\"must specify one of: fieldRef, resourceFieldRef, configMapKeyRef or " +
 			"secretKeyRef\", \"may not be specified when value is not empty\", \"key: Required value\").",
+		In: rule.InContainer,
 		Bad: `env:
   - name: NODE
     value: worker-1

@@ -153,10 +153,12 @@ var invalidLabelRule = &rule.Rule{
 			"and '/', then at most 63 characters of letters, digits, '-', '_' and '.') or whose value is longer than 63 characters " +
 			"or has other characters, often a version with '+' or an unrendered placeholder.",
 		Why: "The API server rejects the object.",
-		Bad: `labels:
-  app.kubernetes.io/version: v1.8.2+build.7`,
-		Good: `labels:
-  app.kubernetes.io/version: v1.8.2-build.7`,
+		Bad: "metadata:\n" +
+			"  labels:\n" +
+			"    app.kubernetes.io/version: v1.8.2+build.7\n",
+		Good: "metadata:\n" +
+			"  labels:\n" +
+			"    app.kubernetes.io/version: v1.8.2-build.7\n",
 		Fix:     "Use letters, digits, '-', '_' and '.' (starting and ending with a letter or digit), at most 63 characters.",
 		Mirrors: "ValidateLabels in k8s.io/apimachinery/pkg/apis/meta/v1/validation (IsQualifiedName, IsValidLabelValue), called by ValidateObjectMeta and ValidatePodTemplateSpec",
 	},
@@ -186,10 +188,12 @@ var invalidAnnotationKeyRule = &rule.Rule{
 		What: "An annotation key (on the object or its pod template) that is not a qualified name: an optional DNS subdomain " +
 			"prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.'.",
 		Why: "The API server rejects the object. Keys with spaces or a second '/' usually come from a value pasted into the key.",
-		Bad: `annotations:
-  prometheus.io/scrape/port: "9100"`,
-		Good: `annotations:
-  prometheus.io/port: "9100"`,
+		Bad: "metadata:\n" +
+			"  annotations:\n" +
+			"    prometheus.io/scrape/port: \"9100\"\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    prometheus.io/port: \"9100\"\n",
 		Fix:     "Use a key such as example.com/name; put data in the value.",
 		Mirrors: "ValidateAnnotations in k8s.io/apimachinery/pkg/api/validation (IsQualifiedName on the lower-cased key), called by ValidateObjectMeta and ValidatePodTemplateSpec",
 	},

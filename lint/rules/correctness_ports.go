@@ -24,6 +24,7 @@ var invalidPortNameRule = &rule.Rule{
 		What: "A container port name longer than 15 characters, or with characters other than lowercase letters, digits and '-', " +
 			"without a letter, starting or ending with '-', or with '--'.",
 		Why: "Port names are IANA service names so that Services and probes can refer to them; the API server rejects the DaemonSet.",
+		In:  rule.InContainer,
 		Bad: `ports:
   - {name: prometheus-metrics, containerPort: 9100}`,
 		Good: `ports:
@@ -60,6 +61,7 @@ var duplicatePortNameRule = &rule.Rule{
 		What: "Two ports of one container with the same name (an error), or of two containers of the pod (a warning).",
 		Why: "Within a container the API server rejects it. Across containers it is accepted, but a Service's targetPort or a " +
 			"probe that names the port resolves to whichever container comes first, which is rarely what was meant.",
+		In: rule.InContainer,
 		Bad: `ports:
   - {name: metrics, containerPort: 9100}
   - {name: metrics, containerPort: 9101}`,
@@ -113,6 +115,7 @@ var hostPortMismatchRule = &rule.Rule{
 		What: "A pod with hostNetwork: true whose container declares a hostPort that differs from the containerPort.",
 		Why: "With hostNetwork the container listens on the node's network directly, so there is no port mapping: the API server " +
 			"rejects a hostPort that differs from the containerPort (\"must match `hostPort` when `hostNetwork` is true\").",
+		In: rule.InPodSpec,
 		Bad: `hostNetwork: true
 containers:
   - name: agent
@@ -154,6 +157,7 @@ var hostPortConflictRule = &rule.Rule{
 		Why: "Only one process can bind a port on the node. The API server rejects the DaemonSet when the hostPorts are written " +
 			"out; with hostNetwork it defaults them on each pod, so it rejects every pod the DaemonSet creates instead, and the " +
 			"DaemonSet reports FailedCreate on every node.",
+		In: rule.InPodSpec,
 		Bad: `hostNetwork: true
 containers:
   - name: agent
@@ -234,6 +238,7 @@ var probePortNotDeclaredRule = &rule.Rule{
 			"by another container, or nowhere, every probe fails: a readiness probe keeps the pod unready so the rollout never " +
 			"progresses, and a liveness probe restarts the container forever. A quoted number is read as a name, which the API " +
 			"server rejects.",
+		In: rule.InPodSpec,
 		Bad: `containers:
   - name: agent
     readinessProbe:

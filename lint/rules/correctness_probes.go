@@ -17,6 +17,7 @@ var invalidSuccessThresholdRule = &rule.Rule{
 		What: "livenessProbe.successThreshold or startupProbe.successThreshold set to a value other than 1.",
 		Why: "A liveness or startup probe decides after one success; the API server rejects any other value (\"must be 1\"). " +
 			"Only a readiness probe may ask for several successes.",
+		In: rule.InContainer,
 		Bad: `livenessProbe:
   httpGet: {path: /healthz, port: 8080}
   successThreshold: 3`,
@@ -58,6 +59,7 @@ var probeInInitContainerRule = &rule.Rule{
 		What: "livenessProbe, readinessProbe, startupProbe or lifecycle on an init container without restartPolicy: Always.",
 		Why: "A plain init container runs to completion before the others start, so there is nothing to probe; the API server " +
 			"rejects the DaemonSet (\"may not be set for init containers without restartPolicy=Always\").",
+		In: rule.InPodSpec,
 		Bad: `initContainers:
   - name: install
     image: example/installer:1.0

@@ -18,6 +18,7 @@ var requestsExceedLimitsRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A container whose request for a resource (cpu, memory, ephemeral-storage, ...) is greater than its limit.",
 		Why:  "A container can never use more than its limit, so such a request is impossible; the API server rejects the DaemonSet.",
+		In:   rule.InContainer,
 		Bad: `resources:
   requests: {memory: 256Mi}
   limits: {memory: 128Mi}`,

@@ -28,16 +28,32 @@ var missingSelectorRule = &rule.Rule{
 		Why: "In apps/v1 the selector is required and is not derived from the template: the API server rejects a DaemonSet without one " +
 			"(\"selector does not match template labels\") and rejects an empty one (\"empty selector is invalid for daemonset\"). " +
 			"The selector cannot be changed after creation, so choose it with care.",
-		Bad: `spec:
-  template:
-    metadata:
-      labels: {app.kubernetes.io/name: node-exporter}`,
-		Good: `spec:
-  selector:
-    matchLabels: {app.kubernetes.io/name: node-exporter}
-  template:
-    metadata:
-      labels: {app.kubernetes.io/name: node-exporter}`,
+		Bad: "apiVersion: apps/v1\n" +
+			"kind: DaemonSet\n" +
+			"metadata:\n" +
+			"  name: node-agent\n" +
+			"  namespace: monitoring\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    metadata:\n" +
+			"      labels: {app.kubernetes.io/name: node-agent}\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - {name: agent, image: registry.example.com/agent:1.4.2}\n",
+		Good: "apiVersion: apps/v1\n" +
+			"kind: DaemonSet\n" +
+			"metadata:\n" +
+			"  name: node-agent\n" +
+			"  namespace: monitoring\n" +
+			"spec:\n" +
+			"  selector:\n" +
+			"    matchLabels: {app.kubernetes.io/name: node-agent}\n" +
+			"  template:\n" +
+			"    metadata:\n" +
+			"      labels: {app.kubernetes.io/name: node-agent}\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - {name: agent, image: registry.example.com/agent:1.4.2}\n",
 		Fix:     "Add spec.selector.matchLabels with stable labels of the pod template (name and instance, never a version).",
 		Mirrors: "ValidateDaemonSetSpec in pkg/apis/apps/validation (a nil selector matches nothing; an empty selector is rejected outright)",
 	},
@@ -94,6 +110,7 @@ var invalidSelectorRule = &rule.Rule{
 		What: "A selector whose matchLabels keys or values are not valid label keys or values, or a matchExpressions entry " +
 			"with an unknown operator, an In or NotIn without values, or an Exists or DoesNotExist with values.",
 		Why: "The API server validates the selector like labels and rejects the DaemonSet.",
+		In:  rule.InSpec,
 		Bad: `selector:
   matchExpressions:
     - {key: app.kubernetes.io/name, operator: In}`,
@@ -167,6 +184,7 @@ var selectorMismatchRule = &rule.Rule{
 		What: "A selector (matchLabels or matchExpressions) that the pod template's own labels do not satisfy.",
 		Why: "The DaemonSet controller finds its pods through the selector; the API server rejects a DaemonSet whose template " +
 			"would create pods it cannot select (\"`selector` does not match template `labels`\").",
+		In: rule.InSpec,
 		Bad: `selector:
   matchLabels: {app: web}
 template:

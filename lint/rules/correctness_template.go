@@ -19,6 +19,7 @@ var invalidRestartPolicyRule = &rule.Rule{
 		What: "spec.template.spec.restartPolicy set to OnFailure or Never.",
 		Why: "A DaemonSet keeps one pod running on every node; a pod that may stop for good contradicts that, and the API " +
 			"server rejects the DaemonSet (\"supported values: Always\"). Run-to-completion work on every node belongs in a Job per node.",
+		In: rule.InSpec,
 		Bad: `template:
   spec:
     restartPolicy: OnFailure`,
@@ -48,6 +49,7 @@ var activeDeadlineInTemplateRule = &rule.Rule{
 		What: "spec.template.spec.activeDeadlineSeconds set on a DaemonSet.",
 		Why: "A deadline would kill every daemon pod after a fixed time and the controller would recreate it, forever; the API " +
 			"server rejects it (\"activeDeadlineSeconds in DaemonSet is not Supported\").",
+		In: rule.InSpec,
 		Bad: `template:
   spec:
     activeDeadlineSeconds: 3600`,
@@ -76,6 +78,7 @@ var dnsNoneWithoutConfigRule = &rule.Rule{
 		What: "dnsPolicy: None without a dnsConfig, or with a dnsConfig that lists no nameserver.",
 		Why: "dnsPolicy None gives the pod no DNS settings at all except those in dnsConfig; the API server requires dnsConfig " +
 			"and at least one nameserver, and rejects the DaemonSet otherwise.",
+		In: rule.InSpec,
 		Bad: `template:
   spec:
     dnsPolicy: None`,

@@ -110,6 +110,7 @@ var invalidUpdateStrategyRule = &rule.Rule{
 			"are not exactly one non-zero value after defaulting, are negative, over 100%, or malformed (\"10\" as a string, \"ten\").",
 		Why: "The API server rejects the DaemonSet. The defaulting trips people up: maxUnavailable defaults to 1 when unset, so " +
 			"`maxSurge: 1` on its own sets both, and only one of the two may be non-zero; and both zero would mean nothing can ever be replaced.",
+		In: rule.InSpec,
 		Bad: `updateStrategy:
   type: RollingUpdate
   rollingUpdate:
@@ -193,6 +194,7 @@ var rollingUpdateIgnoredRule = &rule.Rule{
 		What: "updateStrategy.rollingUpdate set while updateStrategy.type is OnDelete.",
 		Why: "The API server accepts it and ignores it: with OnDelete, pods are replaced only when someone deletes them. " +
 			"The block suggests a rolling update that will never happen.",
+		In: rule.InSpec,
 		Bad: `updateStrategy:
   type: OnDelete
   rollingUpdate:
@@ -226,6 +228,7 @@ var maxSurgeWithHostPortRule = &rule.Rule{
 		Why: "With a surge the new pod starts on a node while the old one still runs there. Both want the same port on the same " +
 			"node, so the scheduler cannot place the new pod; it stays Pending, the old pod is never removed, and the rollout " +
 			"stalls on the first node (kubernetes/kubernetes#106417).",
+		In: rule.InSpec,
 		Bad: `updateStrategy:
   rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
 template:

@@ -42,6 +42,7 @@ var unsupportedValueRule = &rule.Rule{
 			"operator and effect, and node affinity operators. The values are case-sensitive: tcp, always and noSchedule are rejected.",
 		Why: "The API server rejects the DaemonSet (\"Unsupported value\"). The published schema types these fields as plain " +
 			"strings, so schema validation alone does not catch them.",
+		In: rule.InContainer,
 		Bad: `ports:
   - {containerPort: 53, protocol: udp}
 imagePullPolicy: always`,
@@ -126,6 +127,7 @@ var invalidTolerationRule = &rule.Rule{
 			"tolerationSeconds but an effect other than NoExecute, or with a key or value that is not a valid label key or value.",
 		Why: "The API server rejects the DaemonSet. Tolerations matter more for a DaemonSet than for anything else: they decide " +
 			"which nodes get the agent at all.",
+		In: rule.InPodSpec,
 		Bad: `tolerations:
   - key: node-role.kubernetes.io/control-plane
     operator: Exists
@@ -181,6 +183,7 @@ var invalidPortRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A container port entry with no containerPort (or 0), or a containerPort or hostPort outside 1-65535.",
 		Why:  "The API server rejects the DaemonSet.",
+		In:   rule.InContainer,
 		Bad: `ports:
   - {name: metrics, hostPort: 9100}`,
 		Good: `ports:
@@ -222,6 +225,7 @@ var privilegeEscalationConflictRule = &rule.Rule{
 			"the SYS_ADMIN capability added.",
 		Why: "A privileged container (or one with CAP_SYS_ADMIN) can always escalate, so the combination is contradictory and " +
 			"the API server rejects the DaemonSet. It usually comes from a hardened default applied to a container that must be privileged.",
+		In: rule.InContainer,
 		Bad: `securityContext:
   privileged: true
   allowPrivilegeEscalation: false`,
@@ -266,16 +270,14 @@ var missingContainersRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A DaemonSet whose pod template has no containers (init containers alone do not count).",
 		Why:  "A pod needs at least one container; the API server rejects the DaemonSet. It is usually a template whose containers block did not render.",
-		Bad: `template:
-  spec:
-    initContainers:
-      - {name: install, image: example/installer:1.0}`,
-		Good: `template:
-  spec:
-    initContainers:
-      - {name: install, image: example/installer:1.0}
-    containers:
-      - {name: agent, image: example/agent:1.0}`,
+		In:   rule.InPodSpec,
+		Bad: "initContainers:\n" +
+			"  - {name: install, image: example/installer:1.0}\n" +
+			"containers: []\n",
+		Good: "initContainers:\n" +
+			"  - {name: install, image: example/installer:1.0}\n" +
+			"containers:\n" +
+			"  - {name: agent, image: example/agent:1.0}\n",
 		Fix:     "Add the containers, or check the template that should have rendered them.",
 		Mirrors: "validateContainers in pkg/apis/core/validation (containers: Required value)",
 	},
@@ -330,6 +332,7 @@ var invalidVolumeSourceRule = &rule.Rule{
 		Why: "A volume is exactly one thing; the API server rejects the DaemonSet (\"must specify a volume type\", \"may not " +
 			"specify more than 1 volume type\", \"hostPath.path: Required value\"). Two sources in one entry usually mean a " +
 			"missing \"- name:\" line.",
+		In: rule.InPodSpec,
 		Bad: `volumes:
   - name: config
     configMap: {name: agent}

@@ -20,6 +20,7 @@ var duplicateVolumeNameRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "Two entries of spec.template.spec.volumes with the same name.",
 		Why:  "volumeMounts refer to volumes by name, so names must be unique; the API server rejects the DaemonSet.",
+		In:   rule.InPodSpec,
 		Bad: `volumes:
   - {name: config, configMap: {name: agent}}
   - {name: config, hostPath: {path: /etc/agent}}`,
@@ -60,6 +61,7 @@ var invalidVolumeNameRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A volume with no name, or a name that is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters).",
 		Why:  "The API server rejects the DaemonSet.",
+		In:   rule.InPodSpec,
 		Bad: `volumes:
   - {name: host_root, hostPath: {path: /}}`,
 		Good: `volumes:
@@ -98,6 +100,7 @@ var missingVolumeRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A volumeMount of a container or init container whose name matches no entry of spec.template.spec.volumes.",
 		Why:  "The API server rejects the DaemonSet (\"volumeMounts[0].name: Not found\").",
+		In:   rule.InPodSpec,
 		Bad: `containers:
   - name: agent
     volumeMounts: [{name: config, mountPath: /etc/agent}]
@@ -147,6 +150,7 @@ var duplicateMountPathRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "Two volumeMounts of one container with the same mountPath.",
 		Why:  "Only one volume can be mounted at a path; the API server rejects the DaemonSet (\"must be unique\").",
+		In:   rule.InContainer,
 		Bad: `volumeMounts:
   - {name: config, mountPath: /etc/agent}
   - {name: certs, mountPath: /etc/agent}`,
@@ -191,6 +195,7 @@ var bidirectionalPropagationRule = &rule.Rule{
 		What: "A volumeMount with mountPropagation: Bidirectional in a container without securityContext.privileged: true.",
 		Why: "Bidirectional propagation lets the container's mounts appear on the host, which only a privileged container may " +
 			"do; the API server rejects the DaemonSet (\"Bidirectional mount propagation is available only to privileged containers\").",
+		In: rule.InContainer,
 		Bad: `volumeMounts:
   - {name: kubelet-dir, mountPath: /var/lib/kubelet, mountPropagation: Bidirectional}`,
 		Good: `securityContext:
@@ -236,6 +241,7 @@ var invalidHostPathTypeRule = &rule.Rule{
 		What: "A hostPath volume whose type is not one of \"\", DirectoryOrCreate, Directory, FileOrCreate, File, Socket, " +
 			"CharDevice or BlockDevice (the names are case-sensitive).",
 		Why: "The API server rejects the DaemonSet.",
+		In:  rule.InVolume,
 		Bad: `hostPath:
   path: /var/run/containerd/containerd.sock
   type: socket`,

@@ -23,6 +23,19 @@ var yamlSyntaxRule = &rule.Rule{
 		Why: "kubectl and the API server reject the file, so nothing in it is applied. Duplicate keys " +
 			"are errors because the API server's strict decoding rejects them, and tools that accept " +
 			"them keep one of the values silently. The other documents of the file are still linted.",
+		In: rule.InFile,
+		Bad: "apiVersion: v1\n" +
+			"kind: ConfigMap\n" +
+			"metadata:\n" +
+			"  name: agent-config\n" +
+			"data:\n" +
+			"  log-format: json: pretty\n",
+		Good: "apiVersion: v1\n" +
+			"kind: ConfigMap\n" +
+			"metadata:\n" +
+			"  name: agent-config\n" +
+			"data:\n" +
+			"  log-format: \"json: pretty\"\n",
 		Fix: "Fix the YAML at the position given; the message names the mistake (a tab used for " +
 			"indentation, an unclosed quote or bracket, a value containing \": \" that needs quotes). " +
 			"Remove or merge a duplicate key.",
@@ -43,6 +56,11 @@ var schemaRule = &rule.Rule{
 			"`kubectl --validate=strict`: a misspelt field is otherwise dropped without a word. Where a " +
 			"rule explains the same problem better (`replicas` in a DaemonSet), only the rule's finding " +
 			"is reported.",
+		In: rule.InContainer,
+		Bad: "securityContext:\n" +
+			"  runAsNonroot: true\n",
+		Good: "securityContext:\n" +
+			"  runAsNonRoot: true\n",
 		Fix: "Change the field as the message says (a wrong type, an unknown field with a suggestion, " +
 			"a missing required field). `--strict=false` makes unknown fields acceptable. Check " +
 			"`--kubernetes-version` when a field is newer than the cluster.",
@@ -58,6 +76,28 @@ var removedAPIVersionRule = &rule.Rule{
 		What: "An `apiVersion` that the target Kubernetes version no longer serves for the kind, such as " +
 			"`extensions/v1beta1` for a DaemonSet (removed in Kubernetes 1.16).",
 		Why: "The API server answers \"no matches for kind\" and applies nothing of the object.",
+		Bad: "apiVersion: extensions/v1beta1\n" +
+			"kind: DaemonSet\n" +
+			"metadata: {name: node-agent, namespace: monitoring}\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    metadata:\n" +
+			"      labels: {app.kubernetes.io/name: node-agent}\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - {name: agent, image: registry.example.com/agent:1.4.2}\n",
+		Good: "apiVersion: apps/v1\n" +
+			"kind: DaemonSet\n" +
+			"metadata: {name: node-agent, namespace: monitoring}\n" +
+			"spec:\n" +
+			"  selector:\n" +
+			"    matchLabels: {app.kubernetes.io/name: node-agent}\n" +
+			"  template:\n" +
+			"    metadata:\n" +
+			"      labels: {app.kubernetes.io/name: node-agent}\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - {name: agent, image: registry.example.com/agent:1.4.2}\n",
 		Fix: "Move the object to the replacement API version the message names (for a DaemonSet, " +
 			"`apps/v1`, which also needs `spec.selector`).",
 	},
@@ -75,6 +115,34 @@ var noSchemaRule = &rule.Rule{
 		Why: "Without a schema the object is not validated, so a misspelt field reaches the cluster. It " +
 			"is info, not an error: a repository of custom resources lints quietly until their CRDs " +
 			"are at hand.",
+		Bad: "apiVersion: monitoring.example.com/v1\n" +
+			"kind: ScrapeConfig\n" +
+			"metadata: {name: node, namespace: monitoring}\n" +
+			"spec: {interval: 30s}\n",
+		Good: "apiVersion: apiextensions.k8s.io/v1\n" +
+			"kind: CustomResourceDefinition\n" +
+			"metadata: {name: scrapeconfigs.monitoring.example.com}\n" +
+			"spec:\n" +
+			"  group: monitoring.example.com\n" +
+			"  names: {kind: ScrapeConfig, plural: scrapeconfigs}\n" +
+			"  scope: Namespaced\n" +
+			"  versions:\n" +
+			"    - name: v1\n" +
+			"      served: true\n" +
+			"      storage: true\n" +
+			"      schema:\n" +
+			"        openAPIV3Schema:\n" +
+			"          type: object\n" +
+			"          properties:\n" +
+			"            spec:\n" +
+			"              type: object\n" +
+			"              properties:\n" +
+			"                interval: {type: string}\n" +
+			"---\n" +
+			"apiVersion: monitoring.example.com/v1\n" +
+			"kind: ScrapeConfig\n" +
+			"metadata: {name: node, namespace: monitoring}\n" +
+			"spec: {interval: 30s}\n",
 		Fix: "Pass the CustomResourceDefinition with `--crd FILE|DIR`, or lint it together with the " +
 			"custom resources, to have them validated.",
 	},
@@ -93,6 +161,15 @@ var limitExceededRule = &rule.Rule{
 			"install is some 20,000 values), and everything in a linted repository is untrusted: the " +
 			"limits keep a hostile file from exhausting memory on a CI runner. The rest of the input " +
 			"is still linted.",
+		In: rule.InFile,
+		Bad: "a: &a [x, x, x, x, x, x, x, x, x, x]\n" +
+			"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+			"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+			"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
+			"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n" +
+			"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
+			"g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]   # ten million values\n",
+		Good: "a: [x, x, x, x, x, x, x, x, x, x]\n",
 		Fix: "Split the input, or exclude generated data with `--exclude` (docs/reliability.md has the " +
 			"limits). Replace aliases with the values they stand for.",
 	},
@@ -170,6 +247,16 @@ var unusedSuppressionRule = &rule.Rule{
 			"reported.",
 		Why: "A stale suppression hides the next real finding of its rule, and a misspelt rule ID " +
 			"suppresses nothing while looking as if it did.",
+		Bad: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-network: \"the agent reads the node's interfaces\"\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-network: \"the agent reads the node's interfaces\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      hostNetwork: true\n",
 		Fix: "Remove the ignore annotation or comment: the problem it silenced is gone (or the rule ID " +
 			"is misspelt).",
 	},
@@ -185,6 +272,20 @@ var suppressionWithoutReasonRule = &rule.Rule{
 			"` -- <reason>`. It still suppresses.",
 		Why: "The reason is what the next reviewer reads: why this node agent needs host access, why " +
 			"this finding does not apply. A suppression without one cannot be reviewed.",
+		Bad: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-network: \"\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      hostNetwork: true\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-network: \"the agent reads the node's interfaces\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      hostNetwork: true\n",
 		Fix: "Say why: `ignore.everynode.dev/RULE: \"<reason>\"`, or `# everynode:ignore RULE -- <reason>`.",
 	},
 }

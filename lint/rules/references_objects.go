@@ -31,10 +31,17 @@ var serviceAccountNotFoundRule = &rule.Rule{
 		Why: "The ServiceAccount admission plugin rejects a pod whose account does not exist, so the " +
 			"DaemonSet controller creates no pods at all: the DaemonSet shows 0 of N scheduled and an " +
 			"event nobody reads.",
-		Bad: "kind: ServiceAccount\nmetadata: {name: node-agent, namespace: monitoring}\n---\nkind: DaemonSet\n" +
-			"...\n      serviceAccountName: node-agnet\n",
-		Good: "kind: ServiceAccount\nmetadata: {name: node-agent, namespace: monitoring}\n---\nkind: DaemonSet\n" +
-			"...\n      serviceAccountName: node-agent\n",
+		In: rule.InPodSpec,
+		Bad: "serviceAccountName: node-agnet\n" +
+			"---\n" +
+			"apiVersion: v1\n" +
+			"kind: ServiceAccount\n" +
+			"metadata: {name: node-agent, namespace: monitoring}\n",
+		Good: "serviceAccountName: node-agent\n" +
+			"---\n" +
+			"apiVersion: v1\n" +
+			"kind: ServiceAccount\n" +
+			"metadata: {name: node-agent, namespace: monitoring}\n",
 		Fix: "Fix the name, or add the ServiceAccount to the manifests.",
 	},
 	Check: func(p *rule.Pass) {
@@ -62,7 +69,7 @@ var serviceAccountNotFoundRule = &rule.Rule{
 }
 
 // refNotFoundRule builds config-map-not-found and secret-not-found.
-func refNotFoundRule(id, kind, bad, good string) *rule.Rule {
+func refNotFoundRule(id, kind string, in rule.ExampleIn, bad, good string) *rule.Rule {
 	sources := "a volume, a projected volume source, `env[].valueFrom` or `envFrom`"
 	if kind == "Secret" {
 		sources = "a volume, a projected volume source, `env[].valueFrom`, `envFrom` or `imagePullSecrets`"
@@ -80,6 +87,7 @@ func refNotFoundRule(id, kind, bad, good string) *rule.Rule {
 			Why: "A missing " + kind + " keeps every pod of the DaemonSet from starting: a volume leaves " +
 				"them in ContainerCreating, an env reference in CreateContainerConfigError. On a " +
 				"DaemonSet that is every node at once.",
+			In:   in,
 			Bad:  bad,
 			Good: good,
 			Fix:  "Fix the name, add the " + kind + " to the manifests, or mark the reference `optional: true` if the agent copes without it.",
@@ -106,13 +114,35 @@ func refNotFoundRule(id, kind, bad, good string) *rule.Rule {
 	}
 }
 
-var configMapNotFoundRule = refNotFoundRule("config-map-not-found", "ConfigMap",
-	"volumes:\n  - name: config\n    configMap: {name: agent-confg}   # the ConfigMap is agent-config\n",
-	"volumes:\n  - name: config\n    configMap: {name: agent-config}\n")
+var configMapNotFoundRule = refNotFoundRule("config-map-not-found", "ConfigMap", rule.InVolume,
+	"configMap: {name: agent-confg}   # the ConfigMap is agent-config\n"+
+		"---\n"+
+		"apiVersion: v1\n"+
+		"kind: ConfigMap\n"+
+		"metadata: {name: agent-config, namespace: monitoring}\n",
+	"configMap: {name: agent-config}\n"+
+		"---\n"+
+		"apiVersion: v1\n"+
+		"kind: ConfigMap\n"+
+		"metadata: {name: agent-config, namespace: monitoring}\n")
 
-var secretNotFoundRule = refNotFoundRule("secret-not-found", "Secret",
-	"env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {name: agent-credentails, key: token}\n",
-	"env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {name: agent-credentials, key: token}\n")
+var secretNotFoundRule = refNotFoundRule("secret-not-found", "Secret", rule.InContainer,
+	"env:\n"+
+		"  - name: API_TOKEN\n"+
+		"    valueFrom:\n"+
+		"      secretKeyRef: {name: agent-credentails, key: token}\n"+
+		"---\n"+
+		"apiVersion: v1\n"+
+		"kind: Secret\n"+
+		"metadata: {name: agent-credentials, namespace: monitoring}\n",
+	"env:\n"+
+		"  - name: API_TOKEN\n"+
+		"    valueFrom:\n"+
+		"      secretKeyRef: {name: agent-credentials, key: token}\n"+
+		"---\n"+
+		"apiVersion: v1\n"+
+		"kind: Secret\n"+
+		"metadata: {name: agent-credentials, namespace: monitoring}\n")
 
 // builtinPriorityClasses exist in every cluster.
 var builtinPriorityClasses = []string{"system-node-critical", "system-cluster-critical"}
@@ -129,6 +159,7 @@ var priorityClassNotFoundRule = &rule.Rule{
 			"`system-cluster-critical`) nor a PriorityClass among the linted objects." + referencesNote,
 		Why: "The Priority admission plugin rejects pods that name an unknown class, so the DaemonSet " +
 			"creates no pods at all.",
+		In:   rule.InPodSpec,
 		Bad:  "priorityClassName: node-agent-critical   # no such PriorityClass\n",
 		Good: "priorityClassName: system-node-critical\n",
 		Fix:  "Fix the name, add the PriorityClass to the manifests, or use `system-node-critical`.",
@@ -171,10 +202,23 @@ var clusterAdminBindingRule = &rule.Rule{
 		Why: "A DaemonSet runs a pod on every node, and every pod holds its account's token: whoever " +
 			"breaks into any node, or any one of those pods, gets cluster-admin. A RoleBinding limits " +
 			"that to one namespace, still with every Secret in it.",
-		Bad: "kind: ClusterRoleBinding\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n" +
-			"subjects:\n  - {kind: ServiceAccount, name: node-agent, namespace: monitoring}\n",
-		Good: "kind: ClusterRoleBinding\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-agent}\n" +
-			"subjects:\n  - {kind: ServiceAccount, name: node-agent, namespace: monitoring}\n",
+		In: rule.InPodSpec,
+		Bad: "serviceAccountName: node-agent\n" +
+			"---\n" +
+			"apiVersion: rbac.authorization.k8s.io/v1\n" +
+			"kind: ClusterRoleBinding\n" +
+			"metadata: {name: node-agent}\n" +
+			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n" +
+			"subjects:\n" +
+			"  - {kind: ServiceAccount, name: node-agent, namespace: monitoring}\n",
+		Good: "serviceAccountName: node-agent\n" +
+			"---\n" +
+			"apiVersion: rbac.authorization.k8s.io/v1\n" +
+			"kind: ClusterRoleBinding\n" +
+			"metadata: {name: node-agent}\n" +
+			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-agent}\n" +
+			"subjects:\n" +
+			"  - {kind: ServiceAccount, name: node-agent, namespace: monitoring}\n",
 		Fix: "Write a ClusterRole with only the verbs and resources the agent uses (often get/list/watch " +
 			"on nodes and pods) and bind that instead.",
 	},

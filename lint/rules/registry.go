@@ -12,7 +12,7 @@
 //     (correctness_*.go, reliability_*.go, security_*.go, references_*.go),
 //     or in a file of its own: an ID that says what is wrong, a category,
 //     a severity, a summary, a complete Doc (what, why, a Bad and a Good
-//     example, the fix; see rule.Doc for the examples' convention), its
+//     example written where Doc.In says, see rule.ExampleIn, the fix), its
 //     parameters (rule.Param values declared next to it) and a Check that
 //     reports through pass.Report with a field path.
 //  2. Add it to the list below, in its family.
@@ -24,7 +24,9 @@
 //
 // TestRules runs every rule on its fixtures with no further test code;
 // TestCatalogComplete fails until the rule has fixtures that fire and do
-// not fire and a complete doc.
+// not fire and a complete doc; the engine's TestCatalogExamples lints the
+// rule's Bad example, which must give a finding of the rule, and its Good
+// example, which must not.
 //
 // The engine's own findings (yaml-syntax, schema, unused-suppression, ...)
 // are rules of category rule.Engine in the same list (engine.go): they

@@ -38,6 +38,7 @@ var latestImageTagRule = &rule.Rule{
 			"DaemonSet ends up running different versions on different nodes, a node replacement " +
 			"silently upgrades the agent, and a rollback has nothing to go back to. The pull policy " +
 			"also defaults to Always, so every restart depends on the registry.",
+		In:   rule.InContainer,
 		Bad:  "image: quay.io/prometheus/node-exporter\n",
 		Good: "image: quay.io/prometheus/node-exporter:v1.8.2\n",
 		Fix:  "Use a version tag (and, for supply-chain safety, a digest: `name:tag@sha256:...`).",
@@ -83,6 +84,7 @@ var imageWithoutDigestRule = &rule.Rule{
 		Why: "A tag can be moved to other content by anyone who can push to the repository (or by a " +
 			"compromised registry). A digest names exactly one image, so every node runs the same bits " +
 			"and what was reviewed is what runs.",
+		In:   rule.InContainer,
 		Bad:  "image: quay.io/prometheus/node-exporter:v1.8.2\n",
 		Good: "image: quay.io/prometheus/node-exporter:v1.8.2@sha256:4032c6d5bfd752342c3e631c2f1de93ba6b86c41db6b167b9a35372c139e7706\n",
 		Fix:  "Append the image's digest (`crane digest IMAGE`, `docker buildx imagetools inspect IMAGE`), and let a bot such as Renovate keep it current.",

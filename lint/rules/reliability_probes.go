@@ -32,6 +32,7 @@ var missingReadinessProbeRule = &rule.Rule{
 			"is ready. Without a readiness probe a container is ready as soon as it starts, so a " +
 			"release that crashes after a few seconds, or never connects, rolls out to every node " +
 			"before anyone notices. The probe is what lets maxUnavailable stop a bad rollout.",
+		In:  rule.InPodSpec,
 		Bad: "containers:\n  - name: agent\n    ports: [{name: metrics, containerPort: 9100}]\n",
 		Good: "containers:\n  - name: agent\n    ports: [{name: metrics, containerPort: 9100}]\n" +
 			"    readinessProbe:\n      httpGet: {path: /ready, port: metrics}\n",
@@ -64,6 +65,7 @@ var missingLivenessProbeRule = &rule.Rule{
 			"deadlock, a stuck watch). Without it, a hung agent stays hung on its node until someone " +
 			"looks. It is info: a wrong liveness probe does more harm than none, so add one only when " +
 			"the agent has a check that means \"restart me\".",
+		In:   rule.InPodSpec,
 		Bad:  "containers:\n  - name: agent\n    readinessProbe:\n      httpGet: {path: /ready, port: 8080}\n",
 		Good: "containers:\n  - name: agent\n    readinessProbe:\n      httpGet: {path: /ready, port: 8080}\n    livenessProbe:\n      httpGet: {path: /healthz, port: 8080}\n      failureThreshold: 6\n",
 		Fix:  "Add a `livenessProbe` on a cheap endpoint that fails only when a restart would help.",
@@ -107,6 +109,7 @@ var identicalProbesRule = &rule.Rule{
 		Why: "Readiness says \"do not count on me now\", liveness says \"restart me\". When they are the " +
 			"same check, anything that makes the agent briefly unready (a slow API server, a full " +
 			"buffer) also restarts it, losing its state and turning a blip into a crash loop.",
+		In:  rule.InContainer,
 		Bad: "readinessProbe:\n  httpGet: {path: /healthz, port: 8080}\nlivenessProbe:\n  httpGet: {path: /healthz, port: 8080}\n",
 		Good: "readinessProbe:\n  httpGet: {path: /ready, port: 8080}\nlivenessProbe:\n  httpGet: {path: /healthz, port: 8080}\n" +
 			"  failureThreshold: 6\n",

@@ -32,6 +32,7 @@ var missingResourceRequestsRule = &rule.Rule{
 			"BestEffort, the first the kubelet evicts under node pressure: exactly when a node agent " +
 			"is needed. Capacity planning cannot see it either: on a DaemonSet the cost is paid on " +
 			"every node.",
+		In:   rule.InPodSpec,
 		Bad:  "containers:\n  - name: agent\n    image: example.com/agent:1.4.2\n",
 		Good: "containers:\n  - name: agent\n    image: example.com/agent:1.4.2\n    resources:\n      requests: {cpu: 50m, memory: 64Mi}\n      limits: {memory: 128Mi}\n",
 		Fix:  "Set `resources.requests.cpu` and `resources.requests.memory` from the agent's observed usage.",
@@ -71,6 +72,7 @@ var missingMemoryLimitRule = &rule.Rule{
 			"the node until the kernel's OOM killer picks a victim, which may be the workload rather " +
 			"than the agent. With a limit only the agent is killed and restarted. A DaemonSet carries " +
 			"the risk to every node at once.",
+		In:   rule.InContainer,
 		Bad:  "resources:\n  requests: {cpu: 50m, memory: 64Mi}\n",
 		Good: "resources:\n  requests: {cpu: 50m, memory: 64Mi}\n  limits: {memory: 128Mi}\n",
 		Fix:  "Set `resources.limits.memory` above the agent's peak usage. (A CPU limit is not needed: CPU is throttled, not killed.)",

@@ -25,8 +25,14 @@ var missingUpdateStrategyRule = &rule.Rule{
 			"for the new pod to be ready (and minReadySeconds). On a 500-node cluster a release takes " +
 			"hours, and a fix for a broken agent takes as long. Writing the value down makes the " +
 			"trade-off between rollout speed and blast radius a decision rather than an accident.",
-		Bad:  "spec:\n  selector: {...}\n  template: {...}\n",
-		Good: "spec:\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 10%\n",
+		In: rule.InSpec,
+		Bad: "# no updateStrategy: RollingUpdate, one node at a time, by default\n" +
+			"minReadySeconds: 10\n",
+		Good: "minReadySeconds: 10\n" +
+			"updateStrategy:\n" +
+			"  type: RollingUpdate\n" +
+			"  rollingUpdate:\n" +
+			"    maxUnavailable: 10%\n",
 		Fix: "Set `spec.updateStrategy.rollingUpdate.maxUnavailable` (a percentage scales with the " +
 			"cluster), or `maxSurge` with `maxUnavailable: 0` for agents that must never be absent (not " +
 			"with host ports).",
@@ -80,6 +86,7 @@ var versionLabelInSelectorRule = &rule.Rule{
 			"label, the apply fails with \"field is immutable\", and the only way forward is to delete " +
 			"the DaemonSet and recreate it, taking the agent off every node at once. The label may be " +
 			"on the pod template; it must not be in the selector.",
+		In:  rule.InSpec,
 		Bad: "selector:\n  matchLabels:\n    app.kubernetes.io/name: node-agent\n    app.kubernetes.io/version: 1.4.2\n",
 		Good: "selector:\n  matchLabels:\n    app.kubernetes.io/name: node-agent\n    app.kubernetes.io/instance: node-agent\n" +
 			"template:\n  metadata:\n    labels:\n      app.kubernetes.io/name: node-agent\n      app.kubernetes.io/instance: node-agent\n      app.kubernetes.io/version: 1.4.2\n",
@@ -131,6 +138,7 @@ var hostNetworkDNSPolicyRule = &rule.Rule{
 			"resolv.conf, so names like `my-svc.my-ns.svc` do not resolve: the agent cannot reach " +
 			"the services it reports to. `ClusterFirstWithHostNet` gives it cluster DNS. An agent " +
 			"that needs only the node's DNS should say so with `dnsPolicy: Default`.",
+		In:   rule.InPodSpec,
 		Bad:  "hostNetwork: true\n",
 		Good: "hostNetwork: true\ndnsPolicy: ClusterFirstWithHostNet\n",
 		Fix:  "Set `dnsPolicy: ClusterFirstWithHostNet`, or `dnsPolicy: Default` if the agent resolves only names outside the cluster.",
@@ -171,9 +179,34 @@ var missingNamespaceRule = &rule.Rule{
 			"`default` for one person, another namespace in CI or in the GitOps controller. In a " +
 			"repository that is the source of truth, the namespace belongs in the manifest. (A " +
 			"kustomize base that an overlay namespaces is the usual exception: lint the built output.)",
-		Bad:  "metadata:\n  name: node-agent\n",
-		Good: "metadata:\n  name: node-agent\n  namespace: monitoring\n",
-		Fix:  "Set `metadata.namespace`, or lint what kustomize or helm renders rather than the base.",
+		Bad: "apiVersion: apps/v1\n" +
+			"kind: DaemonSet\n" +
+			"metadata:\n" +
+			"  name: node-agent\n" +
+			"spec:\n" +
+			"  selector:\n" +
+			"    matchLabels: {app.kubernetes.io/name: node-agent}\n" +
+			"  template:\n" +
+			"    metadata:\n" +
+			"      labels: {app.kubernetes.io/name: node-agent}\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - {name: agent, image: registry.example.com/agent:1.4.2}\n",
+		Good: "apiVersion: apps/v1\n" +
+			"kind: DaemonSet\n" +
+			"metadata:\n" +
+			"  name: node-agent\n" +
+			"  namespace: monitoring\n" +
+			"spec:\n" +
+			"  selector:\n" +
+			"    matchLabels: {app.kubernetes.io/name: node-agent}\n" +
+			"  template:\n" +
+			"    metadata:\n" +
+			"      labels: {app.kubernetes.io/name: node-agent}\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - {name: agent, image: registry.example.com/agent:1.4.2}\n",
+		Fix: "Set `metadata.namespace`, or lint what kustomize or helm renders rather than the base.",
 	},
 	Check: func(p *rule.Pass) {
 		if p.Object.Resource.Namespace != "" {

@@ -21,8 +21,12 @@ var missingPriorityClassRule = &rule.Rule{
 			"cannot preempt anything to get scheduled, and under node pressure the kubelet evicts it " +
 			"as readily as any workload. Agents the node depends on (CNI, CSI, log and metrics " +
 			"collection) are usually `system-node-critical`.",
-		Bad:  "spec:\n  template:\n    spec:\n      containers: [...]\n",
-		Good: "spec:\n  template:\n    spec:\n      priorityClassName: system-node-critical\n      containers: [...]\n",
+		In: rule.InPodSpec,
+		Bad: "containers:\n" +
+			"  - {name: agent, image: registry.example.com/agent:1.4.2}\n",
+		Good: "priorityClassName: system-node-critical\n" +
+			"containers:\n" +
+			"  - {name: agent, image: registry.example.com/agent:1.4.2}\n",
 		Fix: "Set `priorityClassName`: `system-node-critical` for agents a node cannot work without, " +
 			"or a PriorityClass of your own above your workloads.",
 	},
@@ -100,6 +104,7 @@ var missingControlPlaneTolerationRule = &rule.Rule{
 			"but not for the control plane's. An agent meant for every node (metrics, logs, security " +
 			"monitoring, CNI) then silently skips the control-plane nodes, the ones you least want " +
 			"unobserved.",
+		In:   rule.InPodSpec,
 		Bad:  "tolerations: []\n",
 		Good: "tolerations:\n  - key: node-role.kubernetes.io/control-plane\n    operator: Exists\n    effect: NoSchedule\n",
 		Fix: "Add a toleration for `node-role.kubernetes.io/control-plane` with `operator: Exists` and " +
@@ -140,6 +145,7 @@ var toleratesAllTaintsRule = &rule.Rule{
 			"may not run on, nodes being drained or retired. A blanket toleration ignores all of " +
 			"them, today's and tomorrow's. Agents that must run on every node, tainted or not, use it " +
 			"on purpose: say so.",
+		In:  rule.InPodSpec,
 		Bad: "tolerations:\n  - operator: Exists\n",
 		Good: "tolerations:\n  - key: node-role.kubernetes.io/control-plane\n    operator: Exists\n    effect: NoSchedule\n" +
 			"  - key: dedicated\n    operator: Exists\n",

@@ -60,9 +60,28 @@ var dangerousCapabilityRule = &rule.Rule{
 			"close to privileged. Node agents do need some of them (a CNI agent needs NET_ADMIN, a " +
 			"profiler needs PERFMON and BPF), so the finding asks for a reason instead of calling it " +
 			"wrong; adding a capability is still much narrower than `privileged: true`.",
-		Bad: "securityContext:\n  capabilities:\n    add: [SYS_ADMIN]\n",
-		Good: "metadata:\n  annotations:\n    ignore.everynode.dev/dangerous-capability: \"programs the node's routing table\"\n" +
-			"...\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_ADMIN]\n",
+		Bad: "spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - name: agent\n" +
+			"          image: registry.example.com/agent:1.4.2\n" +
+			"          securityContext:\n" +
+			"            capabilities:\n" +
+			"              add: [SYS_ADMIN]\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/dangerous-capability: \"programs the node's routing table\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - name: agent\n" +
+			"          image: registry.example.com/agent:1.4.2\n" +
+			"          securityContext:\n" +
+			"            capabilities:\n" +
+			"              drop: [ALL]\n" +
+			"              add: [NET_ADMIN]\n",
 		Fix: "Add only the capabilities the agent needs, drop ALL first, and say why with " +
 			"`ignore.everynode.dev/dangerous-capability: \"<reason>\"` on the DaemonSet's metadata.",
 	},
@@ -118,6 +137,7 @@ var capabilitiesNotDroppedRule = &rule.Rule{
 		Why: "Without a drop, the process keeps the runtime's default set (CHOWN, DAC_OVERRIDE, " +
 			"FOWNER, SETUID, SETGID, NET_RAW, ...), which an attacker in the container can use. " +
 			"Pod Security restricted requires dropping ALL and adding back at most NET_BIND_SERVICE.",
+		In:   rule.InContainer,
 		Bad:  "securityContext:\n  capabilities:\n    add: [NET_ADMIN]\n",
 		Good: "securityContext:\n  capabilities:\n    drop: [ALL]\n    add: [NET_ADMIN]\n",
 		Fix:  "Add `capabilities: {drop: [ALL]}` to the container's securityContext and add back only what it needs.",

@@ -39,6 +39,7 @@ var seccompUnconfinedRule = &rule.Rule{
 			"blocks the ones most kernel exploits start from (keyctl, unshare, bpf for unprivileged " +
 			"users, ...). Turning it off explicitly widens the kernel attack surface of every node. " +
 			"Pod Security baseline forbids it.",
+		In:   rule.InContainer,
 		Bad:  "securityContext:\n  seccompProfile:\n    type: Unconfined\n",
 		Good: "securityContext:\n  seccompProfile:\n    type: RuntimeDefault   # or Localhost with a profile that allows what the agent needs\n",
 		Fix: "Use `RuntimeDefault`, or a `Localhost` profile that allows the extra system calls the agent " +
@@ -141,6 +142,7 @@ var appArmorUnconfinedRule = &rule.Rule{
 		Why: "On nodes with AppArmor, the runtime's default profile denies writes to /proc and /sys " +
 			"files and mounts that container escapes rely on. Turning it off widens what a " +
 			"compromised agent can do on every node. Pod Security baseline forbids it.",
+		In:   rule.InContainer,
 		Bad:  "securityContext:\n  appArmorProfile:\n    type: Unconfined\n",
 		Good: "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault\n",
 		Fix:  "Remove the override, or use a `Localhost` profile that allows what the agent needs.",
@@ -190,8 +192,21 @@ var customSELinuxRule = &rule.Rule{
 		Why: "The SELinux type decides what the process may touch on an SELinux node; `spc_t` " +
 			"(super-privileged container) is unconfined. Node agents on SELinux distributions " +
 			"sometimes need it, so the finding asks for a reason.",
-		Bad:  "securityContext:\n  seLinuxOptions:\n    type: spc_t\n",
-		Good: "metadata:\n  annotations:\n    ignore.everynode.dev/custom-selinux-options: \"reads container logs labelled for the runtime\"\n",
+		Bad: "spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      securityContext:\n" +
+			"        seLinuxOptions:\n" +
+			"          type: spc_t\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/custom-selinux-options: \"reads container logs labelled for the runtime\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      securityContext:\n" +
+			"        seLinuxOptions:\n" +
+			"          type: spc_t\n",
 		Fix: "Remove `seLinuxOptions` (the runtime assigns container_t), or keep it and say why with " +
 			"`ignore.everynode.dev/custom-selinux-options: \"<reason>\"` on the DaemonSet's metadata.",
 	},
@@ -238,6 +253,7 @@ var unmaskedProcMountRule = &rule.Rule{
 		Why: "The runtime masks and makes read-only parts of /proc (kcore, sysrq-trigger, /proc/sys) " +
 			"that let a process read kernel memory or change node-wide settings. Unmasked is meant " +
 			"for nested containers in user namespaces only. Pod Security baseline forbids it.",
+		In:   rule.InContainer,
 		Bad:  "securityContext:\n  procMount: Unmasked\n",
 		Good: "securityContext:\n  procMount: Default\n",
 		Fix:  "Remove `procMount` or set it to `Default`.",
@@ -281,6 +297,7 @@ var unsafeSysctlRule = &rule.Rule{
 			"can starve it. The kubelet refuses to start a pod that sets one unless it was started " +
 			"with `--allowed-unsafe-sysctls` naming it, so on most clusters the DaemonSet's pods fail " +
 			"with SysctlForbidden. Pod Security baseline forbids them.",
+		In:   rule.InPodSpec,
 		Bad:  "securityContext:\n  sysctls:\n    - {name: net.core.somaxconn, value: \"4096\"}\n",
 		Good: "securityContext:\n  sysctls:\n    - {name: net.ipv4.ip_local_port_range, value: \"1024 65535\"}\n",
 		Fix: "Remove the sysctl, or set it on the node (a node-tuning agent that writes /proc/sys with " +
@@ -317,6 +334,7 @@ var probeHostRule = &rule.Rule{
 			"field lets a pod make the kubelet connect wherever it says. Pod Security baseline forbids " +
 			"it from Kubernetes 1.34. With hostNetwork the pod's own address is the node's, so the " +
 			"field is not needed to probe the agent.",
+		In:   rule.InContainer,
 		Bad:  "readinessProbe:\n  httpGet:\n    host: 127.0.0.1\n    path: /healthz\n    port: 8080\n",
 		Good: "readinessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n",
 		Fix:  "Remove `host`: the kubelet then probes the pod's IP.",
@@ -383,6 +401,7 @@ var disallowedVolumeTypeRule = &rule.Rule{
 		Why: "Inline volume types such as nfs, iscsi or gitRepo mount storage directly from the node " +
 			"with the kubelet's privileges, bypassing the PersistentVolume admission and access " +
 			"controls; gitRepo runs git on the node. Pod Security restricted forbids them.",
+		In:   rule.InPodSpec,
 		Bad:  "volumes:\n  - name: data\n    nfs: {server: nfs.example.com, path: /exports}\n",
 		Good: "volumes:\n  - name: data\n    persistentVolumeClaim: {claimName: data}\n",
 		Fix:  "Use a PersistentVolumeClaim (or a CSI volume) instead of the inline volume source.",

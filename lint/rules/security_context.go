@@ -23,6 +23,7 @@ var privilegeEscalationRule = &rule.Rule{
 			"(or one an attacker drops into a writable path) gives the process more privileges " +
 			"than it started with. Setting it to false sets the kernel's no_new_privs flag, at no " +
 			"cost to almost every agent. Pod Security restricted requires it.",
+		In:   rule.InPodSpec,
 		Bad:  "containers:\n  - name: agent\n    securityContext:\n      runAsNonRoot: true\n",
 		Good: "containers:\n  - name: agent\n    securityContext:\n      runAsNonRoot: true\n      allowPrivilegeEscalation: false\n",
 		Fix:  "Set `allowPrivilegeEscalation: false` in the container's securityContext.",
@@ -66,6 +67,7 @@ var runsAsRootRule = &rule.Rule{
 			"hostPath mount, a capability, a kernel bug. A DaemonSet runs on every node, so one " +
 			"weakness is everywhere at once. Agents that really need root (reading root-owned host " +
 			"files, for instance) should say so.",
+		In:   rule.InContainer,
 		Bad:  "securityContext:\n  runAsUser: 0\n",
 		Good: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 65534\n  runAsGroup: 65534\n",
 		Fix: "Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod's securityContext (or each " +
@@ -170,6 +172,7 @@ var writableRootFilesystemRule = &rule.Rule{
 		Why: "A writable image lets an attacker who gets code execution drop tools and change " +
 			"binaries, and lets the agent fill the node's disk through its writable layer. With a " +
 			"read-only root, scratch space is explicit (an emptyDir) and bounded.",
+		In:  rule.InPodSpec,
 		Bad: "containers:\n  - name: agent\n    securityContext:\n      runAsNonRoot: true\n",
 		Good: "containers:\n  - name: agent\n    securityContext:\n      readOnlyRootFilesystem: true\n" +
 			"    volumeMounts:\n      - {name: tmp, mountPath: /tmp}\nvolumes:\n  - {name: tmp, emptyDir: {sizeLimit: 64Mi}}\n",

@@ -85,9 +85,27 @@ var hostPortRule = &rule.Rule{
 			"NetworkPolicy implementations, and takes the port away from everything else on the node. " +
 			"Pod Security baseline forbids it. Node agents that other pods reach on their own node " +
 			"(a log collector, a local DNS cache) use it on purpose, so everynode asks for the reason.",
-		Bad: "containers:\n  - name: agent\n    ports:\n      - containerPort: 9100\n        hostPort: 9100\n",
-		Good: "metadata:\n  annotations:\n    ignore.everynode.dev/host-port: \"pods send traces to the agent on their own node\"\n" +
-			"spec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          ports:\n            - containerPort: 9100\n              hostPort: 9100\n",
+		Bad: "spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - name: agent\n" +
+			"          image: registry.example.com/agent:1.4.2\n" +
+			"          ports:\n" +
+			"            - containerPort: 9100\n" +
+			"              hostPort: 9100\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-port: \"pods send traces to the agent on their own node\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - name: agent\n" +
+			"          image: registry.example.com/agent:1.4.2\n" +
+			"          ports:\n" +
+			"            - containerPort: 9100\n" +
+			"              hostPort: 9100\n",
 		Fix: "Remove `hostPort` and reach the agent through a Service (with `internalTrafficPolicy: Local` " +
 			"to stay on the node), or keep it and say why with `ignore.everynode.dev/host-port: \"<reason>\"` " +
 			"on the DaemonSet's metadata.",
@@ -121,6 +139,7 @@ var privilegedContainerRule = &rule.Rule{
 			"confinement and a writable /sys: it is root on the node in all but name. Pod Security " +
 			"baseline forbids it. CNI and CSI node plugins often need it, so everynode asks for the " +
 			"reason; most other agents need one or two capabilities instead.",
+		In:  rule.InPodSpec,
 		Bad: "containers:\n  - name: agent\n    securityContext:\n      privileged: true\n",
 		Good: "containers:\n  - name: agent\n    securityContext:\n      privileged: false\n      capabilities:\n" +
 			"        drop: [ALL]\n        add: [NET_ADMIN]   # only what the agent needs\n",
@@ -153,8 +172,25 @@ var hostProcessRule = &rule.Rule{
 		Why: "A HostProcess container is a process on the Windows node with the node's network and " +
 			"file system: the Windows counterpart of a privileged container. Pod Security baseline " +
 			"forbids it; Windows node agents (CNI, CSI, log collectors) use it on purpose.",
-		Bad:  "securityContext:\n  windowsOptions:\n    hostProcess: true\n    runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"\n",
-		Good: "metadata:\n  annotations:\n    ignore.everynode.dev/host-process-container: \"configures the node's HNS networks\"\n",
+		Bad: "spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      hostNetwork: true\n" +
+			"      securityContext:\n" +
+			"        windowsOptions:\n" +
+			"          hostProcess: true\n" +
+			"          runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-process-container: \"configures the node's HNS networks\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      hostNetwork: true\n" +
+			"      securityContext:\n" +
+			"        windowsOptions:\n" +
+			"          hostProcess: true\n" +
+			"          runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"\n",
 		Fix: "Remove `hostProcess` if the agent can run as a normal Windows container; otherwise say why with " +
 			"`ignore.everynode.dev/host-process-container: \"<reason>\"` on the DaemonSet's metadata.",
 	},

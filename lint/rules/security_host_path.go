@@ -101,11 +101,34 @@ var hostPathRule = &rule.Rule{
 			"the mount), credentials let the pod act as the node or the cluster admin, and a writable " +
 			"/etc or / lets it change the node's configuration and binaries. Pod Security baseline " +
 			"forbids every hostPath volume.",
-		Bad: "volumes:\n  - name: docker\n    hostPath: {path: /var/run/docker.sock}\n" +
-			"  - name: etc\n    hostPath: {path: /etc, type: Directory}   # mounted without readOnly\n",
-		Good: "metadata:\n  annotations:\n    ignore.everynode.dev/host-path: \"tails container logs under /var/log\"\n" +
-			"...\n      volumeMounts:\n        - {name: varlog, mountPath: /var/log, readOnly: true}\n" +
-			"    volumes:\n      - name: varlog\n        hostPath: {path: /var/log, type: Directory}\n",
+		Bad: "spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - name: agent\n" +
+			"          image: registry.example.com/agent:1.4.2\n" +
+			"          volumeMounts:\n" +
+			"            - {name: docker, mountPath: /var/run/docker.sock}\n" +
+			"            - {name: etc, mountPath: /host/etc}   # writable\n" +
+			"      volumes:\n" +
+			"        - name: docker\n" +
+			"          hostPath: {path: /var/run/docker.sock}\n" +
+			"        - name: etc\n" +
+			"          hostPath: {path: /etc, type: Directory}\n",
+		Good: "metadata:\n" +
+			"  annotations:\n" +
+			"    ignore.everynode.dev/host-path: \"tails container logs under /var/log\"\n" +
+			"spec:\n" +
+			"  template:\n" +
+			"    spec:\n" +
+			"      containers:\n" +
+			"        - name: agent\n" +
+			"          image: registry.example.com/agent:1.4.2\n" +
+			"          volumeMounts:\n" +
+			"            - {name: varlog, mountPath: /var/log, readOnly: true}\n" +
+			"      volumes:\n" +
+			"        - name: varlog\n" +
+			"          hostPath: {path: /var/log, type: Directory}\n",
 		Fix: "Mount the narrowest path the agent needs, read-only (`readOnly: true` on every volumeMount), " +
 			"and say why with `ignore.everynode.dev/host-path: \"<reason>\"` on the DaemonSet's metadata. " +
 			"Talk to the container runtime through the CRI API only if the agent must, and never mount " +
@@ -189,6 +212,7 @@ var hostPathWithoutTypeRule = &rule.Rule{
 			"finds a directory named docker.sock on a containerd node. With `Directory`, `File` or " +
 			"`Socket` the pod fails with a clear event instead. It is info rather than a warning " +
 			"because the mount works wherever the path exists, which is most nodes.",
+		In:   rule.InPodSpec,
 		Bad:  "volumes:\n  - name: varlog\n    hostPath:\n      path: /var/log\n",
 		Good: "volumes:\n  - name: varlog\n    hostPath:\n      path: /var/log\n      type: Directory\n",
 		Fix: "Set `type`: `Directory` or `File` for something that must exist, `Socket` for a socket, " +

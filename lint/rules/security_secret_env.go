@@ -96,6 +96,7 @@ var secretInEnvRule = &rule.Rule{
 		Why: "A literal value is in the manifest, so in Git, in every copy of the repository and CI log, " +
 			"and readable by anyone who can read the DaemonSet. Secrets keep it out of the repository " +
 			"and let RBAC decide who reads it.",
+		In:   rule.InContainer,
 		Bad:  "env:\n  - name: API_TOKEN\n    value: 3f9a1c0e7b2d4a68\n",
 		Good: "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {name: agent-credentials, key: api-token}\n",
 		Fix: "Move the value into a Secret (created outside the repository, or encrypted with a tool such as " +

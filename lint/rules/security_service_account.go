@@ -23,8 +23,10 @@ var automountedTokenRule = &rule.Rule{
 			"node's agent can talk to the API server as that account. If the agent never calls the " +
 			"API (most exporters and log shippers that only read the node do not), the token is pure " +
 			"exposure; when nothing in the manifests grants the account anything, that is likely.",
-		Bad:  "spec:\n  template:\n    spec:\n      containers: [...]\n",
-		Good: "spec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n      containers: [...]\n",
+		In:  rule.InPodSpec,
+		Bad: "serviceAccountName: node-agent\n",
+		Good: "serviceAccountName: node-agent\n" +
+			"automountServiceAccountToken: false\n",
 		Fix: "Set `automountServiceAccountToken: false` in the pod template if the agent does not use " +
 			"the Kubernetes API. If it does and its RBAC is managed elsewhere, set it to `true` to say so.",
 	},

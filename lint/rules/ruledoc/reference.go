@@ -42,6 +42,9 @@ func Reference(w io.Writer, rules []*rule.Rule) error {
 	b.WriteString("`# " + suppress.Marker + " <rule-id>[,<rule-id>] -- <reason>`. In an everynode Daemon spec, `ignore: [{rule: <rule-id>, reason: ...}]` becomes that annotation. ")
 	b.WriteString("Annotations on the pod template are honoured but never recommended: changing one restarts the pod on every node.\n\n")
 	b.WriteString("**Configuring a rule.** In `.everynode.yaml`, `lint.rules.<rule-id>` takes `enabled`, `severity` and `params`.\n\n")
+	b.WriteString("**Examples.** Each Bad example gives a finding of its rule and each Good one does not: a test lints them. ")
+	b.WriteString("An example shows the part of a DaemonSet that matters, written where its title says (the top of the object when it does not say); ")
+	b.WriteString("the rest is a minimal valid DaemonSet, `node-agent` in namespace `monitoring`. Objects after `---` are linted with it.\n\n")
 	if err := markdownTable(&b, rules, func(r *rule.Rule) string { return "#" + r.ID }); err != nil {
 		return err
 	}
@@ -74,8 +77,8 @@ func referenceEntry(b *strings.Builder, r *rule.Rule) {
 		fmt.Fprintf(b, "**Mirrors.** %s\n\n", r.Doc.Mirrors)
 	}
 	if r.Doc.Bad != "" {
-		fmt.Fprintf(b, "Bad:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(r.Doc.Bad, "\n"))
-		fmt.Fprintf(b, "Good:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(r.Doc.Good, "\n"))
+		fmt.Fprintf(b, "%s:\n\n```yaml\n%s\n```\n\n", exampleTitle("Bad", r.Doc.In), strings.TrimRight(r.Doc.Bad, "\n"))
+		fmt.Fprintf(b, "%s:\n\n```yaml\n%s\n```\n\n", exampleTitle("Good", r.Doc.In), strings.TrimRight(r.Doc.Good, "\n"))
 	}
 	fmt.Fprintf(b, "**Fix.** %s\n\n", r.Doc.Fix)
 	if len(r.Params) > 0 {

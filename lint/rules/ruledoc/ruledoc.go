@@ -137,8 +137,8 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	if r.PodSecurity != rule.PodSecurityNone {
 		section(&b, "Pod Security", podSecurityNote(r))
 	}
-	example(&b, "Bad", r.Doc.Bad)
-	example(&b, "Good", r.Doc.Good)
+	example(&b, exampleTitle("Bad", r.Doc.In), r.Doc.Bad)
+	example(&b, exampleTitle("Good", r.Doc.In), r.Doc.Good)
 	section(&b, "How to fix", r.Doc.Fix)
 	if r.Doc.Mirrors != "" {
 		section(&b, "What it mirrors", r.Doc.Mirrors)
@@ -205,6 +205,15 @@ func section(b *strings.Builder, title, text string) {
 	}
 	fmt.Fprintf(b, "\n%s\n", title)
 	b.WriteString(wrap(text, "  "))
+}
+
+// exampleTitle says where an example is written, when it is not the top
+// of an object: "Bad (in a container)".
+func exampleTitle(title string, in rule.ExampleIn) string {
+	if d := in.Describe(); d != "" {
+		return title + " (" + d + ")"
+	}
+	return title
 }
 
 func example(b *strings.Builder, title, text string) {
