@@ -11,32 +11,24 @@ import (
 
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/report"
 )
 
-// goldenFinding is the JSON form of a finding in golden files: the fields
-// of DESIGN.md's contract, plus suppressed.
+// goldenFinding is the JSON form of a finding in golden files: the json
+// format's (report.JSONFinding), plus suppressed.
 type goldenFinding struct {
-	Rule       string           `json:"rule"`
-	Severity   string           `json:"severity"`
-	Message    string           `json:"message"`
-	File       string           `json:"file"`
-	Line       int              `json:"line"`
-	Column     int              `json:"column"`
-	Document   int              `json:"document"`
-	Path       string           `json:"path"`
-	Resource   finding.Resource `json:"resource"`
-	Suppressed bool             `json:"suppressed,omitempty"`
+	report.JSONFinding
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 func goldenJSON(t *testing.T, res *lint.Result) []byte {
 	t.Helper()
 	out := struct {
-		Findings []goldenFinding `json:"findings"`
-		Summary  finding.Summary `json:"summary"`
+		Findings []goldenFinding    `json:"findings"`
+		Summary  report.JSONSummary `json:"summary"`
 	}{Findings: []goldenFinding{}, Summary: res.Summary}
 	for _, f := range res.Findings {
-		out.Findings = append(out.Findings, goldenFinding{Rule: f.Rule, Severity: f.Severity.String(), Message: f.Message,
-			File: f.File, Line: f.Line, Column: f.Column, Document: f.Document, Path: f.Path.String(), Resource: f.Resource, Suppressed: f.Suppressed})
+		out.Findings = append(out.Findings, goldenFinding{JSONFinding: report.NewJSONFinding(&f), Suppressed: f.Suppressed})
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
