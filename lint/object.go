@@ -142,10 +142,6 @@ func (r *run) validate(m map[string]any) (errs []SchemaError) {
 	return r.l.schema.Validate(m)
 }
 
-// dropExplained removes the schema errors that a rule explains better: a
-// rule finding at the same path as a schema error (or at the field that an
-// "unknown field" error names) at least as severe replaces it, as DESIGN.md
-// asks for Deployment leftovers in a DaemonSet.
 // dropAtInvalid removes rule findings at or under a value the schema
 // rejected for its type: the typed object the rules read lacks that value,
 // so a rule would call a mistyped field missing ("no containerPort")
@@ -170,6 +166,11 @@ func dropAtInvalid(fs []finding.Finding, obj *rule.Object, pl place) []finding.F
 	return out
 }
 
+// dropExplained removes the schema errors that a rule explains better: a
+// rule finding at the same path as a schema error (or at the field that an
+// "unknown field" error names) at least as severe replaces it, so that
+// Deployment leftovers in a DaemonSet (replicas) read as the rule's advice
+// rather than as "unknown field".
 func dropExplained(errs []SchemaError, rules []finding.Finding, pl place) []SchemaError {
 	if len(errs) == 0 || len(rules) == 0 {
 		return errs

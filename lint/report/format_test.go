@@ -58,8 +58,8 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 	return tok, nil
 }
 
-// checkJSONContract pins the public key names and order of DESIGN.md's
-// json contract independently of the golden files, so that rewriting
+// checkJSONContract pins the public key names and order of the json
+// contract (docs/architecture.md) independently of the golden files, so that rewriting
 // goldens cannot change the contract unnoticed.
 func checkJSONContract(t *testing.T, out []byte) {
 	t.Helper()

@@ -1,5 +1,5 @@
-// Package report turns findings into output: text for terminals, json (the
-// public contract in DESIGN.md), sarif for code scanning, junit for test
+// Package report turns findings into output: text for terminals, json (a
+// public contract: JSONOutput, and docs/lint-output.schema.json), sarif for code scanning, junit for test
 // dashboards, github workflow commands for annotations and markdown for job
 // summaries. Every format reads the same Report; each lives in its own file
 // behind one small function type, as kubeconform's outputs do, and none of

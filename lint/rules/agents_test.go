@@ -13,7 +13,8 @@ import (
 	"github.com/everynode/everynode/lint/ruletest"
 )
 
-// hostAccess names the host-access rules (fixed in DESIGN.md) and says
+// hostAccess names the host-access rules (fixed IDs: docs/architecture.md,
+// "Rule IDs") and says
 // whether a pod spec uses that access.
 var hostAccess = map[string]func(ps *corev1.PodSpec) bool{
 	"host-network": func(ps *corev1.PodSpec) bool { return ps.HostNetwork },

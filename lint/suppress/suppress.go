@@ -1,5 +1,5 @@
 // Package suppress reads everynode's suppressions and applies them to
-// findings (DESIGN.md, "Names"):
+// findings (docs/architecture.md, "Suppressions"):
 //
 //   - an annotation on the object's own metadata,
 //     ignore.everynode.dev/<rule-id>: "<reason>", which covers every finding

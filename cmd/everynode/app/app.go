@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Exit codes shared by the commands (DESIGN.md has the table).
+// Exit codes shared by the commands (docs/architecture.md has the table).
 const (
 	ExitOK       = 0
 	ExitFindings = 1
