@@ -18,8 +18,8 @@ import (
 )
 
 // The catalog of bad input: testdata/bad-input/<command>/*.txtar, one
-// case per script, each with the input, the command, the exit code DESIGN.md
-// gives for it and the exact output (file:line:column, message). Every
+// case per script, each with the input, the command, the exit code
+// docs/architecture.md gives for it and the exact output (file:line:column, message). Every
 // lint case also lints a well-formed file next to the bad one, whose info
 // finding proves the other files are still processed. UPDATE_GOLDEN=1
 // rewrites the expected output in the scripts; review the diff.

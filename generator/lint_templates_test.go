@@ -8,7 +8,7 @@ import (
 	"github.com/everynode/everynode/templates"
 )
 
-// DESIGN.md's meeting point of the two halves: every template's output
+// The meeting point of the two halves (docs/architecture.md): every template's output
 // lints clean with the default configuration (no error, no warning), and
 // under podSecurity: restricted every warning is covered by one of the
 // spec's ignore entries.

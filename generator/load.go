@@ -10,7 +10,6 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/everynode/everynode/generator/spec"
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
@@ -58,7 +57,8 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 		if d.Node == nil || broken[d.Index] {
 			continue
 		}
-		h, isMap := spec.ReadHead(d.Value)
+		m, isMap := d.Value.(map[string]any)
+		h := finding.ResourceOf(m)
 		apiVersion, kind := h.APIVersion, h.Kind
 		group, _, _ := strings.Cut(apiVersion, "/")
 		at := func(p fieldpath.Path, format string, args ...any) {
@@ -91,7 +91,8 @@ type Checker struct{}
 
 // Check returns the findings for one document.
 func (Checker) Check(doc *document.Document) []finding.Finding {
-	h, _ := spec.ReadHead(doc.Value)
+	m, _ := doc.Value.(map[string]any)
+	h := finding.ResourceOf(m)
 	kind := h.Kind
 	switch kind {
 	case Kind:

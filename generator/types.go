@@ -21,9 +21,10 @@ import (
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/suppress"
 )
 
-// Names fixed by DESIGN.md's output contract.
+// Names fixed by the output contract (docs/architecture.md and the README).
 const (
 	APIVersion = spec.APIVersion
 	Kind       = spec.Kind
@@ -32,7 +33,7 @@ const (
 	ConfigHashAnnotation = "everynode.dev/config-hash"
 	// IgnoreAnnotationPrefix + rule ID is the suppression annotation a
 	// spec's ignore entries become.
-	IgnoreAnnotationPrefix = "ignore.everynode.dev/"
+	IgnoreAnnotationPrefix = suppress.AnnotationPrefix
 	// ManagedBy is the app.kubernetes.io/managed-by label's default.
 	ManagedBy = "everynode"
 
@@ -42,10 +43,10 @@ const (
 )
 
 // RuleSpec is the rule ID of problems in a spec itself: what its schema
-// rejects, and a shorthand that does not parse. It is the ID DESIGN.md
-// gives schema errors, as the configuration's own schema errors use it;
+// rejects, and a shorthand that does not parse. It is the ID of schema
+// errors (finding.RuleSchema), as the configuration's own schema errors use it;
 // parse errors keep yaml-syntax and limit-exceeded.
-const RuleSpec = "schema"
+const RuleSpec = finding.RuleSchema
 
 // Spec is one Daemon document.
 type Spec struct {

@@ -333,25 +333,3 @@ func Fields(t reflect.Type) []Field {
 	}
 	return out
 }
-
-// Head is what names a document: enough to tell a Daemon spec from
-// another object before decoding it.
-type Head struct {
-	APIVersion, Kind, Name, Namespace string
-}
-
-// ReadHead reads a document value's head; ok is false when the value is
-// not a map, so not an object at all.
-func ReadHead(v any) (h Head, ok bool) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return h, false
-	}
-	h.APIVersion, _ = m["apiVersion"].(string)
-	h.Kind, _ = m["kind"].(string)
-	if md, isMap := m["metadata"].(map[string]any); isMap {
-		h.Name, _ = md["name"].(string)
-		h.Namespace, _ = md["namespace"].(string)
-	}
-	return h, true
-}

@@ -21,6 +21,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
 )
 
 // Names of the spec's kind.
@@ -30,7 +31,7 @@ const (
 )
 
 // RuleIDPattern is the shape of a rule ID an ignore entry names.
-const RuleIDPattern = `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`
+const RuleIDPattern = finding.RuleIDPattern
 
 // Daemon is one spec document.
 type Daemon struct {

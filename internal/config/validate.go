@@ -32,19 +32,16 @@ type validator struct {
 	seen map[string]bool
 }
 
+// resource is the configuration's identity for its findings; one that does
+// not say what it is is the Config it is read as.
 func (v *validator) resource() finding.Resource {
-	r := finding.Resource{APIVersion: APIVersion, Kind: Kind}
-	if m, ok := v.doc.Value.(map[string]any); ok {
-		if s, ok := m["apiVersion"].(string); ok {
-			r.APIVersion = s
-		}
-		if s, ok := m["kind"].(string); ok {
-			r.Kind = s
-		}
-		if md, ok := m["metadata"].(map[string]any); ok {
-			r.Name, _ = md["name"].(string)
-			r.Namespace, _ = md["namespace"].(string)
-		}
+	m, _ := v.doc.Value.(map[string]any)
+	r := finding.ResourceOf(m)
+	if _, ok := m["apiVersion"].(string); !ok {
+		r.APIVersion = APIVersion
+	}
+	if _, ok := m["kind"].(string); !ok {
+		r.Kind = Kind
 	}
 	return r
 }
