@@ -11,6 +11,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/everynode/everynode/generator"
+	"github.com/everynode/everynode/internal/safetext"
 )
 
 // generate renders the Daemon spec in the functionConfig and puts its
@@ -45,7 +46,7 @@ func (p *processor) generate(rl *framework.ResourceList) error {
 			return fmt.Errorf("internal error: Daemon %s rendered nothing and reported no error", displayName(fc))
 		}
 		err := p.fail(rl, fs...)
-		fmt.Fprintf(p.stderr, "everynode fn: Daemon %s is invalid (%s): nothing was generated\n", displayName(fc), err.(*FindingsError).counts())
+		fmt.Fprintf(p.stderr, "everynode fn: Daemon %s is invalid (%s): nothing was generated\n", safetext.Escape(displayName(fc)), err.(*FindingsError).counts())
 		return err
 	}
 	p.report(rl, fs)

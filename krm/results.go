@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -16,7 +17,7 @@ import (
 // as in every other everynode format, and in the "rule" tag for tools.
 func toResult(f *finding.Finding) *framework.Result {
 	r := &framework.Result{
-		Message:  message(f),
+		Message:  safetext.Lines(message(f)),
 		Severity: framework.Severity(f.Severity.String()),
 	}
 	if f.Rule != "" {
@@ -24,15 +25,15 @@ func toResult(f *finding.Finding) *framework.Result {
 	}
 	if res := f.Resource; res.Kind != "" || res.Name != "" {
 		r.ResourceRef = &kyaml.ResourceIdentifier{
-			TypeMeta: kyaml.TypeMeta{APIVersion: res.APIVersion, Kind: res.Kind},
-			NameMeta: kyaml.NameMeta{Name: res.Name, Namespace: res.Namespace},
+			TypeMeta: kyaml.TypeMeta{APIVersion: safetext.Escape(res.APIVersion), Kind: safetext.Escape(res.Kind)},
+			NameMeta: kyaml.NameMeta{Name: safetext.Escape(res.Name), Namespace: safetext.Escape(res.Namespace)},
 		}
 	}
 	if len(f.Path) > 0 {
 		r.Field = &framework.Field{Path: f.Path.String()}
 	}
 	if f.File != "" {
-		r.File = &framework.File{Path: f.File, Index: f.Document}
+		r.File = &framework.File{Path: safetext.Escape(f.File), Index: f.Document}
 	}
 	return r
 }
@@ -58,10 +59,10 @@ func writeText(w io.Writer, fs []finding.Finding) {
 		}
 		var where []string
 		if f.File != "" {
-			where = append(where, f.File+"["+strconv.Itoa(f.Document)+"]")
+			where = append(where, safetext.Path(f.File)+"["+strconv.Itoa(f.Document)+"]")
 		}
 		if s := f.Resource.String(); s != "" {
-			where = append(where, s)
+			where = append(where, safetext.Escape(s))
 		}
 		// Spec and configuration messages often start with their path
 		// already.
@@ -69,12 +70,12 @@ func writeText(w io.Writer, fs []finding.Finding) {
 			where = append(where, ps)
 		}
 		if len(where) > 0 {
-			bw.WriteString(strings.Join(where, ": "))
+			bw.WriteString(safetext.Line(strings.Join(where, ": ")))
 			bw.WriteString(": ")
 		}
 		bw.WriteString(f.Severity.String())
 		bw.WriteString(": ")
-		bw.WriteString(strings.ReplaceAll(message(f), "\n", " "))
+		bw.WriteString(safetext.Line(strings.ReplaceAll(message(f), "\n", " ")))
 		bw.WriteByte('\n')
 	}
 	_ = bw.Flush() // standard error: nowhere left to report a failure

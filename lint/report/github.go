@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -70,10 +71,10 @@ func writeGitHub(w *bufio.Writer, r *Report, opts Options) error {
 		for _, f := range rest {
 			// One log line each: the runner reads any line that starts
 			// with "::", after leading blanks, as a command, so a message
-			// must not be able to start a line of its own.
+			// must not be able to start a line of its own (and a file
+			// name that starts with "::" gets "./" in front: oneLine).
 			flat := *f
 			flat.Message = ghFlatten.Replace(f.Message)
-			flat.File = ghFlatten.Replace(f.File)
 			w.WriteString(oneLine(&flat))
 		}
 	}
@@ -88,7 +89,10 @@ func writeAnnotation(w *bufio.Writer, f *finding.Finding) {
 	w.WriteString(ghCommand(f.Severity))
 	var props []string
 	if f.File != "" {
-		props = append(props, "file="+ghPropertyEscaper.Replace(f.File))
+		// GitHub's runner reads "##[command]" anywhere in a line: a file
+		// named so does not get its annotation (the name no longer
+		// matches), rather than run a command.
+		props = append(props, "file="+ghPropertyEscaper.Replace(strings.ReplaceAll(safetext.Escape(f.File), "##[", "##%5B")))
 		if f.Line > 0 {
 			props = append(props, "line="+strconv.Itoa(f.Line))
 			if f.Column > 0 {
@@ -104,6 +108,6 @@ func writeAnnotation(w *bufio.Writer, f *finding.Finding) {
 	w.WriteByte(' ')
 	w.WriteString(strings.Join(props, ","))
 	w.WriteString("::")
-	w.WriteString(ghDataEscaper.Replace(f.Message))
+	w.WriteString(ghDataEscaper.Replace(safetext.Breaks(strings.ReplaceAll(f.Message, "##[", `##\[`))))
 	w.WriteByte('\n')
 }

@@ -3,13 +3,19 @@ package report
 import (
 	"bufio"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/everynode/everynode/internal/safetext"
 )
 
-// writeJSONString writes s as a JSON string exactly as encoding/json does
-// with HTML escaping off: invalid UTF-8 becomes U+FFFD, and U+2028 and
-// U+2029 are escaped so that the output is also valid JavaScript. The
-// json and sarif formats write their frame by hand, and a hot loop of
+// writeJSONString writes s as a JSON string as encoding/json does with
+// HTML escaping off (invalid UTF-8 becomes U+FFFD, U+2028 and U+2029 are
+// escaped so that the output is also valid JavaScript), and also escapes
+// C1 controls and format characters (bidirectional overrides, zero-width
+// characters: safetext.Unsafe), so that a report shown in a terminal
+// cannot reorder or hide text; the decoded value is the same. The json
+// and sarif formats write their frame by hand, and a hot loop of
 // reflection and re-indenting cost more than the rest of a run.
 func writeJSONString(w *bufio.Writer, s string) {
 	const hex = "0123456789abcdef"
@@ -18,7 +24,7 @@ func writeJSONString(w *bufio.Writer, s string) {
 	for i := 0; i < len(s); {
 		b := s[i]
 		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
+			if b >= 0x20 && b != '"' && b != '\\' && b != 0x7f {
 				i++
 				continue
 			}
@@ -54,10 +60,15 @@ func writeJSONString(w *bufio.Writer, s string) {
 			start = i
 			continue
 		}
-		if r == '\u2028' || r == '\u2029' {
+		if safetext.Unsafe(r) {
 			w.WriteString(s[start:i])
-			w.WriteString(`\u202`)
-			w.WriteByte(hex[r&0xf])
+			if r > 0xffff {
+				r1, r2 := utf16.EncodeRune(r)
+				writeJSONRuneEscape(w, r1)
+				writeJSONRuneEscape(w, r2)
+			} else {
+				writeJSONRuneEscape(w, r)
+			}
 			i += size
 			start = i
 			continue
@@ -66,6 +77,43 @@ func writeJSONString(w *bufio.Writer, s string) {
 	}
 	w.WriteString(s[start:])
 	w.WriteByte('"')
+}
+
+// writeEscapedJSON writes JSON that encoding/json made, with the C1
+// controls and format characters it leaves raw inside strings escaped as
+// writeJSONString escapes them (outside strings JSON holds none).
+func writeEscapedJSON(w *bufio.Writer, b []byte) {
+	start := 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if safetext.Unsafe(r) {
+			w.Write(b[start:i])
+			if r > 0xffff {
+				r1, r2 := utf16.EncodeRune(r)
+				writeJSONRuneEscape(w, r1)
+				writeJSONRuneEscape(w, r2)
+			} else {
+				writeJSONRuneEscape(w, r)
+			}
+			start = i + size
+		}
+		i += size
+	}
+	w.Write(b[start:])
+}
+
+// writeJSONRuneEscape writes \uXXXX for a rune of the basic plane.
+func writeJSONRuneEscape(w *bufio.Writer, r rune) {
+	const hex = "0123456789abcdef"
+	w.WriteString(`\u`)
+	w.WriteByte(hex[r>>12&0xf])
+	w.WriteByte(hex[r>>8&0xf])
+	w.WriteByte(hex[r>>4&0xf])
+	w.WriteByte(hex[r&0xf])
 }
 
 func writeJSONInt(w *bufio.Writer, n int) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -114,7 +115,7 @@ func writeJUnit(w *bufio.Writer, r *Report, _ Options) error {
 		}
 		file := suite[0].key.file
 		w.WriteString(`  <testsuite name="`)
-		xmlEscape(w, file, true)
+		xmlEscape(w, safetext.Escape(file), true)
 		w.WriteString(`" tests="` + strconv.Itoa(len(suite)) + `" failures="` + strconv.Itoa(nfail) + `" errors="0" skipped="0">` + "\n")
 		for _, c := range suite {
 			writeJUnitCase(w, c)
@@ -138,11 +139,11 @@ func boolCompare(a, b bool) int {
 
 func writeJUnitCase(w *bufio.Writer, c *junitCase) {
 	w.WriteString(`    <testcase classname="`)
-	xmlEscape(w, c.key.file, true)
+	xmlEscape(w, safetext.Escape(c.key.file), true)
 	w.WriteString(`" name="`)
-	xmlEscape(w, c.key.name(), true)
+	xmlEscape(w, safetext.Escape(c.key.name()), true)
 	w.WriteString(`" file="`)
-	xmlEscape(w, c.key.file, true)
+	xmlEscape(w, safetext.Escape(c.key.file), true)
 	w.WriteString(`"`)
 	if len(c.failures) == 0 && len(c.infos) == 0 {
 		w.WriteString("></testcase>\n")
@@ -156,7 +157,7 @@ func writeJUnitCase(w *bufio.Writer, c *junitCase) {
 				worst = f
 			}
 		}
-		msg, _, _ := strings.Cut(worst.Message, "\n")
+		msg, _, _ := strings.Cut(safetext.Lines(worst.Message), "\n")
 		msg += " [" + worst.Rule + "]"
 		if n := len(c.failures) - 1; n > 0 {
 			msg += " (and " + plural(n, "more finding", "more findings") + ")"
@@ -186,7 +187,7 @@ func oneLine(f *finding.Finding) string {
 	b.WriteString(position(f))
 	b.WriteString(f.Severity.String())
 	b.WriteString(": ")
-	b.WriteString(strings.ReplaceAll(f.Message, "\n", "\n    "))
+	b.WriteString(strings.ReplaceAll(safetext.Lines(f.Message), "\n", "\n    "))
 	if f.Rule != "" {
 		b.WriteString(" [")
 		b.WriteString(f.Rule)

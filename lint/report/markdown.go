@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -69,7 +70,7 @@ func writeMarkdown(w *bufio.Writer, r *Report, opts Options) error {
 		w.WriteString(" | ")
 		w.WriteString(mdRule(r, f.Rule))
 		w.WriteString(" | ")
-		w.WriteString(mdEscape(truncateRunes(f.Message, maxCellRunes)))
+		w.WriteString(mdEscape(truncateRunes(safetext.Lines(f.Message), maxCellRunes)))
 		w.WriteString(" |\n")
 	}
 	if len(fs) > maxMarkdownRows {
@@ -80,7 +81,7 @@ func writeMarkdown(w *bufio.Writer, r *Report, opts Options) error {
 }
 
 func mdLocation(f *finding.Finding, base string) string {
-	text := f.File
+	text := safetext.Escape(f.File)
 	if f.Line > 0 {
 		text += ":" + strconv.Itoa(f.Line)
 	}

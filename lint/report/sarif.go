@@ -283,7 +283,7 @@ func writeSARIFLog(w *bufio.Writer, run *sarifRun) error {
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
-		w.Write(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+		writeEscapedJSON(w, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
 		return nil
 	}
 	var err error

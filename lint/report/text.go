@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -89,7 +90,7 @@ func writeTextFinding(w *bufio.Writer, f *finding.Finding, src *document.File, p
 	w.WriteString(p.reset)
 	w.WriteString(": ")
 	w.WriteString(p.bold)
-	writeSanitized(w, first)
+	w.WriteString(safetext.Line(first))
 	w.WriteString(p.reset)
 	if f.Rule != "" {
 		w.WriteString(p.dim)
@@ -105,7 +106,7 @@ func writeTextFinding(w *bufio.Writer, f *finding.Finding, src *document.File, p
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
 		w.WriteString("    ")
-		writeSanitized(w, line)
+		w.WriteString(safetext.Line(line))
 		w.WriteByte('\n')
 	}
 	if src != nil && f.Line >= 1 && f.Line <= src.Lines() {
@@ -140,7 +141,7 @@ func writeTextFinding(w *bufio.Writer, f *finding.Finding, src *document.File, p
 func position(f *finding.Finding) string {
 	var b strings.Builder
 	if f.File != "" {
-		b.WriteString(f.File)
+		b.WriteString(safetext.Path(f.File))
 		b.WriteByte(':')
 	}
 	if f.Line > 0 {
@@ -181,6 +182,7 @@ func renderSource(line string, col int) (string, int) {
 		cells++
 	}
 	i := 0
+	var prev1, prev2 rune
 	for _, r := range line {
 		i++
 		if i < from {
@@ -192,7 +194,13 @@ func renderSource(line string, col int) (string, int) {
 		if i == col {
 			caret = cells
 		}
+		p1, p2 := prev1, prev2
+		prev1, prev2 = r, p1
 		switch {
+		case r == '[' && p1 == '#' && p2 == '#':
+			// GitHub's runner reads "##[command]" anywhere in a log line.
+			b.WriteString(`\[`)
+			cells += 2
 		case r == '\t':
 			pad := tabWidth - cells%tabWidth
 			b.WriteString(strings.Repeat(" ", pad))
@@ -219,16 +227,14 @@ func renderSource(line string, col int) (string, int) {
 	return b.String(), caret
 }
 
+// isControl reports what a source line shows escaped: everything
+// safetext calls unsafe but the tab, which is expanded.
 func isControl(r rune) bool {
-	return r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0
+	return r != '\t' && safetext.Unsafe(r)
 }
 
 func escapeControl(r rune) string {
-	if r < 0x100 {
-		const hex = "0123456789abcdef"
-		return `\x` + string(hex[r>>4]) + string(hex[r&0xf])
-	}
-	return strconv.QuoteRune(r)
+	return safetext.Escape(string(r))
 }
 
 // runeWidth is the number of terminal cells r takes.
@@ -244,17 +250,4 @@ func runeWidth(r rune) int {
 		return 2
 	}
 	return 1
-}
-
-// writeSanitized writes s with control characters escaped; tabs are kept.
-func writeSanitized(w *bufio.Writer, s string) {
-	start := 0
-	for i, r := range s {
-		if r == '\r' || isControl(r) {
-			w.WriteString(s[start:i])
-			w.WriteString(escapeControl(r))
-			start = i + utf8.RuneLen(r)
-		}
-	}
-	w.WriteString(s[start:])
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/everynode/everynode/internal/safetext"
 )
 
 // Exit codes shared by the commands (docs/architecture.md has the table).
@@ -98,15 +100,17 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
+	// Errors name files and quote values of the repository: escaped, so
+	// that none can drive the terminal or write a CI log command.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "everynode: %v\n", ee.err)
+			fmt.Fprintf(stderr, "everynode: %s\n", safetext.Lines(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Anything urfave/cli reports itself (unknown command, bad flag) is a
 	// usage error.
-	fmt.Fprintf(stderr, "everynode: %v\n", err)
+	fmt.Fprintf(stderr, "everynode: %s\n", safetext.Lines(err.Error()))
 	return ExitUsage
 }
