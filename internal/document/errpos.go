@@ -83,6 +83,9 @@ type syntaxError struct {
 	msg             string
 	// note says where the enclosing collection starts.
 	note string
+	// documentLimit: not a syntax error; the file holds more documents
+	// than Limits.MaxDocuments.
+	documentLimit bool
 }
 
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"sort"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -24,6 +23,14 @@ type File struct {
 	Data []byte
 	// lineStarts[i] is the byte offset where line i+1 begins.
 	lineStarts []int
+	// wide holds a bit for each line that has a byte outside ASCII: in
+	// the others a column is a byte offset, found without counting.
+	wide []uint64
+}
+
+func (f *File) ascii(line int) bool {
+	i := line - 1
+	return i >= 0 && i/64 < len(f.wide) && f.wide[i/64]&(1<<(i%64)) == 0
 }
 
 // NewFile indexes data by line. Lines break where YAML breaks them (and
@@ -34,7 +41,15 @@ func NewFile(name string, data []byte) *File {
 		data = fromUTF16(data)
 	}
 	f := &File{Name: name, Data: data, lineStarts: make([]int, 1, bytes.Count(data, []byte{'\n'})+1)}
+	f.wide = make([]uint64, (cap(f.lineStarts)+64)/64)
 	for i := 0; i < len(data); i++ {
+		if data[i] >= 0x80 {
+			n := len(f.lineStarts) - 1
+			if n/64 >= len(f.wide) {
+				f.wide = append(f.wide, make([]uint64, n/64-len(f.wide)+1)...)
+			}
+			f.wide[n/64] |= 1 << (n % 64)
+		}
 		switch data[i] {
 		case '\n':
 			f.lineStarts = append(f.lineStarts, i+1)
@@ -78,8 +93,14 @@ func (f *File) Lines() int { return len(f.lineStarts) }
 
 // Line returns line n without its line ending, or "" when n is out of range.
 func (f *File) Line(n int) string {
+	return string(f.lineBytes(n))
+}
+
+// lineBytes is Line without a copy: positions are computed for every
+// finding, and a minified manifest is one line of megabytes.
+func (f *File) lineBytes(n int) []byte {
 	if n < 1 || n > len(f.lineStarts) {
-		return ""
+		return nil
 	}
 	start := f.lineStarts[n-1]
 	end := len(f.Data)
@@ -87,7 +108,7 @@ func (f *File) Line(n int) string {
 		end = f.lineStarts[n]
 		end -= breakLen(f.Data, end)
 	}
-	return string(f.Data[start:end])
+	return f.Data[start:end]
 }
 
 // LineOffset returns the byte offset where line n begins.
@@ -113,8 +134,21 @@ func (f *File) Clamp(line, col int) (int, int) {
 	if col < 1 {
 		col = 1
 	}
-	if max := utf8.RuneCountInString(f.Line(line)) + 1; col > max {
-		col = max
+	text := f.lineBytes(line)
+	if f.ascii(line) {
+		if col > len(text)+1 {
+			col = len(text) + 1
+		}
+		return line, col
+	}
+	// Count the line's characters only as far as the column.
+	n := 0
+	for i := 0; i < len(text) && n < col-1; n++ {
+		_, size := utf8.DecodeRune(text[i:])
+		i += size
+	}
+	if col > n+1 {
+		col = n + 1
 	}
 	return line, col
 }
@@ -144,15 +178,23 @@ func (f *File) Offset(line, col int) int {
 	if line == 1 && bytes.HasPrefix(f.Data, utf8BOM) {
 		off += len(utf8BOM)
 	}
-	text := f.Line(line)
+	text := f.lineBytes(line)
 	if line == 1 {
-		text = strings.TrimPrefix(text, string(utf8BOM))
+		text = bytes.TrimPrefix(text, utf8BOM)
 	}
-	for i := range text {
+	if f.ascii(line) {
+		if col-1 <= len(text) {
+			return off + col - 1
+		}
+		return -1
+	}
+	for i := 0; i < len(text); {
 		if col == 1 {
 			return off + i
 		}
 		col--
+		_, size := utf8.DecodeRune(text[i:])
+		i += size
 	}
 	if col == 1 {
 		return off + len(text)

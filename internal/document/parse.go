@@ -26,6 +26,8 @@ type Document struct {
 	Value any
 	// Line is where the document starts (its first content line).
 	Line int
+	// keys indexes the keys of its large mappings (see indexKeys).
+	keys map[*yaml.Node]map[string]int
 }
 
 // Problem is an input error with a position: a syntax error, a value that
@@ -59,11 +61,18 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 			Msg: "this is a binary file (it contains a NUL byte), not YAML; exclude it or rename it"})
 		return s
 	}
+	lim = lim.withDefaults()
+	// Counting document markers costs nothing next to parsing, and a file
+	// with too many is refused before it costs anything.
+	if line, over := tooManyDocuments(f, lim.MaxDocuments); over {
+		s.Problems = append(s.Problems, documentLimit(line, lim.MaxDocuments))
+		return s
+	}
 	offset := 0 // line offset of the chunk being parsed
 	rest := data
 	index := 0
 	for {
-		docs, synErr := parseChunk(rest, f, offset, lim)
+		docs, synErr := parseChunk(rest, f, offset, lim, lim.MaxDocuments-index)
 		for _, d := range docs {
 			d.File = f
 			d.Index = index
@@ -77,6 +86,13 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 			}
 		}
 		if synErr == nil {
+			return s
+		}
+		if synErr.documentLimit {
+			// Documents that start without a marker (after "..."): the
+			// count above could not see them.
+			line, _ := f.Clamp(synErr.line+offset, 1)
+			s.Problems = append(s.Problems, documentLimit(line, lim.MaxDocuments))
 			return s
 		}
 		line, col := f.Clamp(synErr.line+offset, synErr.col)
@@ -114,9 +130,16 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 // before values are typed, so every message (such as "first defined at
 // line N") speaks of the file. The syntax error's lines are relative to
 // the chunk.
-func parseChunk(data []byte, f *File, offset int, lim Limits) (docs []*parsedDoc, synErr *syntaxError) {
+func parseChunk(data []byte, f *File, offset int, lim Limits, budget int) (docs []*parsedDoc, synErr *syntaxError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
+		if len(docs) >= budget {
+			line := 1
+			if len(docs) > 0 {
+				line = docs[len(docs)-1].Line - offset
+			}
+			return docs, &syntaxError{line: line, documentLimit: true}
+		}
 		var n yaml.Node
 		err := decodeSafely(dec, &n)
 		if errors.Is(err, io.EOF) {
@@ -135,6 +158,7 @@ func parseChunk(data []byte, f *File, offset int, lim Limits) (docs []*parsedDoc
 			d.Line, _ = f.Clamp(d.Node.Line, 1)
 			v, verrs := toValue(d.Node, f, lim)
 			d.Value = v
+			d.keys = indexKeys(d.Node)
 			for _, e := range verrs {
 				d.problems = append(d.problems, Problem{Line: e.Line, Column: e.Column, Msg: e.Msg, Limit: e.Limit})
 			}
@@ -274,4 +298,59 @@ func syntaxMessage(e *syntaxError, f *File, line, col int) string {
 		msg += " (" + strings.Join(parts, "; ") + ")"
 	}
 	return msg
+}
+
+// CountDocuments counts the documents of a YAML stream by their "---"
+// markers (an upper bound: a marker inside a block scalar at column 1
+// ends it anyway), without parsing it.
+func CountDocuments(data []byte) int {
+	n := 0
+	if !bytes.HasPrefix(data, []byte("---")) {
+		n = 1
+	}
+	for i := 0; i < len(data); {
+		if isMarkerAt(data, i) {
+			n++
+		}
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return n
+}
+
+func isMarkerAt(data []byte, i int) bool {
+	return bytes.HasPrefix(data[i:], []byte("---")) && (i+3 == len(data) || data[i+3] == '\n' || data[i+3] == '\r' || data[i+3] == ' ' || data[i+3] == '\t')
+}
+
+// tooManyDocuments reports whether f holds more than max documents by
+// their "---" markers, and the line of the first marker past the limit.
+func tooManyDocuments(f *File, max int) (int, bool) {
+	data := f.Data
+	n := 0
+	if !bytes.HasPrefix(data, []byte("---")) {
+		n = 1 // a first document without a marker
+	}
+	for i := 0; i < len(data); {
+		if isMarkerAt(data, i) {
+			n++
+			if n > max {
+				line, _ := f.Position(i)
+				return line, true
+			}
+		}
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return 0, false
+}
+
+func documentLimit(line, max int) Problem {
+	return Problem{Line: line, Column: 1, Limit: true,
+		Msg: fmt.Sprintf("the file has more than %d documents (the limit on documents per file); it was not linted: split it", max)}
 }

@@ -42,7 +42,7 @@ func (d *Document) locate(p fieldpath.Path) (line, col int, found fieldpath.Path
 				next = n.Content[e.Index]
 			}
 		} else if n.Kind == yaml.MappingNode {
-			keyNode, next = lookupKey(n, e.Key, 0)
+			keyNode, next = d.lookupKey(n, e.Key)
 		}
 		if next == nil {
 			return line, col, p[:i:i]
@@ -81,7 +81,7 @@ func (d *Document) NodeAt(p fieldpath.Path) (*yaml.Node, fieldpath.Path) {
 				next = n.Content[e.Index]
 			}
 		} else if n.Kind == yaml.MappingNode {
-			_, next = lookupKey(n, e.Key, 0)
+			_, next = d.lookupKey(n, e.Key)
 		}
 		if next == nil {
 			return n, p[:i:i]
@@ -89,6 +89,58 @@ func (d *Document) NodeAt(p fieldpath.Path) (*yaml.Node, fieldpath.Path) {
 		n = next
 	}
 	return deref(n), p
+}
+
+// largeMapping is the size from which a mapping's keys are indexed: a
+// finding is located by looking its path up, and a file can hold a
+// mapping of a million keys, each with a finding.
+const largeMapping = 64
+
+// indexKeys indexes the keys of the large mappings under n that have no
+// merge keys (for those, lookupKey's order is kept): key → index of the
+// key node in Content, the last occurrence winning as in lookupKey.
+func indexKeys(n *yaml.Node) map[*yaml.Node]map[string]int {
+	var out map[*yaml.Node]map[string]int
+	seen := map[*yaml.Node]bool{}
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Kind == yaml.MappingNode && len(n.Content) >= 2*largeMapping {
+			idx := make(map[string]int, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if isMergeKey(n.Content[i]) {
+					idx = nil
+					break
+				}
+				idx[nodeKeyString(n.Content[i])] = i
+			}
+			if idx != nil {
+				if out == nil {
+					out = map[*yaml.Node]map[string]int{}
+				}
+				out[n] = idx
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// lookupKey is lookupKey through the document's index when it has one.
+func (d *Document) lookupKey(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if idx, ok := d.keys[m]; ok {
+		if i, ok := idx[key]; ok {
+			return m.Content[i], m.Content[i+1]
+		}
+		return nil, nil
+	}
+	return lookupKey(m, key, 0)
 }
 
 func deref(n *yaml.Node) *yaml.Node {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -16,13 +17,21 @@ type Limits struct {
 	// MaxNodes is the most values one document may expand to, aliases
 	// included: it stops "billion laughs" documents.
 	MaxNodes int
+	// MaxDocuments is the most documents one file may hold. Each costs
+	// time and memory of its own whatever its size: 32 MiB of "---\na: 1"
+	// is 3.7 million documents. A file over the limit is not parsed.
+	MaxDocuments int
 }
 
 // DefaultLimits are far above any real manifest: Kubernetes objects nest
-// about 20 deep, and a full CNI install is some 20,000 values.
-var DefaultLimits = Limits{MaxDepth: 256, MaxNodes: 2_000_000}
+// about 20 deep, a full CNI install is some 20,000 values, and a large
+// generated file some thousands of documents.
+var DefaultLimits = Limits{MaxDepth: 256, MaxNodes: 2_000_000, MaxDocuments: 100_000}
 
 func (l Limits) withDefaults() Limits {
+	if l.MaxDocuments <= 0 {
+		l.MaxDocuments = DefaultLimits.MaxDocuments
+	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultLimits.MaxDepth
 	}
@@ -45,11 +54,13 @@ func (e *ValueError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, 
 type converter struct {
 	// src is the text the nodes were parsed from (positions are relative
 	// to it), used to see what yaml.v3 does not record.
-	src        *File
-	lim        Limits
-	nodes      int
-	aliasNodes int
-	aliasDepth int
+	src *File
+	lim Limits
+	// lastLine, lastCol and lastOff cache the last offset (see offset).
+	lastLine, lastCol, lastOff int
+	nodes                      int
+	aliasNodes                 int
+	aliasDepth                 int
 	// root is the document's node: anchors before it belong to earlier
 	// documents.
 	root *yaml.Node
@@ -216,6 +227,28 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 	}
 }
 
+// offset is src.Offset, continued from the last position asked for when
+// it is further on the same line: scalars come in file order, and a
+// minified JSON manifest is one line of megabytes, where counting columns
+// from the start of the line for each scalar took quadratic time.
+func (c *converter) offset(line, col int) int {
+	if line != c.lastLine || col < c.lastCol || c.lastOff < 0 {
+		c.lastLine, c.lastCol, c.lastOff = line, col, c.src.Offset(line, col)
+		return c.lastOff
+	}
+	off := c.lastOff
+	for n := col - c.lastCol; n > 0; n-- {
+		if off >= len(c.src.Data) || c.src.Data[off] == '\n' || c.src.Data[off] == '\r' {
+			c.lastLine, c.lastCol, c.lastOff = line, col, c.src.Offset(line, col)
+			return c.lastOff
+		}
+		_, size := utf8.DecodeRune(c.src.Data[off:])
+		off += size
+	}
+	c.lastCol, c.lastOff = col, off
+	return off
+}
+
 // nonSpecificTag reports whether a scalar is written with the "!" tag: a
 // plain scalar cannot start with "!", so the source text tells. The node's
 // position may be at its anchor ("&a ! 10"), which is skipped with the
@@ -224,7 +257,7 @@ func (c *converter) nonSpecificTag(n *yaml.Node) bool {
 	if c.src == nil {
 		return false
 	}
-	off := c.src.Offset(n.Line, n.Column)
+	off := c.offset(n.Line, n.Column)
 	if off < 0 {
 		return false
 	}
