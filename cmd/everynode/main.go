@@ -6,9 +6,13 @@ import (
 	"runtime/debug"
 
 	"github.com/everynode/everynode/cmd/everynode/app"
+	"github.com/everynode/everynode/internal/sandbox"
 )
 
 func main() {
+	// Before anything reads a repository: no network, no programs (see
+	// docs/security.md). everynode needs neither.
+	sandbox.Install()
 	// A lint run allocates in bursts and then exits: collecting half as
 	// often costs little memory and saves about a tenth of the CPU on a
 	// large tree, while the soft limit keeps a huge run from doubling its
