@@ -43,7 +43,8 @@ func (l *Linter) loadCRDs(paths []string) error {
 // registerCRDsFrom is the pre-pass of Lint: every CRD in the linted files
 // is registered before any object is validated.
 func (r *run) registerCRDsFrom(ctx context.Context, sources []input.Source) error {
-	return r.parallel(ctx, len(sources), func(i int) *fileResult {
+	weight := func(i int) int64 { return r.sourceWeight(sources[i]) }
+	return r.parallel(ctx, len(sources), weight, func(i int) *fileResult {
 		s := sources[i]
 		var data []byte
 		switch {
@@ -55,11 +56,14 @@ func (r *run) registerCRDsFrom(ctx context.Context, sources []input.Source) erro
 			data = r.streams[s.Path].data
 		default:
 			// Most files hold no CRD: scan them without reading them whole.
-			if ok, err := input.FileContains(s.Path, crdMarker, r.l.opts.MaxFileSize); !ok || err != nil {
+			if s.Root == nil {
+				return nil
+			}
+			if ok, err := s.Root.FileContains(s.Path, crdMarker, r.l.opts.MaxFileSize); !ok || err != nil {
 				return nil // errors are reported by the main pass
 			}
 			var err error
-			if data, err = input.ReadFile(s.Path, r.l.opts.MaxFileSize); err != nil {
+			if data, err = s.Read(r.l.opts.MaxFileSize); err != nil {
 				return nil
 			}
 		}

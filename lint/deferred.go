@@ -8,9 +8,9 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/suppress"
 )
@@ -80,6 +80,7 @@ func (r *run) decide(lr *laterReport) (finding.Finding, bool) {
 type keptObject struct {
 	res        finding.Resource
 	path, file string
+	root       *safefs.Root
 	index      int
 	base       fieldpath.Path
 	lo, hi     int64
@@ -134,7 +135,7 @@ func (r *run) load(k *keptObject) *rule.Object {
 	}
 	// The document does not stand alone on its lines (an unusual layout):
 	// parse the whole file.
-	data, err := input.ReadFile(k.path, r.l.opts.MaxFileSize)
+	data, err := readDisk(k.root, k.path, r.l.opts.MaxFileSize)
 	if err != nil {
 		return nil
 	}
@@ -151,7 +152,15 @@ func (r *run) parseRange(k *keptObject) *document.Document {
 	if k.hi <= k.lo {
 		return nil
 	}
-	f, err := os.Open(k.path)
+	var (
+		f   *os.File
+		err error
+	)
+	if k.root != nil {
+		f, _, err = k.root.OpenFile(k.path)
+	} else {
+		f, err = os.Open(k.path)
+	}
 	if err != nil {
 		return nil
 	}

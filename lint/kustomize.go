@@ -3,9 +3,11 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/kustomize"
@@ -20,28 +22,37 @@ import (
 // findings at the same places, which the final de-duplication merges.
 func (r *run) lintKustomization(src input.Source) *fileResult {
 	k := r.l.opts.Kustomize
-	fr := &fileResult{summary: finding.Summary{Files: 1}, sources: map[string]string{}}
+	fr := &fileResult{summary: finding.Summary{Files: 1}, sources: map[string]diskFile{}}
 	kfile := k.Kustomization(src.Path)
 	kname := r.name(kfile)
-	fr.sources[kname] = kfile
-	rendered, err := k.Render(src.Path)
+	fr.sources[kname] = diskFile{kfile, src.Root}
+	rendered, messages, err := k.Render(src.Path, src.Root)
 	if err != nil {
-		f := finding.Finding{Rule: finding.RuleKustomizeBuild, Severity: finding.Error,
-			File: kname, Line: 1, Column: 1, Message: fmt.Sprintf("kustomize build failed: %v", err)}
-		// Point at the entry that failed when kustomize's error says where.
-		if ke := (*kustomize.Error)(nil); errors.As(err, &ke) && ke.Line > 0 && ke.File != "" {
-			f.File, f.Line, f.Column = ke.File, ke.Line, ke.Column
-			f.Message = "kustomize build failed: " + ke.Msg
-			if ke.File != kname {
-				fr.sources[ke.File] = ke.File
+		var (
+			ke  *kustomize.Error
+			kes kustomize.Errors
+		)
+		switch {
+		case errors.As(err, &kes):
+			for _, e := range kes {
+				fr.findings = append(fr.findings, r.kustomizeFinding(fr, kname, e, src.Root))
 			}
+		case errors.As(err, &ke):
+			fr.findings = append(fr.findings, r.kustomizeFinding(fr, kname, ke, src.Root))
+		default:
+			fr.findings = append(fr.findings, finding.Finding{Rule: finding.RuleKustomizeBuild, Severity: finding.Error,
+				File: kname, Line: 1, Column: 1, Message: fmt.Sprintf("kustomize build failed: %v", err)})
 		}
-		fr.findings = append(fr.findings, f)
 		return fr
+	}
+	// What kustomize printed, as findings: never raw on the terminal.
+	for _, m := range messages {
+		fr.findings = append(fr.findings, finding.Finding{Rule: finding.RuleKustomizeLog, Severity: finding.Warning,
+			File: kname, Line: 1, Column: 1, Message: "kustomize: " + strings.TrimPrefix(m, "# ")})
 	}
 	fr.summary.Documents += len(rendered)
 	fallback := place{file: kname, doc: &document.Document{Line: 1}}
-	if data, err := input.ReadFile(kfile, r.l.opts.MaxFileSize); err == nil {
+	if data, err := readDisk(src.Root, kfile, r.l.opts.MaxFileSize); err == nil {
 		fallback.doc.File = document.NewFile(kname, data)
 	}
 	// Suppression comments of every file a finding may point into.
@@ -51,7 +62,7 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 			return
 		}
 		seen[d.File] = true
-		fr.sources[d.File.Name] = r.path(d.File.Name)
+		fr.sources[d.File.Name] = diskFile{r.path(d.File.Name), src.Root}
 		for _, c := range suppress.FromComments(d.File, d.File.Name) {
 			c.Document = d.Index
 			fr.directives = append(fr.directives, c)
@@ -87,4 +98,28 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 		r.lintValue(fr, places[i], rr.Object)
 	}
 	return fr
+}
+
+// kustomizeFinding is a finding for a build that failed or an entry that
+// was refused, at the entry when it is known.
+func (r *run) kustomizeFinding(fr *fileResult, kname string, e *kustomize.Error, root *safefs.Root) finding.Finding {
+	f := finding.Finding{Rule: e.Rule, Severity: finding.Error, File: kname, Line: 1, Column: 1}
+	if f.Rule == "" {
+		f.Rule = finding.RuleKustomizeBuild
+	}
+	msg := e.Msg
+	if f.Rule == finding.RuleKustomizeBuild && !strings.HasPrefix(msg, "kustomize build failed") {
+		msg = "kustomize build failed: " + msg
+	}
+	f.Message = msg
+	if e.File != "" && (e.Line > 0 || e.File != kname) {
+		f.File = e.File
+		if e.Line > 0 {
+			f.Line, f.Column = e.Line, e.Column
+		}
+		if e.File != kname {
+			fr.sources[e.File] = diskFile{r.path(e.File), root}
+		}
+	}
+	return f
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/lint/kustomize"
 )
 
@@ -29,20 +30,24 @@ func (k kustomizer) Kustomization(dir string) string {
 	return filepath.Join(dir, "kustomization.yaml")
 }
 
-func (k kustomizer) PatchFiles(dir string) []string {
+func (k kustomizer) PatchFiles(dir string, root *safefs.Root) []string {
 	// A kustomization that cannot be read names no patches; Render
 	// reports what is wrong with it.
-	files, _ := kustomize.PatchFiles(dir)
+	opts := k.opts
+	opts.Root = root
+	files, _ := kustomize.PatchFiles(dir, opts)
 	return files
 }
 
-func (k kustomizer) Render(dir string) ([]Rendered, error) {
-	res, err := kustomize.Render(dir, k.opts)
+func (k kustomizer) Render(dir string, root *safefs.Root) ([]Rendered, []string, error) {
+	opts := k.opts
+	opts.Root = root
+	res, err := kustomize.Render(dir, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]Rendered, len(res))
-	for i, r := range res {
+	out := make([]Rendered, len(res.Resources))
+	for i, r := range res.Resources {
 		out[i] = Rendered{Object: r.Object}
 		if file, _, _, doc, ok := kustomize.Locate(r, nil); ok && doc != nil {
 			out[i].File, out[i].Doc = file, doc
@@ -51,5 +56,5 @@ func (k kustomizer) Render(dir string) ([]Rendered, error) {
 			return kustomize.Locate(r, p)
 		}
 	}
-	return out, nil
+	return out, res.Messages, nil
 }

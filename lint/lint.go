@@ -33,6 +33,7 @@ import (
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
@@ -43,6 +44,17 @@ import (
 // DefaultMaxFileSize is the largest file read (a full CNI install is about
 // 1 MiB; a file beyond this is generated data, not a manifest).
 const DefaultMaxFileSize = 32 << 20
+
+// DefaultMaxInFlight is the input linted at once: one file of the largest
+// size, or many small ones.
+const DefaultMaxInFlight = 32 << 20
+
+func (l *Linter) maxInFlight() int64 {
+	if l.opts.MaxInFlight > 0 {
+		return l.opts.MaxInFlight
+	}
+	return DefaultMaxInFlight
+}
 
 // Options configure a Linter. The zero value lints with the embedded
 // schemas of the newest Kubernetes release, the whole rule catalog and the
@@ -84,6 +96,11 @@ type Options struct {
 	WorkDir string
 	// MaxFileSize bounds each input (0: DefaultMaxFileSize).
 	MaxFileSize int64
+	// MaxInFlight bounds the bytes of input linted at once by all workers
+	// together (0: DefaultMaxInFlight): parsing and checking a file takes
+	// some 25 times its size in memory, so this, not the number of cores,
+	// bounds a run's memory.
+	MaxInFlight int64
 	// Limits bound each document (zero: document.DefaultLimits).
 	Limits document.Limits
 
@@ -125,12 +142,13 @@ type SchemaValidator interface {
 type Kustomizer interface {
 	// IsKustomization reports whether dir holds a kustomization file.
 	IsKustomization(dir string) bool
-	// Render builds the kustomization in dir in-process.
-	Render(dir string) ([]Rendered, error)
+	// Render builds the kustomization in dir in-process, reading nothing
+	// outside root. messages are what kustomize printed on the way.
+	Render(dir string, root *safefs.Root) (objects []Rendered, messages []string, err error)
 	// PatchFiles lists the files (paths on disk, absolute or relative to
 	// dir) that the kustomization in dir uses as patches: partial objects
 	// that would only give false errors if linted alone.
-	PatchFiles(dir string) []string
+	PatchFiles(dir string, root *safefs.Root) []string
 	// Kustomization is the kustomization file in dir, for findings about
 	// the build as a whole.
 	Kustomization(dir string) string
@@ -295,7 +313,8 @@ func (l *Linter) Lint(ctx context.Context, paths []string) (*Result, error) {
 	if err := r.registerCRDsFrom(ctx, sources); err != nil {
 		return nil, err
 	}
-	if err := r.parallel(ctx, len(sources), func(i int) *fileResult { return r.lintSource(sources[i]) }); err != nil {
+	weight := func(i int) int64 { return r.sourceWeight(sources[i]) }
+	if err := r.parallel(ctx, len(sources), weight, func(i int) *fileResult { return r.lintSource(sources[i]) }); err != nil {
 		return nil, err
 	}
 	return r.finish(), nil

@@ -12,6 +12,7 @@ import (
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -314,7 +315,7 @@ func (r *run) helmTemplateDir(path string) bool {
 
 // isPatchFile reports whether a kustomization in the file's directory or
 // its parent names the file as a patch.
-func (r *run) isPatchFile(path string) bool {
+func (r *run) isPatchFile(path string, root *safefs.Root) bool {
 	k := r.l.opts.Kustomize
 	if k == nil || path == "" {
 		return false
@@ -329,7 +330,7 @@ func (r *run) isPatchFile(path string) bool {
 		if !ok {
 			set := map[string]bool{}
 			if k.IsKustomization(d) {
-				for _, p := range k.PatchFiles(d) {
+				for _, p := range k.PatchFiles(d, root) {
 					if !filepath.IsAbs(p) {
 						p = filepath.Join(d, p)
 					}

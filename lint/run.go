@@ -11,6 +11,8 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
@@ -37,7 +39,7 @@ type run struct {
 	// onDisk maps the reported name of other files to their path, for
 	// Result.Source.
 	memory map[string]*document.File
-	onDisk map[string]string
+	onDisk map[string]diskFile
 
 	stdin    []byte
 	stdinErr error
@@ -61,8 +63,24 @@ type fileResult struct {
 	setObjects []*rule.Object
 	setOnDisk  []*keptObject
 	// sources maps the reported names of the files on disk this result
-	// read to their paths, for Result.Source.
-	sources map[string]string
+	// read to where they are, for Result.Source.
+	sources map[string]diskFile
+}
+
+// diskFile is a file of a linted tree: its path and the root reads of it
+// must stay in (nil for paths named on the command line that are not in
+// a tree: streams, --crd files).
+type diskFile struct {
+	path string
+	root *safefs.Root
+}
+
+// readDisk reads a file through its root.
+func readDisk(root *safefs.Root, path string, limit int64) ([]byte, error) {
+	if root == nil {
+		return input.ReadFile(path, limit)
+	}
+	return root.ReadFile(path, limit)
 }
 
 func (l *Linter) newRun() *run {
@@ -71,7 +89,7 @@ func (l *Linter) newRun() *run {
 		set:       rule.NewSet(),
 		setOnDisk: map[string][]*keptObject{},
 		memory:    map[string]*document.File{},
-		onDisk:    map[string]string{},
+		onDisk:    map[string]diskFile{},
 		intern:    newInterner(),
 	}
 }
@@ -146,7 +164,12 @@ func (r *run) readStdin() {
 // parallel runs fn for 0..n-1 on the linter's workers and merges results.
 // A panic in fn (the engine's own code, since rules are guarded
 // separately) becomes an error rather than a crash.
-func (r *run) parallel(ctx context.Context, n int, fn func(i int) *fileResult) error {
+//
+// weight, when not nil, is what input i costs in bytes: inputs are
+// admitted to the workers only while their weights together stay within
+// the linter's budget (Options.MaxInFlight), so memory is bounded by the
+// input being linted, not by the number of cores times the largest file.
+func (r *run) parallel(ctx context.Context, n int, weight func(i int) int64, fn func(i int) *fileResult) error {
 	workers := min(r.l.workers, n)
 	if workers <= 1 {
 		for i := range n {
@@ -161,6 +184,13 @@ func (r *run) parallel(ctx context.Context, n int, fn func(i int) *fileResult) e
 		}
 		return nil
 	}
+	budget := newBudget(r.l.maxInFlight())
+	weigh := func(i int) int64 {
+		if weight == nil {
+			return 0
+		}
+		return weight(i)
+	}
 	jobs := make(chan int)
 	errc := make(chan error, workers)
 	var wg sync.WaitGroup
@@ -169,12 +199,15 @@ func (r *run) parallel(ctx context.Context, n int, fn func(i int) *fileResult) e
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				w := budget.acquire(weigh(i))
 				fr, err := guarded(fn, i)
 				if err != nil {
+					budget.release(w)
 					errc <- err
 					continue
 				}
 				r.add(fr)
+				budget.release(w)
 			}
 		}()
 	}
@@ -235,17 +268,20 @@ func (r *run) lintSource(src input.Source) *fileResult {
 		return r.lintKustomization(src)
 	}
 	if n := r.helmTemplateDir(src.Path); n {
-		return r.skipFile(src.Name, src.Path)
+		return r.skipFile(src)
 	}
-	if r.isPatchFile(src.Path) {
-		return r.skipFile(src.Name, src.Path)
+	if r.isPatchFile(src.Path, src.Root) {
+		return r.skipFile(src)
 	}
-	data, err := input.ReadFile(src.Path, r.l.opts.MaxFileSize)
+	data, err := src.Read(r.l.opts.MaxFileSize)
 	if err != nil {
 		return r.readFailure(src.Name, err)
 	}
 	fr := r.lintData(src.Name, src.Path, data)
-	fr.sources = map[string]string{src.Name: src.Path}
+	fr.sources = map[string]diskFile{src.Name: {src.Path, src.Root}}
+	for _, k := range fr.setOnDisk {
+		k.root = src.Root
+	}
 	return fr
 }
 
@@ -256,21 +292,27 @@ func (r *run) readFailure(name string, err error) *fileResult {
 			File: name, Line: 1, Column: 1,
 			Message: err.Error() + " (split it, or exclude it if it is not a manifest)"}}}
 	}
+	sev := finding.Error
+	var oe *safefs.OutsideError
+	if errors.As(err, &oe) {
+		// A link out of the repository is refused, not broken.
+		sev = finding.Warning
+	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return &fileResult{findings: []finding.Finding{{Rule: finding.RuleUnreadable, Severity: finding.Error, File: name, Line: 1, Column: 1,
+	return &fileResult{findings: []finding.Finding{{Rule: finding.RuleUnreadable, Severity: sev, File: name, Line: 1, Column: 1,
 		Message: fmt.Sprintf("cannot read the file: %v", err)}}}
 }
 
 // skipFile counts a file that is skipped whole (a Helm template, a
 // kustomize patch) without linting it: one skipped document per
 // document marker, read cheaply without parsing.
-func (r *run) skipFile(name, path string) *fileResult {
-	data, err := input.ReadFile(path, r.l.opts.MaxFileSize)
+func (r *run) skipFile(src input.Source) *fileResult {
+	data, err := src.Read(r.l.opts.MaxFileSize)
 	if err != nil {
-		return r.readFailure(name, err)
+		return r.readFailure(src.Name, err)
 	}
 	n := countDocuments(data)
 	return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n}}
@@ -466,6 +508,9 @@ func (r *run) finish() *Result {
 				r.summary.Files, r.summary.Skipped)})
 	}
 	ds := suppress.Dedupe(r.directives)
+	for i := range r.findings {
+		shortenQuoted(&r.findings[i])
+	}
 	fs := finding.SortAndDedupe(r.findings)
 	suppress.Apply(fs, ds)
 	fs = append(fs, suppress.Check(ds, r.l.status, r.l.checker.Known())...)
@@ -493,7 +538,7 @@ func (r *run) finish() *Result {
 		if !ok {
 			return nil
 		}
-		data, err := input.ReadFile(p, limit)
+		data, err := readDisk(p.root, p.path, limit)
 		if err != nil {
 			return nil
 		}
@@ -520,4 +565,73 @@ func (r *run) name(p string) string {
 		}
 	}
 	return r.l.walker.Name(p)
+}
+
+// shortenQuoted cuts the values a finding's messages quote to
+// safetext.MaxQuoted characters: a manifest can hold a name of megabytes,
+// and every format would repeat it.
+func shortenQuoted(f *finding.Finding) {
+	f.Message = safetext.TruncateQuoted(f.Message)
+	for i := range f.Related {
+		f.Related[i].Message = safetext.TruncateQuoted(f.Related[i].Message)
+	}
+	if f.Fix != nil {
+		f.Fix.Message = safetext.TruncateQuoted(f.Fix.Message)
+	}
+}
+
+// budget is a semaphore counted in bytes.
+type budget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	free  int64
+	total int64
+}
+
+func newBudget(total int64) *budget {
+	b := &budget{free: total, total: total}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until w bytes are free (w is capped at the total: the
+// largest input runs alone) and returns what it took.
+func (b *budget) acquire(w int64) int64 {
+	w = min(max(w, 0), b.total)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.free < w {
+		b.cond.Wait()
+	}
+	b.free -= w
+	return w
+}
+
+func (b *budget) release(w int64) {
+	b.mu.Lock()
+	b.free += w
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// sourceWeight is what linting a source costs, for the budget: its size,
+// and for a kustomization the most its build may read.
+func (r *run) sourceWeight(s input.Source) int64 {
+	switch {
+	case s.Err != nil:
+		return 0
+	case s.Stdin:
+		return int64(len(r.stdin))
+	case s.Stream:
+		return int64(len(r.streams[s.Path].data))
+	case s.Kustomization:
+		// kustomize holds its inputs as node trees, some hundred times
+		// their size; the build's own limit bounds them.
+		return r.l.maxInFlight() / 2
+	}
+	fi, err := os.Stat(s.Path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }

@@ -26,6 +26,8 @@ const (
 	RuleUnreadable     = "unreadable-file"            // a file met while walking cannot be read
 	RuleInternal       = "internal-error"             // everynode failed on an object
 	RuleKustomizeBuild = "kustomize-build"            // kustomize cannot build a kustomization
+	RuleKustomizePath  = "kustomize-path"             // a kustomization names what is not a file in the repository
+	RuleKustomizeLog   = "kustomize-log"              // kustomize printed a warning while building
 	RuleNoObjects      = "no-objects"                 // --fail-if-no-objects and nothing was linted
 	RuleUnused         = "unused-suppression"         // a suppression matched no finding
 	RuleWithoutReason  = "suppression-without-reason" // a suppression gives no reason

@@ -9,10 +9,15 @@
 // are not entered unless named; symbolic links are followed, a link that
 // leads back into a directory being walked is reported instead of
 // followed, and a directory reached twice is walked once.
+//
+// Every source carries its root (internal/safefs): the repository around
+// the working directory for paths in it, else the repository (or the
+// directory) around the path named. What the tree holds is read through
+// that root only, so a committed symbolic link cannot lead a read out of
+// the repository, nor to a device or a named pipe.
 package input
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,9 +28,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/everynode/everynode/internal/safefs"
 )
 
 // StdinName is how standard input is named in findings.
@@ -55,10 +61,24 @@ type Source struct {
 	// followed, and reported less severely than an unreadable file.
 	Outside bool
 	// Stream marks a path named on the command line that is not a regular
-	// file: a named pipe, a process substitution (<(kustomize build)), a
-	// device. It can be read only once, and reading may block until a
-	// writer comes; it is never opened again.
+	// file: a named pipe, a process substitution (<(kustomize build)),
+	// /dev/stdin. It can be read only once, and reading may block until a
+	// writer comes; it is never opened again. A symbolic link in the
+	// repository that leads to such a file is refused instead: a pull
+	// request can commit a link to /dev/zero.
 	Stream bool
+	// Root is what reads of this source (and of what it names: the files
+	// of a kustomization) must stay in; nil for standard input and
+	// streams.
+	Root *safefs.Root
+}
+
+// Read reads a file source through its root, within limit bytes.
+func (s Source) Read(limit int64) ([]byte, error) {
+	if s.Root == nil {
+		return ReadFile(s.Path, limit)
+	}
+	return s.Root.ReadFile(s.Path, limit)
 }
 
 // Pattern is an exclude glob with the directory it is relative to.
@@ -285,8 +305,26 @@ func (w *Walker) Walk(ctx context.Context, paths []string, fn func(Source) error
 		if abs != w.workDir && w.match.Excluded(abs) {
 			continue
 		}
+		root, err := safefs.Cached(safefs.RootFor(w.workDir, abs))
+		if err != nil {
+			return &PathError{Path: p, Err: err}
+		}
 		if !fi.IsDir() {
-			if err := fn(Source{Name: w.Name(abs), Path: abs, Stream: !fi.Mode().IsRegular()}); err != nil {
+			src := Source{Name: w.Name(abs), Path: abs, Root: root}
+			if !fi.Mode().IsRegular() {
+				// A pipe or device the user made and named is read once.
+				// A symbolic link to one in the repository is refused:
+				// git can commit a link to /dev/zero, not a device.
+				if lfi, err := os.Lstat(abs); err == nil && lfi.Mode()&fs.ModeSymlink != 0 && w.inRepository(abs) {
+					src.Err = fmt.Errorf("symbolic link to %q, %s: only regular files are read from the repository", readlink(abs), (&safefs.NotRegularError{Mode: fi.Mode()}).Error()[len("it is "):])
+					src.Outside = true
+				} else {
+					src.Stream, src.Root = true, nil
+				}
+			} else if _, err := root.Stat(abs); err != nil {
+				src.Err, src.Outside = outsideError(abs, err)
+			}
+			if err := fn(src); err != nil {
 				return err
 			}
 			continue
@@ -295,7 +333,17 @@ func (w *Walker) Walk(ctx context.Context, paths []string, fn func(Source) error
 		if err != nil {
 			return &PathError{Path: p, Err: err}
 		}
-		st := &walkState{visited: map[string]bool{}, root: real}
+		if !safefs.Within(real, root.Real()) {
+			// A directory named on the command line that is a link out
+			// of the repository it is in.
+			src := Source{Name: w.Name(abs), Path: abs}
+			src.Err, src.Outside = outsideError(abs, &safefs.OutsideError{Path: abs, Link: readlink(abs)})
+			if err := fn(src); err != nil {
+				return err
+			}
+			continue
+		}
+		st := &walkState{visited: map[string]bool{}, root: root}
 		if err := w.walkDir(ctx, abs, real, st, fn); err != nil {
 			return err
 		}
@@ -310,14 +358,36 @@ type walkState struct {
 	// stack holds the real paths of the directories being walked: a link
 	// into one of them is a loop.
 	stack []string
-	// root is the real path of the directory named on the command line.
-	root string
+	// root is what the tree's links must stay in.
+	root *safefs.Root
 }
 
-// within reports whether the real path p is dir or below it.
-func within(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+// inRepository reports whether a path named on the command line is in the
+// working directory's root, where the repository decides what it is.
+func (w *Walker) inRepository(abs string) bool {
+	return safefs.Within(abs, safefs.RootFor(w.workDir, w.workDir))
+}
+
+// outsideError words a path that a root refuses; outside is true when it
+// leads out of the repository (reported less severely than a file that
+// cannot be read).
+func outsideError(abs string, err error) (error, bool) {
+	var oe *safefs.OutsideError
+	if errors.As(err, &oe) {
+		if oe.Link == "" {
+			oe.Link = readlink(abs)
+		}
+		if oe.Link != "" && !oe.Special {
+			return fmt.Errorf("symbolic link to %q, which leads outside the repository: not followed (name the target on the command line to lint it)", oe.Link), true
+		}
+		return fmt.Errorf("%v: not read", oe), true
+	}
+	return fmt.Errorf("cannot read the file: %w", unwrapPathErr(err)), false
+}
+
+func readlink(p string) string {
+	t, _ := os.Readlink(p)
+	return t
 }
 
 func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, fn func(Source) error) error {
@@ -336,7 +406,7 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 	// still walked.
 	kustomization := w.opts.IsKustomization != nil && w.opts.IsKustomization(dir)
 	if kustomization {
-		if err := fn(Source{Name: w.Name(dir), Path: dir, Kustomization: true}); err != nil {
+		if err := fn(Source{Name: w.Name(dir), Path: dir, Kustomization: true, Root: st.root}); err != nil {
 			return err
 		}
 	}
@@ -378,10 +448,10 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 			// A tree being linted (a pull request's) must not make
 			// everynode read, and print lines of, files elsewhere on the
 			// machine: /proc/self/environ, credentials in the home.
-			if !within(r, st.root) && !within(r, w.workReal) {
+			if !safefs.Within(r, st.root.Real()) {
 				target, _ := os.Readlink(p)
 				if err := fn(Source{Name: w.Name(p), Path: p, Outside: true,
-					Err: fmt.Errorf("symbolic link to %q, which is outside %s and the working directory: not followed (name the target on the command line to lint it)", target, w.Name(st.root))}); err != nil {
+					Err: fmt.Errorf("symbolic link to %q, which leads outside the repository: not followed (name the target on the command line to lint it)", target)}); err != nil {
 					return err
 				}
 				continue
@@ -411,7 +481,7 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 		if kustomization || !HasManifestExt(name) {
 			continue
 		}
-		if err := fn(Source{Name: w.Name(p), Path: p}); err != nil {
+		if err := fn(Source{Name: w.Name(p), Path: p, Root: st.root}); err != nil {
 			return err
 		}
 	}
@@ -427,33 +497,18 @@ func unwrapPathErr(err error) error {
 }
 
 // TooLargeError is a file over the size limit; it was not read.
-type TooLargeError struct {
-	Size, Limit int64
-}
-
-func (e *TooLargeError) Error() string {
-	if e.Size < 0 {
-		return fmt.Sprintf("input is larger than the %s limit; it was not read", FormatSize(e.Limit))
-	}
-	return fmt.Sprintf("file is %s, larger than the %s limit; it was not read", FormatSize(e.Size), FormatSize(e.Limit))
-}
+type TooLargeError = safefs.TooLargeError
 
 // FormatSize prints a byte count the way people write limits.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func FormatSize(n int64) string { return safefs.FormatSize(n) }
 
 // ReadFile reads a file of at most limit bytes. A larger file is not read:
 // its size is known from stat, and a file that grows while being read is
 // cut off at limit+1 bytes, so memory stays bounded either way.
+//
+// It reads what it is given, anywhere: it is for paths whoever runs
+// everynode named (streams, --crd). What a repository holds is read
+// through its root (Source.Read, internal/safefs).
 func ReadFile(name string, limit int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -470,76 +525,23 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return ReadLimited(f, limit)
 	}
-	if fi.Size() > limit {
-		return nil, &TooLargeError{Size: fi.Size(), Limit: limit}
-	}
-	// One buffer of the file's size, plus a byte to see the end: every file
-	// is read at least once per run, and growing a buffer from nothing
-	// would copy it several times.
-	return readAll(f, make([]byte, 0, fi.Size()+1), limit)
+	return safefs.ReadSized(f, fi.Size(), limit)
 }
 
 // FileContains reports whether a file holds marker, reading it through a
 // small buffer: a scan of every input (for CustomResourceDefinitions
-// before anything is validated) allocates nothing per file.
+// before anything is validated) allocates nothing per file. Like
+// ReadFile, it is for paths named on the command line.
 func FileContains(name string, marker []byte, limit int64) (bool, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return false, err
 	}
 	defer f.Close()
-	bufp := scanBuffers.Get().(*[]byte)
-	defer scanBuffers.Put(bufp)
-	buf := *bufp
-	keep, read := 0, int64(0) // keep: bytes carried over from the last read
-	for {
-		n, err := f.Read(buf[keep:])
-		read += int64(n)
-		if bytes.Contains(buf[:keep+n], marker) {
-			return true, nil
-		}
-		if read > limit {
-			return false, &TooLargeError{Size: -1, Limit: limit}
-		}
-		if err == io.EOF {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		// Carry the tail over, in case the marker spans two reads.
-		if t := len(marker) - 1; keep+n >= t {
-			keep = copy(buf, buf[keep+n-t:keep+n])
-		} else {
-			keep += n
-		}
-	}
+	return safefs.ReaderContains(f, marker, limit)
 }
-
-var scanBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // ReadLimited reads r to the end, failing once it passes limit bytes.
 func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
-	return readAll(r, make([]byte, 0, 512), limit)
-}
-
-// readAll appends r to data until the end, failing once it passes limit
-// bytes.
-func readAll(r io.Reader, data []byte, limit int64) ([]byte, error) {
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := r.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if int64(len(data)) > limit {
-			return nil, &TooLargeError{Size: -1, Limit: limit}
-		}
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	return safefs.ReadLimited(r, limit)
 }

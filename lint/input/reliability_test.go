@@ -64,18 +64,32 @@ func TestWalkDoesNotLeaveTheTree(t *testing.T) {
 		t.Errorf("walked:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.ReplaceAll(want, " tree/", "\ntree/"))
 	}
 
-	// Named on the command line, a path outside is read.
-	got = nil
-	if err := w.Walk(context.Background(), []string{"tree/token.yaml"}, func(s Source) error {
-		if s.Err != nil {
-			t.Errorf("%s: %v", s.Name, s.Err)
+	// Named on the command line, a link in the repository that leads out
+	// of it is still refused (a pull request names its files to
+	// pre-commit); the file it points to, named itself, is read.
+	for _, tc := range []struct {
+		path    string
+		outside bool
+	}{
+		{"tree/token.yaml", true},
+		{filepath.Join(outside, "token.yaml"), false},
+		{"../secrets/token.yaml", false},
+	} {
+		var got []Source
+		if err := w.Walk(context.Background(), []string{tc.path}, func(s Source) error {
+			got = append(got, s)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
 		}
-		got = append(got, s.Name)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 {
-		t.Errorf("named link: %v", got)
+		if len(got) != 1 || (got[0].Err != nil) != tc.outside || got[0].Outside != tc.outside {
+			t.Errorf("%s: %+v", tc.path, got)
+			continue
+		}
+		if !tc.outside {
+			if data, err := got[0].Read(1 << 20); err != nil || string(data) != "a: 1\n" {
+				t.Errorf("%s: read %q, %v", tc.path, data, err)
+			}
+		}
 	}
 }

@@ -22,7 +22,7 @@ func render(t *testing.T, dir string, opts Options) []Resource {
 	if err != nil {
 		t.Fatalf("Render(%s): %v", dir, err)
 	}
-	return res
+	return res.Resources
 }
 
 func find(t *testing.T, res []Resource, kind, name string) Resource {
@@ -227,11 +227,11 @@ func TestRenderErrors(t *testing.T) {
 		msg       string
 	}{
 		{"remote", Options{}, "testdata/remote/kustomization.yaml", 3, 5,
-			`resources[1]: "github.com/example/agents//deploy/base?ref=v1.0.0" is remote, and everynode never fetches anything`},
+			`resources[1]: "github.com/example/agents//deploy/base?ref=v1.0.0" is not a file or directory in the repository: it looks like a URL or a git repository, and everynode never fetches anything`},
 		{"remote-http", Options{}, "testdata/remote-http/kustomization.yaml", 4, 11,
-			`patches[0].path: "https://example.com/patch.yaml" is remote`},
-		{"missing", Options{}, "testdata/missing/kustomization.yaml", 0, 0,
-			"kustomize build failed: accumulating resources: accumulation err='accumulating resources from 'nope.yaml'"},
+			`patches[0].path: "https://example.com/patch.yaml" is not a file or directory in the repository: it looks like a URL`},
+		{"missing", Options{}, "testdata/missing/kustomization.yaml", 2, 5,
+			`resources[0]: "nope.yaml" does not exist`},
 		{"daemon", Options{}, "testdata/daemon/kustomization.yaml", 3, 5,
 			`generators[0]: "node-exporter.yaml" is an everynode Daemon spec, but this build cannot run the Daemon generator`},
 		{"daemon", Options{Generate: func(string, []byte) ([]byte, error) { return nil, errors.New("spec.image: required") }},
@@ -241,8 +241,13 @@ func TestRenderErrors(t *testing.T) {
 	} {
 		t.Run(tc.dir+tc.opts.WorkDir, func(t *testing.T) {
 			_, err := Render(filepath.Join("testdata", tc.dir), tc.opts)
-			var e *Error
-			if !errors.As(err, &e) {
+			var (
+				e  *Error
+				es Errors
+			)
+			if errors.As(err, &es) {
+				e = es[0]
+			} else if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T) is not an *Error", err, err)
 			}
 			if e.File != tc.file || e.Line != tc.line || e.Column != tc.col || !strings.Contains(e.Msg, tc.msg) {
@@ -335,7 +340,7 @@ func TestPatchFiles(t *testing.T) {
 		{"remote-http", nil},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
-			got, err := PatchFiles(filepath.Join("testdata", tc.dir))
+			got, err := PatchFiles(filepath.Join("testdata", tc.dir), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,7 +355,7 @@ func TestPatchFiles(t *testing.T) {
 			}
 		})
 	}
-	if _, err := PatchFiles(filepath.Join("testdata", "nowhere")); err == nil {
+	if _, err := PatchFiles(filepath.Join("testdata", "nowhere"), Options{}); err == nil {
 		t.Error("no error for a directory without a kustomization")
 	}
 }
@@ -369,10 +374,11 @@ func TestOverlayFileSystem(t *testing.T) {
 	if err := os.Symlink(real, link); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	res, err := Render(link, Options{WorkDir: tmp})
+	rendered, err := Render(link, Options{WorkDir: tmp})
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := rendered.Resources
 	if len(res) != 1 || res[0].OriginFile != "link/cm.yaml" || res[0].Kustomization != "link/Kustomization" {
 		t.Fatalf("got %+v", res)
 	}
@@ -389,6 +395,7 @@ func TestOverlayFileSystem(t *testing.T) {
 		t.Fatalf("rendered without the resource: %+v", res2)
 	}
 	res[0].src.files = map[string]*document.Stream{}
+	res[0].src.data = nil
 	if file, line, col, doc, ok := Locate(res[0], fieldpath.Parse("data.k")); ok || file != "link/Kustomization" || line != 1 || col != 1 || doc != nil {
 		t.Errorf("fallback: %s:%d:%d ok=%v", file, line, col, ok)
 	}
@@ -406,7 +413,7 @@ func TestConcurrentRenderAndLocate(t *testing.T) {
 				return
 			}
 			var inner sync.WaitGroup
-			for _, r := range res {
+			for _, r := range res.Resources {
 				inner.Add(1)
 				go func() {
 					defer inner.Done()
@@ -421,76 +428,30 @@ func TestConcurrentRenderAndLocate(t *testing.T) {
 	wg.Wait()
 }
 
-func TestIsRemote(t *testing.T) {
-	for _, tc := range []struct {
-		entry string
-		want  bool
-	}{
-		{"../base", false},
-		{"deployment.yaml", false},
-		{"base/with@sign.yaml", false},
-		{"github.com/org/repo//deploy?ref=v1", true},
-		{"https://github.com/org/repo//deploy?ref=v1", true},
-		{"git::https://example.com/repo.git", true},
-		{"git@github.com:org/repo.git//deploy", true},
-		{"ssh://git@example.com/org/repo.git", true},
-		{"file:///srv/repo.git", true},
-		{"http://example.com/deployment.yaml", true},
-	} {
-		if got := isRemote(tc.entry); got != tc.want {
-			t.Errorf("isRemote(%q) = %v, want %v", tc.entry, got, tc.want)
-		}
-	}
-}
-
-func TestRootRewrite(t *testing.T) {
+// TestServedKustomization: kustomize is given the kustomization as its
+// own decoder read it, with origin annotations asked for once, whatever
+// the file already said, and every path rewritten to a local one.
+func TestServedKustomization(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
-		// text is true when the file is served as written plus one line.
-		text bool
 	}{
-		{"block", "resources:\n- cm.yaml\n", true},
-		{"no final newline", "resources:\n- cm.yaml", true},
-		{"comment at the end", "resources:\n- cm.yaml\n# the end\n", true},
-		{"flow style", "{resources: [cm.yaml]}\n", false},
-		{"buildMetadata already there", "buildMetadata: [managedByLabel]\nresources:\n- cm.yaml\n", false},
-		{"originAnnotations already there", "buildMetadata:\n- originAnnotations\nresources:\n- cm.yaml\n", false},
+		{"block", "resources:\n- cm.yaml\n"},
+		{"no final newline", "resources:\n- cm.yaml"},
+		{"flow style", "{resources: [cm.yaml]}\n"},
+		{"buildMetadata already there", "buildMetadata: [managedByLabel]\nresources:\n- cm.yaml\n"},
+		{"originAnnotations already there", "buildMetadata:\n- originAnnotations\nresources:\n- cm.yaml\n"},
+		{"keys in another case", "Resources:\n- cm.yaml\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			write(t, filepath.Join(dir, "kustomization.yaml"), tc.src)
 			write(t, filepath.Join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
-			src := &source{work: dir}
-			k := &kust{abs: filepath.Join(dir, "kustomization.yaml")}
-			out, err := src.rewrite(k, true, nil, newOverlayFS())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.text != strings.HasPrefix(string(out), tc.src) {
-				t.Errorf("served as text = %v:\n%s", !tc.text, out)
-			}
-			var got struct {
-				BuildMetadata []string `yaml:"buildMetadata"`
-				Resources     []string `yaml:"resources"`
-			}
-			if err := yaml.Unmarshal(out, &got); err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, b := range got.BuildMetadata {
-				if b == "originAnnotations" {
-					n++
-				}
-			}
-			if n != 1 || !reflect.DeepEqual(got.Resources, []string{"cm.yaml"}) {
-				t.Errorf("served:\n%s", out)
-			}
 			res, err := Render(dir, Options{WorkDir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res) != 1 || res[0].OriginFile != "cm.yaml" {
-				t.Errorf("rendered %+v", res)
+			if len(res.Resources) != 1 || res.Resources[0].OriginFile != "cm.yaml" {
+				t.Errorf("rendered %+v", res.Resources)
 			}
 		})
 	}
@@ -503,7 +464,7 @@ func BenchmarkRenderAndLocate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, r := range res {
+		for _, r := range res.Resources {
 			Locate(r, p)
 		}
 	}

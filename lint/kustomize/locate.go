@@ -2,7 +2,6 @@ package kustomize
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -25,6 +24,9 @@ type source struct {
 	lim  document.Limits
 	// virtual maps a rendered Daemon's in-memory file to its spec.
 	virtual map[string]string
+	// data holds the build's files as read, by absolute path: positions
+	// come from the same bytes kustomize was given.
+	data map[string][]byte
 
 	mu    sync.Mutex
 	files map[string]*document.Stream // by absolute path
@@ -65,7 +67,7 @@ func (src *source) parse(abs string) *document.Stream {
 		return s
 	}
 	var s *document.Stream
-	if data, err := os.ReadFile(abs); err == nil {
+	if data, ok := src.data[abs]; ok {
 		s = document.Parse(src.rel(abs), data, src.lim)
 	}
 	src.files[abs] = s
@@ -867,4 +869,16 @@ func existingPrefix(obj map[string]any, p fieldpath.Path) fieldpath.Path {
 func isIdentity(p fieldpath.Path) bool {
 	s := p.String()
 	return s == "apiVersion" || s == "kind" || s == "metadata.name" || s == "metadata.namespace"
+}
+
+// stringList reads a list of strings, keeping indices aligned with the
+// document ("" for an item that is not a string).
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		s, _ := e.(string)
+		out = append(out, s)
+	}
+	return out
 }

@@ -222,6 +222,47 @@ var kustomizeBuildRule = &rule.Rule{
 	},
 }
 
+var kustomizePathRule = &rule.Rule{
+	ID:       finding.RuleKustomizePath,
+	Category: rule.Engine,
+	Severity: finding.Error,
+	Summary:  "a kustomization names something that is not a file or directory inside the repository",
+	Doc: rule.Doc{
+		What: "An entry of a kustomization that names a file or a directory (`resources`, `bases`, " +
+			"`components`, `patches`, `patchesStrategicMerge`, `patchesJson6902`, `openapi.path`, `crds`, " +
+			"`configurations`, `replacements[].path`, the `files`, `envs` and `env` of `configMapGenerator` " +
+			"and `secretGenerator`, `generators`, `transformers`, `validators`, and the file fields of the " +
+			"builtin plugins these configure) that is not a relative path to an existing regular file or " +
+			"directory inside the repository: a URL, a git repository in any spelling (`https://`, `ssh://`, " +
+			"`git::`, `git@host:org/repo`, `github.com/org/repo`, with or without `?ref=`), an absolute path, " +
+			"a path that leaves the repository through `..` or a symbolic link, a missing file, a device or a " +
+			"named pipe.",
+		Why: "A kustomization in a pull request is untrusted: kustomize would clone a repository (running " +
+			"git, whose options a `?ref=` can set), fetch a URL and print the answer, or read any file on the " +
+			"machine. everynode resolves every entry itself and builds only from files inside the " +
+			"repository, from memory; nothing is built while one entry is refused (docs/security.md).",
+		Fix: "Vendor what the kustomization needs into the repository and name it by a relative path, or " +
+			"lint the output of kustomize build where the network is allowed (`kustomize build DIR | " +
+			"everynode lint -`). A missing file is a typo: fix the path.",
+	},
+}
+
+var kustomizeLogRule = &rule.Rule{
+	ID:       finding.RuleKustomizeLog,
+	Category: rule.Engine,
+	Severity: finding.Warning,
+	Summary:  "kustomize printed a warning while building the kustomization",
+	Doc: rule.Doc{
+		What: "What kustomize wrote while building: a deprecated field (`bases`, `commonLabels`, " +
+			"`patchesStrategicMerge`, `vars`...), a var that was never replaced, a sort order set twice.",
+		Why: "kustomize prints these on standard error, where they would reach the terminal or the CI log " +
+			"raw, and a kustomization can make them carry anything (a var's name is printed as written). " +
+			"everynode captures them and reports them as findings, escaped like every other.",
+		Fix: "Do what the message says: move to the field kustomize names (`kustomize edit fix` does it), " +
+			"or use the var, or remove it.",
+	},
+}
+
 var noObjectsRule = &rule.Rule{
 	ID:       finding.RuleNoObjects,
 	Category: rule.Engine,

@@ -159,6 +159,8 @@ var catalog = []*rule.Rule{
 	unreadableFileRule,
 	internalErrorRule,
 	kustomizeBuildRule,
+	kustomizePathRule,
+	kustomizeLogRule,
 	noObjectsRule,
 	unusedSuppressionRule,
 	suppressionWithoutReasonRule,
