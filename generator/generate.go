@@ -16,6 +16,8 @@ import (
 	"github.com/everynode/everynode/generator/write"
 	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/gojson"
+	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/input"
 )
@@ -37,6 +39,14 @@ type Job struct {
 	// Origins, when set, says where each of Specs comes from (a
 	// configuration file's "file:line:col"), for error messages.
 	Origins []string
+	// Root, when set, confines the job to a directory tree: Specs and
+	// Output come from a repository's configuration (which a pull request
+	// can change), so they must be relative paths that stay inside Root,
+	// through symbolic links too; specs are read and outputs written
+	// through it. Without it, specs and output are what the user named on
+	// the command line, and only what a spec directory holds is confined
+	// (to the repository around it).
+	Root string
 }
 
 // Options are what Generate needs from its environment.
@@ -153,6 +163,9 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 		var names []string
 		outDir := ""
 		if js.job.Output != "" {
+			if err := g.confine(js.job, "output", js.job.Output, ""); err != nil {
+				return nil, err
+			}
 			outDir = g.resolve(js.job.Base, js.job.Output)
 		}
 		for range js.specs {
@@ -193,12 +206,15 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			res.Files = append(res.Files, write.File{Dir: outDir, Label: g.display(outDir), Name: name, Data: b})
+			res.Files = append(res.Files, write.File{Dir: outDir, Label: g.display(outDir), Name: name, Data: b, Within: js.job.Root})
 			names = append(names, name)
 		}
 		if outDir != "" && js.job.Kustomization {
-			res.Files = append(res.Files, write.File{Dir: outDir, Label: g.display(outDir), Name: "kustomization.yaml", Data: kustomization(names)})
+			res.Files = append(res.Files, write.File{Dir: outDir, Label: g.display(outDir), Name: "kustomization.yaml", Data: kustomization(names), Within: js.job.Root})
 		}
+	}
+	for i := range res.Findings {
+		res.Findings[i].Message = safetext.TruncateQuoted(res.Findings[i].Message)
 	}
 	res.Findings = finding.SortAndDedupe(res.Findings)
 	if res.HasErrors() {
@@ -280,36 +296,48 @@ func (g *gen) nameFrom(dir string, s *Spec) string {
 
 func hasMeta(p string) bool { return strings.ContainsAny(p, "*?[") }
 
-// inside reports whether real (a path with links resolved) is under the
-// spec directory dir or the working directory.
-func (g *gen) inside(real, dir string) bool {
-	for _, d := range []string{dir, g.wd} {
-		if r, err := filepath.EvalSymlinks(d); err == nil {
-			d = r
-		}
-		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return true
-		}
+// confine checks a path from a configuration against the job's root: it
+// must be relative and stay inside it.
+func (g *gen) confine(j Job, what, p, origin string) error {
+	if j.Root == "" {
+		return nil
 	}
-	return false
+	if filepath.IsAbs(p) || strings.HasPrefix(filepath.ToSlash(p), "/") {
+		return fmt.Errorf("%s%s %s is an absolute path: paths in the configuration are relative to it and stay inside the repository", origin, what, safetext.Quote(p))
+	}
+	if !safefs.Within(g.resolve(j.Base, p), j.Root) {
+		return fmt.Errorf("%s%s %s leads outside the repository: paths in the configuration stay inside it", origin, what, safetext.Quote(p))
+	}
+	return nil
+}
+
+// rootFor is what reads for a spec path must stay inside: the job's root,
+// or the repository (or directory) around a path named on the command
+// line.
+func (g *gen) rootFor(j Job, abs string) (*safefs.Root, error) {
+	if j.Root != "" {
+		return safefs.Cached(j.Root)
+	}
+	return safefs.Cached(safefs.RootFor(g.wd, abs))
 }
 
 // collect reads the files a job names.
 func (g *gen) collect(j Job) ([]File, error) {
 	var files []File
 	seen := map[string]bool{}
+	var root *safefs.Root
 	add := func(abs string, lenient bool) error {
 		if seen[abs] {
 			return nil
 		}
 		seen[abs] = true
-		data, err := input.ReadFile(abs, MaxSpecSize)
+		data, err := root.ReadFile(abs, MaxSpecSize)
 		if tooLarge := (*input.TooLargeError)(nil); errors.As(err, &tooLarge) {
 			g.limitFinding(g.display(abs), tooLarge)
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("reading spec %s: %w", g.display(abs), unwrapPathError(err))
+			return fmt.Errorf("reading spec %s: %w", safetext.Quote(g.display(abs)), unwrapPathError(err))
 		}
 		files = append(files, File{Name: g.display(abs), Path: abs, Data: data, Lenient: lenient})
 		return nil
@@ -338,11 +366,18 @@ func (g *gen) collect(j Job) ([]File, error) {
 			files = append(files, File{Name: StdinName, Data: data})
 			continue
 		}
+		if err := g.confine(j, "spec", spec, origin); err != nil {
+			return nil, err
+		}
 		abs := g.resolve(j.Base, spec)
-		fi, err := os.Stat(abs)
+		var err error
+		if root, err = g.rootFor(j, abs); err != nil {
+			return nil, fmt.Errorf("%sspec %s: %w", origin, spec, err)
+		}
+		fi, err := root.Stat(abs)
 		switch {
 		case err == nil && fi.IsDir():
-			if err := g.walk(abs, add); err != nil {
+			if err := g.walk(abs, root, add); err != nil {
 				return nil, err
 			}
 		case err == nil:
@@ -385,7 +420,7 @@ func isYAML(name string) bool {
 // walk adds the YAML files under dir in lexical order, skipping hidden
 // directories; symlinks to files are followed, symlinks to directories
 // are not (they could loop).
-func (g *gen) walk(dir string, add func(string, bool) error) error {
+func (g *gen) walk(dir string, root *safefs.Root, add func(string, bool) error) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", g.display(p), unwrapPathError(err))
@@ -412,10 +447,10 @@ func (g *gen) walk(dir string, add func(string, bool) error) error {
 			}
 			// Specs in a pull request must not make generate read, and
 			// print lines of, files elsewhere on the machine.
-			if real, err := filepath.EvalSymlinks(p); err != nil || !g.inside(real, dir) {
+			if real, err := filepath.EvalSymlinks(p); err != nil || !safefs.Within(real, root.Real()) {
 				target, _ := os.Readlink(p)
-				return fmt.Errorf("spec %s is a symbolic link to %q, outside %s and the working directory: not followed (name the target to use it)",
-					g.display(p), target, g.display(dir))
+				return fmt.Errorf("spec %s is a symbolic link to %s, which leads outside the repository: not followed (name the target to use it)",
+					safetext.Quote(g.display(p)), safetext.Quote(target))
 			}
 		} else if !d.Type().IsRegular() {
 			return nil

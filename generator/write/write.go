@@ -6,6 +6,7 @@ package write
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -29,6 +30,49 @@ type File struct {
 	// Label is how messages and diffs call Dir (relative to the user's
 	// working directory); empty means Dir.
 	Label string
+	// Within, when set, is a directory Dir must be inside, physically:
+	// Dir is created and opened through it, so a symbolic link on the way
+	// (committed in a pull request) cannot lead a write, or the read of
+	// the old content for a diff, out of it. For output directories that
+	// a repository's configuration names.
+	Within string
+}
+
+// openDir opens (and with create, makes) the file's directory, through
+// Within when it is set.
+func openDir(f File, create bool) (*os.Root, error) {
+	if f.Within == "" {
+		if create {
+			if err := os.MkdirAll(f.Dir, 0o755); err != nil {
+				return nil, fmt.Errorf("creating the output directory: %w", err)
+			}
+		}
+		return os.OpenRoot(f.Dir)
+	}
+	rel, err := filepath.Rel(f.Within, f.Dir)
+	if err != nil || !(rel == "." || filepath.IsLocal(rel)) {
+		return nil, fmt.Errorf("%s is outside %s", f.Dir, f.Within)
+	}
+	outer, err := os.OpenRoot(f.Within)
+	if err != nil {
+		return nil, err
+	}
+	defer outer.Close()
+	if create {
+		if err := outer.MkdirAll(rel, 0o755); err != nil {
+			return nil, escapes(fmt.Errorf("creating the output directory: %w", err))
+		}
+	}
+	r, err := outer.OpenRoot(rel)
+	return r, escapes(err)
+}
+
+// escapes words os.Root's refusal of a link out of the tree.
+func escapes(err error) error {
+	if err != nil && strings.Contains(err.Error(), "escapes") {
+		return errors.New("a symbolic link on the way leads outside the repository: nothing is written (or read) there")
+	}
+	return err
 }
 
 // Display is the file's slash-separated path for messages and diffs.
@@ -84,12 +128,9 @@ func Write(files []File) (written []File, err error) {
 		}
 		root, ok := roots[f.Dir]
 		if !ok {
-			if err := os.MkdirAll(f.Dir, 0o755); err != nil {
-				return written, fmt.Errorf("creating the output directory: %w", err)
-			}
-			root, err = os.OpenRoot(f.Dir)
+			root, err = openDir(f, true)
 			if err != nil {
-				return written, fmt.Errorf("opening the output directory: %w", err)
+				return written, fmt.Errorf("output directory %s: %w", filepath.ToSlash(cmp.Or(f.Label, f.Dir)), err)
 			}
 			roots[f.Dir] = root
 			removeStaleTemps(root, names[f.Dir])
@@ -256,7 +297,7 @@ func lines(b []byte) []string {
 
 // readExisting returns the file's content, or nil when it does not exist.
 func readExisting(f File) ([]byte, error) {
-	root, err := os.OpenRoot(f.Dir)
+	root, err := openDir(f, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

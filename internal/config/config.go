@@ -22,6 +22,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -45,7 +46,11 @@ const (
 type Config struct {
 	// Path is the file the configuration was read from, as given to Load;
 	// "" for the default configuration and for functionConfigs.
-	Path     string
+	Path string
+	// Base, when set, is the directory the configuration's relative paths
+	// are taken from instead of Path's (--config-dir: a configuration
+	// read from elsewhere, such as the base branch, for this tree).
+	Base     string
 	Lint     Lint
 	Generate []GenerateTarget
 	// Doc is the parsed document, for positions; nil for Default.
@@ -142,10 +147,28 @@ func Find(dir string) (path string, ok bool, err error) {
 	}
 }
 
-// Load reads and parses a configuration file. The error is only for I/O;
-// everything wrong inside the file is a finding.
+// MaxSize bounds a configuration file: a real one is a few KiB.
+const MaxSize = 1 << 20
+
+// Load reads and parses a configuration file named by whoever runs
+// everynode (--config). The error is only for I/O; everything wrong
+// inside the file is a finding.
 func Load(path string) (*Config, []finding.Finding, error) {
-	data, err := os.ReadFile(path)
+	return LoadWith(path, func(p string) ([]byte, error) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return safefs.ReadLimited(f, MaxSize)
+	})
+}
+
+// LoadWith is Load with the file read by read: a configuration found in
+// a repository is read through the repository's root (internal/safefs),
+// since a pull request can make .everynode.yaml a link to any file.
+func LoadWith(path string, read func(path string) ([]byte, error)) (*Config, []finding.Finding, error) {
+	data, err := read(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading configuration: %w", err)
 	}
@@ -212,6 +235,9 @@ func FromObject(doc *document.Document) (*Config, []finding.Finding) {
 // Dir is the directory paths in the configuration are relative to: the
 // file's directory, or the working directory when there is no file.
 func (c *Config) Dir() string {
+	if c.Base != "" {
+		return c.Base
+	}
 	if c.Path == "" {
 		return "."
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/everynode/everynode/generator/write"
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/report"
 )
@@ -27,14 +29,14 @@ func generateCommand() *cli.Command {
 			"directory or a parent, up to the repository root).\n" +
 			"Exit status: 0 done (or --check found everything up to date), 1 an invalid spec (every problem is\n" +
 			"reported and nothing is written), 2 usage or I/O error, 3 --check found stale output.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write one file per Daemon into `DIR` instead of standard output"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; print a diff of what would change and exit 3 if anything would"},
 			&cli.BoolFlag{Name: "kustomization", Usage: "also write a kustomization.yaml listing the generated files (with -o)"},
 			// Paths are reported relative to the working directory; tests,
 			// which cannot chdir in parallel, set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
-		},
+		}, configFlags()...),
 		Action: runGenerate,
 	}
 }
@@ -56,6 +58,9 @@ func runGenerate(c *cli.Context) error {
 		}
 		if check && out == "" {
 			return usageError("--check compares files: give -o DIR, or run without SPEC to follow .everynode.yaml")
+		}
+		if c.IsSet("config") || c.IsSet("config-dir") {
+			return usageError("--config and --config-dir choose the generate: section, which SPEC arguments replace")
 		}
 		jobs = []generator.Job{{Specs: c.Args().Slice(), Output: out, Kustomization: c.Bool("kustomization")}}
 	} else {
@@ -92,12 +97,13 @@ func runGenerate(c *cli.Context) error {
 			return exit(ExitUsage, err)
 		}
 		for _, s := range stale {
-			fmt.Fprint(c.App.Writer, s.Diff)
+			// The old content is the repository's: escaped like any of it.
+			fmt.Fprint(c.App.Writer, safetext.Lines(s.Diff))
 		}
 		if len(stale) > 0 {
 			names := make([]string, len(stale))
 			for i, s := range stale {
-				names[i] = s.File.Display()
+				names[i] = safetext.Escape(s.File.Display())
 			}
 			return exit(ExitStale, fmt.Errorf("out of date: %s (run everynode generate)", strings.Join(names, ", ")))
 		}
@@ -105,7 +111,7 @@ func runGenerate(c *cli.Context) error {
 	}
 	written, err := write.Write(res.Files)
 	for _, f := range written {
-		fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", f.Display())
+		fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", safetext.Escape(f.Display()))
 	}
 	if err != nil {
 		return exit(ExitUsage, err)
@@ -113,44 +119,43 @@ func runGenerate(c *cli.Context) error {
 	return nil
 }
 
-// configJobs reads the generate: section of the configuration.
+// configJobs reads the generate: section of the configuration. Its spec
+// and output paths are a repository's (a pull request can change
+// .everynode.yaml): each job is confined to the repository around the
+// configuration's directory.
 func configJobs(c *cli.Context, wd string) ([]generator.Job, error) {
-	path, ok, err := config.Find(wd)
+	cfg, fs, ok, err := readConfig(c, wd)
 	if err != nil {
-		return nil, exit(ExitUsage, err)
+		return nil, err
 	}
 	if !ok {
 		return nil, usageError("no SPEC given and no %s found in %s or its parents: give spec files, or add a generate: section", config.FileName, wd)
 	}
-	cfg, fs, err := config.Load(path)
-	if err != nil {
-		return nil, exit(ExitUsage, err)
-	}
 	bad := false
 	for i := range fs {
-		if rel, err := filepath.Rel(wd, fs[i].File); err == nil && !strings.HasPrefix(rel, "..") {
-			fs[i].File = filepath.ToSlash(rel)
-		}
 		bad = bad || fs[i].Severity == finding.Error
 	}
 	if len(fs) > 0 {
 		writeFindings(c, fs, nil, finding.Summary{Files: 1})
 	}
+	name := relName(wd, cfg.Path)
 	if bad {
-		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", path))
+		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", name))
 	}
 	if len(cfg.Generate) == 0 {
-		return nil, usageError("no SPEC given and %s has no generate: section", path)
+		return nil, usageError("no SPEC given and %s has no generate: section", name)
 	}
+	base, err := filepath.Abs(cfg.Dir())
+	if err != nil {
+		return nil, exit(ExitUsage, err)
+	}
+	root := safefs.RootFor(wd, base)
 	var jobs []generator.Job
 	for _, t := range cfg.Generate {
-		j := generator.Job{Specs: t.Specs, Output: t.Output, Kustomization: t.Kustomization, Base: cfg.Dir()}
+		j := generator.Job{Specs: t.Specs, Output: t.Output, Kustomization: t.Kustomization, Base: base, Root: root}
 		for i := range t.Specs {
 			file, line, col := cfg.Locate(t.Path.Child("specs").Index(i))
-			if rel, err := filepath.Rel(wd, file); err == nil {
-				file = filepath.ToSlash(rel)
-			}
-			j.Origins = append(j.Origins, fmt.Sprintf("%s:%d:%d", file, line, col))
+			j.Origins = append(j.Origins, fmt.Sprintf("%s:%d:%d", relName(wd, file), line, col))
 		}
 		jobs = append(jobs, j)
 	}

@@ -31,12 +31,11 @@ func lintCommand() *cli.Command {
 			"current directory. Helm templates, kustomize patches and YAML that is not a Kubernetes object are skipped\n" +
 			"and counted. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or\n" +
 			"--fail-if-no-objects and nothing linted), 2 usage error, missing path or internal error.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FMT` or FMT=FILE (text, json, sarif, junit, github, markdown); repeatable"},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings at or above `SEVERITY`: error, warning, info or none"},
 			&cli.StringFlag{Name: "kubernetes-version", Usage: "validate against Kubernetes `VERSION` (default: the newest embedded)"},
 			&cli.BoolFlag{Name: "strict", Value: true, Usage: "unknown fields are errors, as kubectl --validate=strict (--strict=false relaxes)"},
-			&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .everynode.yaml in the working directory or a parent)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
 			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
 			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
@@ -48,7 +47,7 @@ func lintCommand() *cli.Command {
 			// Reported paths are relative to the working directory; tests
 			// (which cannot chdir in parallel) and wrappers set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
-		},
+		}, configFlags()...),
 		Action: runLint,
 	}
 }
@@ -147,36 +146,12 @@ func runLint(c *cli.Context) error {
 // directory up. A configuration with errors stops the run (exit 2) after
 // printing every problem with its position.
 func loadConfig(c *cli.Context, workDir string) (*config.Config, error) {
-	path := c.String("config")
-	if path != "" && !filepath.IsAbs(path) {
-		path = filepath.Join(workDir, path)
-	}
-	if path == "" {
-		p, ok, err := config.Find(workDir)
-		if err != nil {
-			return nil, exit(ExitUsage, err)
-		}
-		if !ok {
-			return config.Default(), nil
-		}
-		path = p
-	}
-	cfg, fs, err := config.Load(path)
+	cfg, fs, _, err := readConfig(c, workDir)
 	if err != nil {
-		return nil, exit(ExitUsage, err)
+		return nil, err
 	}
-	bad := false
-	for _, f := range fs {
-		if rel, err := filepath.Rel(workDir, f.File); err == nil && !strings.HasPrefix(rel, "..") {
-			f.File = filepath.ToSlash(rel)
-		}
-		fmt.Fprintln(c.App.ErrWriter, f.String())
-		if f.Severity == finding.Error {
-			bad = true
-		}
-	}
-	if bad {
-		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", cfg.Path))
+	if printConfigFindings(c, fs) {
+		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", relName(workDir, cfg.Path)))
 	}
 	return cfg, nil
 }

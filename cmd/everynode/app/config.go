@@ -1,0 +1,90 @@
+package app
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/lint/finding"
+)
+
+// configFlags are the flags that choose the configuration.
+func configFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .everynode.yaml in the working directory or a parent, up to the repository root)"},
+		&cli.StringFlag{Name: "config-dir", Usage: "take the configuration's relative paths (excludes, generate specs and outputs) from `DIR` instead of the --config file's directory: for a configuration read from elsewhere, such as the base branch of a pull request"},
+	}
+}
+
+// readConfig returns the configuration to use and where it came from:
+// --config FILE, read as given (whoever runs everynode named it), or the
+// .everynode.yaml found from workDir up, read through the repository's
+// root like everything else in it (a pull request can make it a link to
+// /etc/passwd). ok is false when there is none.
+func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []finding.Finding, ok bool, err error) {
+	path := c.String("config")
+	if path != "" {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(workDir, path)
+		}
+		cfg, fs, err = config.Load(path)
+	} else {
+		p, found, ferr := config.Find(workDir)
+		if ferr != nil {
+			return nil, nil, false, exit(ExitUsage, ferr)
+		}
+		if !found {
+			if c.IsSet("config-dir") {
+				return nil, nil, false, usageError("--config-dir goes with --config")
+			}
+			return config.Default(), nil, false, nil
+		}
+		root, rerr := safefs.Cached(safefs.RootFor(workDir, workDir))
+		if rerr != nil {
+			return nil, nil, false, exit(ExitUsage, rerr)
+		}
+		path = p
+		cfg, fs, err = config.LoadWith(p, func(p string) ([]byte, error) { return root.ReadFile(p, config.MaxSize) })
+	}
+	if err != nil {
+		return nil, nil, false, exit(ExitUsage, fmt.Errorf("%s: %w", relName(workDir, path), err))
+	}
+	if d := c.String("config-dir"); d != "" {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(workDir, d)
+		}
+		cfg.Base = filepath.Clean(d)
+	}
+	for i := range fs {
+		fs[i].File = relName(workDir, fs[i].File)
+	}
+	return cfg, fs, true, nil
+}
+
+// relName is a path as reported: relative to the working directory when
+// below it, slash-separated.
+func relName(workDir, p string) string {
+	if rel, err := filepath.Rel(workDir, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+// printConfigFindings prints problems of a configuration, one line each,
+// escaped (the configuration is a repository's file like any other).
+func printConfigFindings(c *cli.Context, fs []finding.Finding) (bad bool) {
+	for _, f := range fs {
+		f.File = safetext.Path(f.File)
+		f.Message = safetext.Escape(f.Message)
+		fmt.Fprintln(c.App.ErrWriter, f.String())
+		if f.Severity == finding.Error {
+			bad = true
+		}
+	}
+	return bad
+}
