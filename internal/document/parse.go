@@ -64,8 +64,8 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 	lim = lim.withDefaults()
 	// Counting document markers costs nothing next to parsing, and a file
 	// with too many is refused before it costs anything.
-	if line, over := tooManyDocuments(f, lim.MaxDocuments); over {
-		s.Problems = append(s.Problems, documentLimit(line, lim.MaxDocuments))
+	if p := prescan(f, lim); p != nil {
+		s.Problems = append(s.Problems, *p)
 		return s
 	}
 	offset := 0 // line offset of the chunk being parsed
@@ -158,7 +158,9 @@ func parseChunk(data []byte, f *File, offset int, lim Limits, budget int) (docs 
 			d.Line, _ = f.Clamp(d.Node.Line, 1)
 			v, verrs := toValue(d.Node, f, lim)
 			d.Value = v
-			d.keys = indexKeys(d.Node)
+			if len(verrs) == 0 {
+				d.keys = indexKeys(d.Node)
+			}
 			for _, e := range verrs {
 				d.problems = append(d.problems, Problem{Line: e.Line, Column: e.Column, Msg: e.Msg, Limit: e.Limit})
 			}
@@ -325,29 +327,47 @@ func isMarkerAt(data []byte, i int) bool {
 	return bytes.HasPrefix(data[i:], []byte("---")) && (i+3 == len(data) || data[i+3] == '\n' || data[i+3] == '\r' || data[i+3] == ' ' || data[i+3] == '\t')
 }
 
-// tooManyDocuments reports whether f holds more than max documents by
-// their "---" markers, and the line of the first marker past the limit.
-func tooManyDocuments(f *File, max int) (int, bool) {
+// prescan refuses, before anything is parsed, a file that would cost
+// more than the limits allow: more documents than MaxDocuments (counted
+// by their "---" markers), more values than MaxFileValues, or a document
+// of more values than half of MaxNodes (values counted as lines plus
+// commas: the parser builds a node for each before any limit sees them,
+// and a line can hold three). It costs one pass over the bytes.
+func prescan(f *File, lim Limits) *Problem {
 	data := f.Data
-	n := 0
+	docs, docStart, units, docUnits := 0, 1, 0, 0
 	if !bytes.HasPrefix(data, []byte("---")) {
-		n = 1 // a first document without a marker
+		docs = 1
 	}
-	for i := 0; i < len(data); {
+	line := 1
+	for i := 0; i < len(data); line++ {
 		if isMarkerAt(data, i) {
-			n++
-			if n > max {
-				line, _ := f.Position(i)
-				return line, true
+			docs++
+			if docs > lim.MaxDocuments {
+				p := documentLimit(line, lim.MaxDocuments)
+				return &p
 			}
+			docStart, docUnits = line, 0
 		}
 		j := bytes.IndexByte(data[i:], '\n')
-		if j < 0 {
-			break
+		end := len(data)
+		if j >= 0 {
+			end = i + j + 1
 		}
-		i += j + 1
+		n := 1 + bytes.Count(data[i:end], []byte{','})
+		units += n
+		docUnits += n
+		if units > lim.MaxFileValues {
+			return &Problem{Line: 1, Column: 1, Limit: true,
+				Msg: fmt.Sprintf("the file has more lines and commas than the %d values a file may hold (the limit on values per file, counted before parsing); it was not linted: split it", lim.MaxFileValues)}
+		}
+		if docUnits > lim.MaxNodes/2 {
+			return &Problem{Line: docStart, Column: 1, Limit: true,
+				Msg: fmt.Sprintf("this document has more lines and commas than the %d values a document may hold (the limit on values per document, counted before parsing); the file was not linted: split it", lim.MaxNodes/2)}
+		}
+		i = end
 	}
-	return 0, false
+	return nil
 }
 
 func documentLimit(line, max int) Problem {

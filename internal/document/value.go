@@ -21,16 +21,26 @@ type Limits struct {
 	// time and memory of its own whatever its size: 32 MiB of "---\na: 1"
 	// is 3.7 million documents. A file over the limit is not parsed.
 	MaxDocuments int
+	// MaxFileValues bounds the values of one file before it is parsed,
+	// counted as its lines plus its commas (a value takes a line, or a
+	// comma in a flow collection): the parser holds a node for every
+	// value of a document before any limit can look at them, some 600
+	// bytes each by the time a file is linted. A 32 MiB file of real
+	// manifests is 1.4 million.
+	MaxFileValues int
 }
 
 // DefaultLimits are far above any real manifest: Kubernetes objects nest
 // about 20 deep, a full CNI install is some 20,000 values, and a large
 // generated file some thousands of documents.
-var DefaultLimits = Limits{MaxDepth: 256, MaxNodes: 2_000_000, MaxDocuments: 100_000}
+var DefaultLimits = Limits{MaxDepth: 256, MaxNodes: 2_000_000, MaxDocuments: 100_000, MaxFileValues: 1_600_000}
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxDocuments <= 0 {
 		l.MaxDocuments = DefaultLimits.MaxDocuments
+	}
+	if l.MaxFileValues <= 0 {
+		l.MaxFileValues = DefaultLimits.MaxFileValues
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultLimits.MaxDepth
