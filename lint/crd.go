@@ -29,7 +29,9 @@ func (l *Linter) loadCRDs(paths []string) error {
 		if s.Err != nil || s.Stdin {
 			return nil
 		}
-		data, err := input.ReadFile(s.Path, l.opts.MaxFileSize)
+		// --crd names a path, but what a directory in the repository
+		// holds is the repository's: read through its root.
+		data, err := s.Read(l.opts.MaxFileSize)
 		if err != nil {
 			return &input.PathError{Path: s.Name, Err: err}
 		}

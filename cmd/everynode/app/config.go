@@ -22,17 +22,28 @@ func configFlags() []cli.Flag {
 }
 
 // readConfig returns the configuration to use and where it came from:
-// --config FILE, read as given (whoever runs everynode named it), or the
-// .everynode.yaml found from workDir up, read through the repository's
-// root like everything else in it (a pull request can make it a link to
-// /etc/passwd). ok is false when there is none.
+// --config FILE or the .everynode.yaml found from workDir up. A file in
+// the working directory's repository is read through its root like
+// everything else there (a pull request can make it a link to
+// /etc/passwd, and a workflow may name it with --config); one outside it
+// was named by whoever runs everynode and is read as given. ok is false
+// when there is none.
 func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []finding.Finding, ok bool, err error) {
 	path := c.String("config")
 	if path != "" {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(workDir, path)
 		}
-		cfg, fs, err = config.Load(path)
+		repo := safefs.RootFor(workDir, workDir)
+		if safefs.Within(filepath.Clean(path), repo) {
+			root, rerr := safefs.Cached(repo)
+			if rerr != nil {
+				return nil, nil, false, exit(ExitUsage, rerr)
+			}
+			cfg, fs, err = config.LoadWith(path, func(p string) ([]byte, error) { return root.ReadFile(p, config.MaxSize) })
+		} else {
+			cfg, fs, err = config.Load(path)
+		}
 	} else {
 		p, found, ferr := config.Find(workDir)
 		if ferr != nil {
