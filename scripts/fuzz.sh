@@ -43,6 +43,8 @@ all=(
   ./krm:FuzzRun
   ./lint/report:FuzzWriteJSONString
   ./internal/placement:FuzzReadNodes
+  ./lint/kustomize:FuzzKustomize
+  ./internal/safetext:FuzzSafetext
 )
 
 selected=()

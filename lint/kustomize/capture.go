@@ -16,20 +16,22 @@ import (
 const maxCaptured = 64 << 10
 
 // capture collects what kustomize prints during a build: the standard
-// log package (deprecation and var warnings, the git:: notice) and
-// direct writes to os.Stderr and os.Stdout (its deprecated-field
-// warnings; klog). Nothing of it reaches the terminal raw: the caller
-// turns it into findings, which every output format escapes.
+// log package (var warnings, the sort-order and git:: notices) and direct
+// writes to os.Stderr (its deprecated-field warnings; klog, which writes
+// to os.Stderr by default). Nothing of it reaches the terminal raw: the
+// caller turns it into findings, which every output format escapes.
+// kustomize's writes to os.Stdout are debugging helpers a build never
+// calls, and standard output is left alone.
 //
 // Builds are serialised (buildMu), and nothing else in everynode writes
 // to the process's standard streams while one runs: the CLI took its
 // writers at start-up.
 type capture struct {
-	prevLog                io.Writer
-	prevFlags              int
-	prevStderr, prevStdout *os.File
-	r, w                   *os.File
-	done                   chan struct{}
+	prevLog    io.Writer
+	prevFlags  int
+	prevStderr *os.File
+	r, w       *os.File
+	done       chan struct{}
 
 	mu sync.Mutex
 	// entries are the log package's messages, one each (a message may
@@ -46,8 +48,8 @@ func startCapture() *capture {
 	log.SetFlags(0)
 	if r, w, err := os.Pipe(); err == nil {
 		c.r, c.w = r, w
-		c.prevStderr, c.prevStdout = os.Stderr, os.Stdout
-		os.Stderr, os.Stdout = w, w
+		c.prevStderr = os.Stderr
+		os.Stderr = w
 		go func() {
 			defer close(c.done)
 			buf := make([]byte, 4096)
@@ -91,7 +93,7 @@ func (c *capture) stop() []string {
 	log.SetOutput(c.prevLog)
 	log.SetFlags(c.prevFlags)
 	if c.w != nil {
-		os.Stderr, os.Stdout = c.prevStderr, c.prevStdout
+		os.Stderr = c.prevStderr
 		c.w.Close()
 		<-c.done
 		c.r.Close()

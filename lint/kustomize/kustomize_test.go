@@ -3,6 +3,7 @@ package kustomize
 import (
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -467,5 +468,31 @@ func BenchmarkRenderAndLocate(b *testing.B) {
 		for _, r := range res.Resources {
 			Locate(r, p)
 		}
+	}
+}
+
+// TestCapture: what kustomize prints through the log package and on
+// standard error during a build is collected (a log message whole, with
+// its newlines), and a log.Fatal becomes a panic the build recovers
+// instead of the end of the process.
+func TestCapture(t *testing.T) {
+	c := startCapture()
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		log.Printf("well-defined vars that were never replaced: %s", "a\n::error::x")
+		fmt.Fprintln(os.Stderr, "# Warning: 'bases' is deprecated.")
+		log.Fatal("unable to make loader")
+	}()
+	msgs := c.stop()
+	if s, _ := got.(string); !strings.Contains(s, "unable to make loader") {
+		t.Errorf("log.Fatal gave %v, want a panic naming the message", got)
+	}
+	want := []string{"well-defined vars that were never replaced: a\n::error::x", "unable to make loader", "# Warning: 'bases' is deprecated."}
+	if !reflect.DeepEqual(msgs, want) {
+		t.Errorf("captured %q, want %q", msgs, want)
+	}
+	if log.Writer() != os.Stderr || log.Flags() != log.LstdFlags {
+		t.Error("the log package was not restored")
 	}
 }

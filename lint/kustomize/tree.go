@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 kustomize still reads its deprecated fields (bases, patchesStrategicMerge, patchesJson6902), so they are resolved like the others
+
 package kustomize
 
 import (
