@@ -14,3 +14,5 @@ func makeFIFO(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
 }
+
+func mkfifo(path string) error { return syscall.Mkfifo(path, 0o644) }
