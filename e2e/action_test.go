@@ -158,6 +158,7 @@ type runner struct {
 	temp      string
 	summary   string
 	inputs    map[string]string
+	env       map[string]string
 	outputs   map[string]map[string]string
 	stdout    strings.Builder
 }
@@ -210,6 +211,9 @@ func (r *runner) run() (int, map[string]string) {
 			"RUNNER_OS=Linux",
 			"GITHUB_ACTIONS=true",
 			"CI=true",
+		}
+		for k, v := range r.env {
+			env = append(env, k+"="+v)
 		}
 		for k, v := range s.Env {
 			env = append(env, k+"="+r.expand(v))
@@ -317,7 +321,10 @@ func TestActionSimulated(t *testing.T) {
 		repo    string
 		prepare func(t *testing.T, workspace string)
 		inputs  map[string]string
-		want    want
+		// env is the runner's environment besides its own (GITHUB_BASE_REF
+		// on a pull request).
+		env  map[string]string
+		want want
 	}{
 		{
 			name:   "clean",
@@ -403,6 +410,33 @@ func TestActionSimulated(t *testing.T) {
 			},
 		},
 		{
+			// A pull request turns the rules off in the configuration;
+			// with config-from-base the base branch's applies, and its
+			// findings are reported.
+			name:    "config from the base branch",
+			repo:    "action/failing",
+			prepare: pullRequestChangingConfig,
+			env:     map[string]string{"GITHUB_BASE_REF": "main"},
+			inputs:  map[string]string{"working-directory": "deploy", "config-from-base": "true"},
+			want: want{
+				code:    1,
+				outputs: map[string]string{"errors": "3", "warnings": "4"},
+				log:     []string{`Using deploy/\.everynode\.yaml from the base branch main`, `title=everynode%3A missing-readiness-probe::`},
+			},
+		},
+		{
+			// Without it, the pull request's configuration is used.
+			name:    "config from the pull request",
+			repo:    "action/failing",
+			prepare: pullRequestChangingConfig,
+			env:     map[string]string{"GITHUB_BASE_REF": "main"},
+			inputs:  map[string]string{"working-directory": "deploy"},
+			want: want{
+				outputs: map[string]string{"errors": "0"},
+				noLog:   []string{`::error file=`},
+			},
+		},
+		{
 			name:   "usage error",
 			repo:   "action/clean",
 			inputs: map[string]string{"paths": "no-such-dir"},
@@ -420,7 +454,7 @@ func TestActionSimulated(t *testing.T) {
 			}
 			temp := t.TempDir()
 			r := &runner{t: t, a: a, workspace: ws, temp: temp, summary: filepath.Join(temp, "step_summary.md"),
-				inputs: tt.inputs, outputs: map[string]map[string]string{}}
+				inputs: tt.inputs, env: tt.env, outputs: map[string]map[string]string{}}
 			writeFile(t, r.summary, "")
 			code, outputs := r.run()
 			log := r.stdout.String()
@@ -468,6 +502,32 @@ func TestActionSimulated(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pullRequestChangingConfig makes the workspace a checkout of a pull
+// request against main whose only change turns every finding of
+// deploy/.everynode.yaml off: main is on a remote named origin, as
+// actions/checkout leaves it, and the workspace holds the change.
+func pullRequestChangingConfig(t *testing.T, ws string) {
+	t.Helper()
+	git := lookPath(t, "git")
+	run := func(dir string, args ...string) {
+		t.Helper()
+		if res := command(t, dir, nil, nil, git, append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"}, args...)...); res.code != 0 {
+			t.Fatalf("git %v: %v", args, res)
+		}
+	}
+	origin := filepath.Join(t.TempDir(), "origin")
+	if err := os.CopyFS(origin, os.DirFS(ws)); err != nil {
+		t.Fatal(err)
+	}
+	run(origin, "init", "-q")
+	run(origin, "add", "-A")
+	run(origin, "commit", "-q", "-m", "base")
+	run(ws, "init", "-q")
+	run(ws, "remote", "add", "origin", "file://"+origin)
+	writeFile(t, filepath.Join(ws, "deploy", ".everynode.yaml"),
+		"apiVersion: everynode.dev/v1alpha1\nkind: Config\nlint:\n  failOn: none\n  exclude: [\"*.yaml\"]\n")
 }
 
 // TestActionlint runs actionlint, with shellcheck, on the example
