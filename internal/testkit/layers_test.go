@@ -23,6 +23,9 @@ var layers = []struct {
 	name string
 	pkgs []string
 }{
+	{"the walls: the one reader of repositories, the one escaping, the process sandbox", []string{
+		"internal/safefs", "internal/safetext", "internal/sandbox",
+	}},
 	{"leaves: a type, data or I/O with no dependency in the module", []string{
 		"internal/fieldpath", "internal/suggest", "internal/fuzztest", "schemas", "templates",
 		"lint/input", "generator/write",
@@ -45,7 +48,7 @@ var layers = []struct {
 	{"the KRM function", []string{"krm"}},
 	{"the command line", []string{"cmd/everynode/app"}},
 	{"programs and test-only packages", []string{
-		"cmd/everynode", "bench/corpus", "bench/timeit", "schemas/gen", "e2e", "internal/testkit",
+		"cmd/everynode", "bench/corpus", "bench/hostile", "bench/timeit", "schemas/gen", "e2e", "internal/testkit",
 	}},
 }
 
@@ -55,7 +58,7 @@ var layers = []struct {
 var testSupport = map[string][]string{
 	"lint/ruletest":        nil,
 	"internal/fuzztest":    nil,
-	"internal/benchcorpus": {"bench/corpus"},
+	"internal/benchcorpus": {"bench/corpus", "bench/hostile"},
 }
 
 // TestLayers fails on an import that goes up or sideways in the table,
