@@ -24,7 +24,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/everynode/everynode/cmd/everynode/app"
+	"github.com/everynode/everynode/internal/app"
 	"github.com/everynode/everynode/internal/safetext"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/everynode/everynode/cmd/everynode/app"
+	"github.com/everynode/everynode/internal/app"
 )
 
 // The catalog of bad input: testdata/bad-input/<command>/*.txtar, one

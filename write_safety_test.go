@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/everynode/everynode/cmd/everynode/app"
+	"github.com/everynode/everynode/internal/app"
 )
 
 // TestMain lets the test binary stand in for the everynode binary: run

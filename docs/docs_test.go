@@ -34,7 +34,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/everynode/everynode/cmd/everynode/app"
+	"github.com/everynode/everynode/internal/app"
 )
 
 // root is the repository root, relative to this package.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/everynode/everynode/generator"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fuzztest"
+	"github.com/everynode/everynode/internal/testkit/fuzztest"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/templates"

@@ -13,13 +13,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/everynode/everynode/generator/write"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/gojson"
+	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/internal/write"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
 )
 
 // Job generates the Daemons of some spec files into one place.

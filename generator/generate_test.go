@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/generator/write"
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/write"
 )
 
 func specText(name, extra string) string {

@@ -12,13 +12,13 @@ import (
 
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/gojson"
+	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/rules"
-	"github.com/everynode/everynode/lint/schema"
 )
 
 // File is one input.

@@ -3,7 +3,7 @@ package generator
 import (
 	"slices"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // Provenance maps places in a rendered object to the places in the spec

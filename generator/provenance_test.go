@@ -3,7 +3,7 @@ package generator
 import (
 	"testing"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 func TestProvenanceLookup(t *testing.T) {

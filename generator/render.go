@@ -9,8 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/everynode/everynode/generator/spec"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/gojson"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // Output paths every rendering step writes under.

@@ -3,7 +3,7 @@ package generator
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // scheduling renders where the pods run: node selector, affinity,

@@ -19,9 +19,9 @@ import (
 
 	"github.com/everynode/everynode/generator/spec"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/suppress"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/suppress"
 )
 
 // Names fixed by the output contract (docs/architecture.md and the README).

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/everynode/everynode/internal/benchcorpus"
+	"github.com/everynode/everynode/internal/testkit/benchcorpus"
 	"github.com/everynode/everynode/lint"
 )
 
@@ -72,7 +72,7 @@ func benchCorpusFiles(b *testing.B) int {
 
 // BenchmarkLintCorpus lints a generated corpus (node agents with their
 // RBAC, configuration and Services, and one CNI install of several
-// thousand lines: internal/benchcorpus), with all rules and with schema
+// thousand lines: internal/testkit/benchcorpus), with all rules and with schema
 // validation only.
 func BenchmarkLintCorpus(b *testing.B) {
 	dir := b.TempDir()

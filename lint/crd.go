@@ -5,8 +5,8 @@ import (
 	"context"
 
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
 )
 
 var crdMarker = []byte("CustomResourceDefinition")

@@ -7,12 +7,12 @@ import (
 	"sync"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
-	"github.com/everynode/everynode/lint/suppress"
 )
 
 // Cross-object (Deferred) rules look at each object as it is read, like

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )
 
-// fakeSchema stands in for lint/schema in engine tests, so they test the
+// fakeSchema stands in for internal/schema in engine tests, so they test the
 // engine and not the schemas: DaemonSets reject replicas and string
 // container ports; kinds of the example.com group need their CRD, and then
 // reject a non-integer spec.size.

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fuzztest"
+	"github.com/everynode/everynode/internal/testkit/fuzztest"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
 )

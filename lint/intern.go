@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"unique"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
 

@@ -3,7 +3,7 @@ package lint
 import (
 	"testing"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 func TestInternerSharesOnlyEqualPaths(t *testing.T) {

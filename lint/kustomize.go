@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/input"
+	"github.com/everynode/everynode/internal/kustomize"
 	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/suppress"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
-	"github.com/everynode/everynode/lint/kustomize"
-	"github.com/everynode/everynode/lint/suppress"
 )
 
 // lintKustomization lints what a kustomization renders. Each object is

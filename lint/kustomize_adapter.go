@@ -4,12 +4,12 @@ import (
 	"path/filepath"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/kustomize"
 	"github.com/everynode/everynode/internal/safefs"
-	"github.com/everynode/everynode/lint/kustomize"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
-// NewKustomizer renders kustomizations in-process with lint/kustomize.
+// NewKustomizer renders kustomizations in-process with internal/kustomize.
 // generate renders everynode Daemon specs named under generators: (nil:
 // such kustomizations fail with a finding that says so).
 func NewKustomizer(workDir string, generate func(file string, data []byte) ([]byte, error)) Kustomizer {

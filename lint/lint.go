@@ -1,7 +1,7 @@
 // Package lint is everynode's linter engine: a small pipeline in the manner
 // of kubeconform, each stage its own function.
 //
-//	inputs (lint/input) → read, size-bounded → document.Parse (positions)
+//	inputs (internal/input) → read, size-bounded → document.Parse (positions)
 //	→ classify each document → schema validation → rules → suppressions
 //	→ findings, sorted, deduplicated and counted
 //
@@ -32,13 +32,13 @@ import (
 
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
-	"github.com/everynode/everynode/lint/schema"
 )
 
 // DefaultMaxFileSize is the largest file read (a full CNI install is about
@@ -125,12 +125,12 @@ type SpecChecker interface {
 }
 
 // SchemaError is one problem schema validation found; Path is relative to
-// the object. It is lint/schema's own type: the engine's interface below
+// the object. It is internal/schema's own type: the engine's interface below
 // speaks it, so that the validator needs no adapter and a fake needs
 // nothing else.
 type SchemaError = schema.Error
 
-// SchemaValidator is what the engine needs of lint/schema. Validate must
+// SchemaValidator is what the engine needs of internal/schema. Validate must
 // be safe for concurrent use; the engine never calls AddCRD concurrently
 // with anything else.
 type SchemaValidator interface {
@@ -138,7 +138,7 @@ type SchemaValidator interface {
 	AddCRD(obj map[string]any) []SchemaError
 }
 
-// Kustomizer is what the engine needs of lint/kustomize.
+// Kustomizer is what the engine needs of internal/kustomize.
 type Kustomizer interface {
 	// IsKustomization reports whether dir holds a kustomization file.
 	IsKustomization(dir string) bool

@@ -12,9 +12,9 @@ import (
 
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
 )
 
 func newLinter(t testing.TB, opts lint.Options) *lint.Linter {

@@ -11,12 +11,12 @@ import (
 
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
-	"github.com/everynode/everynode/lint/suppress"
 )
 
 // Why a document is not linted as a Kubernetes object. Each is counted in

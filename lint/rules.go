@@ -3,10 +3,10 @@ package lint
 import (
 	"slices"
 
+	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/rules"
-	"github.com/everynode/everynode/lint/suppress"
 )
 
 // newChecker selects the rules of the run (package checker).

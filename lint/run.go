@@ -10,14 +10,14 @@ import (
 	"sync"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
-	"github.com/everynode/everynode/lint/input"
 	"github.com/everynode/everynode/lint/rule"
-	"github.com/everynode/everynode/lint/suppress"
 )
 
 // run is the state of one Lint, LintDocuments or LintObjects call.

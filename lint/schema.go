@@ -3,7 +3,7 @@ package lint
 import (
 	"fmt"
 
-	"github.com/everynode/everynode/lint/schema"
+	"github.com/everynode/everynode/internal/schema"
 )
 
 // newSchema builds the validator for the embedded schemas of a

@@ -1,6 +1,6 @@
 package lint
 
-import "github.com/everynode/everynode/lint/input"
+import "github.com/everynode/everynode/internal/input"
 
 // streamData is an input that can be read only once (input.Source.Stream),
 // as read before the passes over the inputs begin.

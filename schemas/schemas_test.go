@@ -261,10 +261,10 @@ func TestExportKubeconform(t *testing.T) {
 		file, yaml string
 		wantErrs   []string
 	}{
-		{file: "daemonset-apps-v1.json", yaml: mustRead(t, "../lint/schema/testdata/daemonset.yaml")},
+		{file: "daemonset-apps-v1.json", yaml: mustRead(t, "../internal/schema/testdata/daemonset.yaml")},
 		{
 			file: "daemonset-apps-v1.json",
-			yaml: strings.Replace(mustRead(t, "../lint/schema/testdata/daemonset.yaml"), "hostPID: true", "hostPDI: true", 1),
+			yaml: strings.Replace(mustRead(t, "../internal/schema/testdata/daemonset.yaml"), "hostPID: true", "hostPDI: true", 1),
 			wantErrs: []string{
 				"spec.template.spec: Additional property hostPDI is not allowed",
 			},

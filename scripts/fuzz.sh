@@ -11,7 +11,7 @@
 #
 # "0/sec" for a while is normal: a worker minimizing a new input reports
 # its executions only when done (-fuzzminimizetime, 10s here). Each target
-# also has an in-process watchdog (internal/fuzztest) that turns an input
+# also has an in-process watchdog (internal/testkit/fuzztest) that turns an input
 # running over 10s into a crash with a stack dump. As a last resort, when
 # the execution count has not moved for STALL seconds (default 120), the
 # workers are sent SIGQUIT: go test then records the input each was
@@ -39,11 +39,11 @@ all=(
   ./internal/document:FuzzTypingMatchesKubectl
   ./lint:FuzzLintDocuments
   ./generator:FuzzGenerate
-  ./krm:FuzzResourceList
-  ./krm:FuzzRun
+  ./internal/krm:FuzzResourceList
+  ./internal/krm:FuzzRun
   ./lint/report:FuzzWriteJSONString
   ./internal/placement:FuzzReadNodes
-  ./lint/kustomize:FuzzKustomize
+  ./internal/kustomize:FuzzKustomize
   ./internal/safetext:FuzzSafetext
 )
 

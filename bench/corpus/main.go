@@ -3,7 +3,7 @@
 //	go run ./bench/corpus -out DIR [-files 2000] [-big 4] [-seed 1]
 //	go run ./bench/corpus -specs DIR -n 1000
 //
-// The same seed writes the same bytes (see internal/benchcorpus).
+// The same seed writes the same bytes (see internal/testkit/benchcorpus).
 package main
 
 import (
@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/everynode/everynode/internal/benchcorpus"
+	"github.com/everynode/everynode/internal/testkit/benchcorpus"
 )
 
 func main() {

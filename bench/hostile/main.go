@@ -12,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/everynode/everynode/internal/benchcorpus"
+	"github.com/everynode/everynode/internal/testkit/benchcorpus"
 )
 
 const fileLimit = 32 << 20

@@ -5,7 +5,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/everynode/everynode/cmd/everynode/app"
+	"github.com/everynode/everynode/internal/app"
 	"github.com/everynode/everynode/internal/sandbox"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // shorthands lists the Shorthand types a spec can reach.

@@ -3,7 +3,7 @@ package spec
 import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // ServiceAccount is the identity the pods run as.

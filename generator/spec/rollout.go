@@ -4,7 +4,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // UpdateStrategy is how the DaemonSet replaces its pods.

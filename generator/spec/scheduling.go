@@ -3,7 +3,7 @@ package spec
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // NodeAffinity is node affinity in label-selector syntax.

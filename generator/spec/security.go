@@ -3,7 +3,7 @@ package spec
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // SecurityContext is the main container's; every field set replaces the

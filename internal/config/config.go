@@ -21,8 +21,8 @@ import (
 	"strings"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
 

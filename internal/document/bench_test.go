@@ -3,9 +3,9 @@ package document_test
 import (
 	"testing"
 
-	"github.com/everynode/everynode/internal/benchcorpus"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/internal/testkit/benchcorpus"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // BenchmarkParse splits a file into documents and parses them with

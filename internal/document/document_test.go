@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 func TestParseTypesLikeKubectl(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/everynode/everynode/internal/fieldpath"
-	"github.com/everynode/everynode/internal/fuzztest"
+	"github.com/everynode/everynode/internal/testkit/fuzztest"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // FuzzTypingMatchesKubectl holds the document model to what kubectl sends:

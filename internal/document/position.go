@@ -5,7 +5,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // Locate is the one place that turns a field path into a position. It

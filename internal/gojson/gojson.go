@@ -11,7 +11,7 @@ import (
 
 	"github.com/xeipuuv/gojsonschema"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // Value copies a typed document value with its numbers as json.Number,

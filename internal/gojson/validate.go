@@ -11,8 +11,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
 

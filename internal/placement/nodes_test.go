@@ -14,7 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/everynode/everynode/internal/fuzztest"
+	"github.com/everynode/everynode/internal/testkit/fuzztest"
 )
 
 func TestReadNodesInventories(t *testing.T) {

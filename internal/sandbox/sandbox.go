@@ -4,7 +4,7 @@
 // It is the second wall. The first is that nothing a repository holds is
 // ever interpreted as something to fetch or run: kustomize sees only
 // local files that everynode resolved inside the repository
-// (lint/kustomize). Should a path through kustomize or a library still try,
+// (internal/kustomize). Should a path through kustomize or a library still try,
 // Install makes it fail: every HTTP request through the default transport
 // and client fails before a socket is opened, every DNS lookup through the
 // default resolver fails, and with PATH empty, exec.LookPath finds no

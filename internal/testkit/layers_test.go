@@ -27,26 +27,26 @@ var layers = []struct {
 		"internal/safefs", "internal/safetext", "internal/sandbox",
 	}},
 	{"leaves: a type, data or I/O with no dependency in the module", []string{
-		"internal/fieldpath", "internal/suggest", "internal/fuzztest", "schemas", "templates",
-		"lint/input", "generator/write",
+		"lint/fieldpath", "internal/suggest", "internal/testkit/fuzztest", "schemas", "templates",
+		"internal/input", "internal/write",
 	}},
 	{"the document model and the diagnostics leaf", []string{
-		"internal/document", "lint/finding", "internal/benchcorpus",
+		"internal/document", "lint/finding", "internal/testkit/benchcorpus",
 	}},
 	{"the gojsonschema adapter and the Daemon spec's types", []string{
 		"internal/gojson", "generator/spec",
 	}},
 	{"configuration (plain settings), schema validation, suppressions, kustomize rendering, the spec's schema", []string{
-		"internal/config", "lint/schema", "lint/suppress", "lint/kustomize", "generator/internal/schemagen",
+		"internal/config", "internal/schema", "internal/suppress", "internal/kustomize", "generator/internal/schemagen",
 	}},
 	{"the rule API", []string{"lint/rule"}},
 	{"the rule catalog and the rule runner", []string{"lint/rules", "lint/checker"}},
 	{"what reads findings or the catalog: docs, the rule test harness, reporters", []string{
-		"lint/rules/ruledoc", "lint/ruletest", "lint/report",
+		"internal/ruledoc", "lint/ruletest", "lint/report",
 	}},
 	{"the linter's engine, the generator and placement", []string{"lint", "generator", "internal/placement"}},
-	{"the KRM function", []string{"krm"}},
-	{"the command line", []string{"cmd/everynode/app"}},
+	{"the KRM function", []string{"internal/krm"}},
+	{"the command line", []string{"internal/app"}},
 	{"programs and test-only packages", []string{
 		"cmd/everynode", "bench/corpus", "bench/hostile", "bench/timeit", "schemas/gen", "e2e", "internal/testkit",
 	}},
@@ -56,9 +56,9 @@ var layers = []struct {
 // the layers imports them outside its tests, except the programs that
 // exist to run benchmarks.
 var testSupport = map[string][]string{
-	"lint/ruletest":        nil,
-	"internal/fuzztest":    nil,
-	"internal/benchcorpus": {"bench/corpus", "bench/hostile"},
+	"lint/ruletest":                nil,
+	"internal/testkit/fuzztest":    nil,
+	"internal/testkit/benchcorpus": {"bench/corpus", "bench/hostile"},
 }
 
 // TestLayers fails on an import that goes up or sideways in the table,

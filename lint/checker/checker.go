@@ -24,8 +24,8 @@ import (
 	"sync"
 
 	"github.com/everynode/everynode/internal/config"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )

@@ -7,8 +7,8 @@ import (
 
 	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )

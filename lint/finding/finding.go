@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 // Rule IDs of the findings the engine itself reports, rather than a rule

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
 

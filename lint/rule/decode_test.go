@@ -11,8 +11,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
-	"github.com/everynode/everynode/internal/benchcorpus"
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/testkit/benchcorpus"
 )
 
 // checkDecode compares decode with the converter it replaces on one

@@ -3,7 +3,7 @@ package rule
 import (
 	"testing"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/everynode/everynode/internal/fieldpath"
 	typo "github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/rule"
 )
 

@@ -7,7 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/validate/content"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )

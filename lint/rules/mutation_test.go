@@ -10,7 +10,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/everynode/everynode/internal/fieldpath"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 	"github.com/everynode/everynode/lint/ruletest"

@@ -19,7 +19,7 @@
 //  3. Add fixtures in testdata/<rule-id>/: fire-*.yaml with a
 //     "# want" comment on each line that must carry a finding, and
 //     dont-fire-*.yaml that must give none (see package ruletest).
-//  4. Run UPDATE_GOLDEN=1 go test ./lint/rules/ruledoc to regenerate
+//  4. Run UPDATE_GOLDEN=1 go test ./internal/ruledoc to regenerate
 //     docs/rules.md.
 //
 // TestRules runs every rule on its fixtures with no further test code;

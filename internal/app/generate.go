@@ -1,0 +1,183 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/everynode/everynode/generator"
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/internal/write"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/report"
+)
+
+func generateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "generate",
+		Usage:     "generate DaemonSet manifests from Daemon specs",
+		ArgsUsage: "[SPEC...]",
+		Description: "Reads Daemon specs (files, directories of .yaml/.yml files, or - for standard input) and prints\n" +
+			"the DaemonSet and the objects it needs, or with -o writes one file per Daemon into DIR.\n" +
+			"Without SPEC arguments it follows the generate: section of .everynode.yaml (found in the working\n" +
+			"directory or a parent, up to the repository root).\n" +
+			"Exit status: 0 done (or --check found everything up to date), 1 an invalid spec (every problem is\n" +
+			"reported and nothing is written), 2 usage or I/O error, 3 --check found stale output.",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write one file per Daemon into `DIR` instead of standard output"},
+			&cli.BoolFlag{Name: "check", Usage: "write nothing; print a diff of what would change and exit 3 if anything would"},
+			&cli.BoolFlag{Name: "kustomization", Usage: "also write a kustomization.yaml listing the generated files (with -o)"},
+			// Paths are reported relative to the working directory; tests,
+			// which cannot chdir in parallel, set it here.
+			&cli.StringFlag{Name: "workdir", Hidden: true},
+		}, configFlags()...),
+		Action: runGenerate,
+	}
+}
+
+func runGenerate(c *cli.Context) error {
+	wd := c.String("workdir")
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return exit(ExitUsage, fmt.Errorf("finding the working directory: %w", err))
+		}
+	}
+	check := c.Bool("check")
+	var jobs []generator.Job
+	if c.NArg() > 0 {
+		out := c.String("output")
+		if c.Bool("kustomization") && out == "" {
+			return usageError("--kustomization needs -o DIR")
+		}
+		if check && out == "" {
+			return usageError("--check compares files: give -o DIR, or run without SPEC to follow .everynode.yaml")
+		}
+		if c.IsSet("config") || c.IsSet("config-dir") {
+			return usageError("--config and --config-dir choose the generate: section, which SPEC arguments replace")
+		}
+		jobs = []generator.Job{{Specs: c.Args().Slice(), Output: out, Kustomization: c.Bool("kustomization")}}
+	} else {
+		if c.IsSet("output") || c.IsSet("kustomization") {
+			return usageError("-o and --kustomization go with SPEC arguments; without them the generate: section of %s decides", config.FileName)
+		}
+		var err error
+		if jobs, err = configJobs(c, wd); err != nil {
+			return err
+		}
+	}
+
+	res, err := generator.Generate(jobs, generator.Options{WorkDir: wd, Stdin: c.App.Reader})
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	if len(res.Findings) > 0 {
+		printFindings(c, res)
+	}
+	if res.HasErrors() {
+		return exit(ExitFindings, fmt.Errorf("invalid spec: nothing was written"))
+	}
+	if res.Specs == 0 {
+		return exit(ExitUsage, fmt.Errorf("no Daemon spec found (kind: Daemon, apiVersion: %s)", generator.APIVersion))
+	}
+	if len(res.Stdout) > 0 {
+		if _, err := c.App.Writer.Write(res.Stdout); err != nil {
+			return exit(ExitUsage, err)
+		}
+	}
+	if check {
+		stale, err := write.Check(res.Files)
+		if err != nil {
+			return exit(ExitUsage, err)
+		}
+		for _, s := range stale {
+			// The old content is the repository's: escaped like any of it.
+			fmt.Fprint(c.App.Writer, safetext.Lines(s.Diff))
+		}
+		if len(stale) > 0 {
+			names := make([]string, len(stale))
+			for i, s := range stale {
+				names[i] = safetext.Escape(s.File.Display())
+			}
+			return exit(ExitStale, fmt.Errorf("out of date: %s (run everynode generate)", strings.Join(names, ", ")))
+		}
+		return nil
+	}
+	written, err := write.Write(res.Files)
+	for _, f := range written {
+		fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", safetext.Escape(f.Display()))
+	}
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	return nil
+}
+
+// configJobs reads the generate: section of the configuration. Its spec
+// and output paths are a repository's (a pull request can change
+// .everynode.yaml): each job is confined to the repository around the
+// configuration's directory.
+func configJobs(c *cli.Context, wd string) ([]generator.Job, error) {
+	cfg, fs, ok, err := readConfig(c, wd)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, usageError("no SPEC given and no %s found in %s or its parents: give spec files, or add a generate: section", config.FileName, wd)
+	}
+	bad := false
+	for i := range fs {
+		bad = bad || fs[i].Severity == finding.Error
+	}
+	if len(fs) > 0 {
+		writeFindings(c, fs, nil, finding.Summary{Files: 1})
+	}
+	name := relName(wd, cfg.Path)
+	if bad {
+		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", name))
+	}
+	if len(cfg.Generate) == 0 {
+		return nil, usageError("no SPEC given and %s has no generate: section", name)
+	}
+	base, err := filepath.Abs(cfg.Dir())
+	if err != nil {
+		return nil, exit(ExitUsage, err)
+	}
+	root := safefs.RootFor(wd, base)
+	var jobs []generator.Job
+	for _, t := range cfg.Generate {
+		j := generator.Job{Specs: t.Specs, Output: t.Output, Kustomization: t.Kustomization, Base: base, Root: root}
+		for i := range t.Specs {
+			file, line, col := cfg.Locate(t.Path.Child("specs").Index(i))
+			j.Origins = append(j.Origins, fmt.Sprintf("%s:%d:%d", relName(wd, file), line, col))
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+func printFindings(c *cli.Context, res *generator.Result) {
+	sum := finding.Summary{Files: len(res.Sources), Resources: res.Specs}
+	writeFindings(c, res.Findings, res.Sources, sum)
+}
+
+func writeFindings(c *cli.Context, fs []finding.Finding, sources map[string][]byte, sum finding.Summary) {
+	sum.Count(fs)
+	rep := &report.Report{
+		Findings: fs,
+		Summary:  sum,
+		Source: func(name string) *document.File {
+			if data, ok := sources[name]; ok {
+				return document.NewFile(name, data)
+			}
+			return nil
+		},
+	}
+	_ = report.Write(c.App.ErrWriter, report.Text, rep, report.Options{})
+}

@@ -1,0 +1,230 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/everynode/everynode/generator"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/input"
+	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/report"
+	"github.com/everynode/everynode/lint/rules"
+)
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "validate manifests against the Kubernetes schemas and DaemonSet best practices",
+		ArgsUsage: "[PATH...]",
+		Description: "Lints files, directories (recursively: .yaml, .yml, .json) and - (standard input); the default is the\n" +
+			"current directory. Helm templates, kustomize patches and YAML that is not a Kubernetes object are skipped\n" +
+			"and counted. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or\n" +
+			"--fail-if-no-objects and nothing linted), 2 usage error, missing path or internal error.",
+		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FMT` or FMT=FILE (text, json, sarif, junit, github, markdown); repeatable"},
+			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings at or above `SEVERITY`: error, warning, info or none"},
+			&cli.StringFlag{Name: "kubernetes-version", Usage: "validate against Kubernetes `VERSION` (default: the newest embedded)"},
+			&cli.BoolFlag{Name: "strict", Value: true, Usage: "unknown fields are errors, as kubectl --validate=strict (--strict=false relaxes)"},
+			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
+			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
+			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
+			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
+			&cli.BoolFlag{Name: "schema-only", Usage: "turn every rule off: schema validation only"},
+			&cli.StringFlag{Name: "pod-security", Usage: "Pod Security Standards `LEVEL` to enforce as warnings: none, baseline or restricted"},
+			&cli.StringSliceFlag{Name: "enable", Usage: "turn on `RULE`; repeatable"},
+			&cli.StringSliceFlag{Name: "disable", Usage: "turn off `RULE`; repeatable"},
+			// Reported paths are relative to the working directory; tests
+			// (which cannot chdir in parallel) and wrappers set it here.
+			&cli.StringFlag{Name: "workdir", Hidden: true},
+		}, configFlags()...),
+		Action: runLint,
+	}
+}
+
+func runLint(c *cli.Context) error {
+	targets, err := report.ParseTargets(c.StringSlice("format"))
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	workDir := c.String("workdir")
+	if workDir == "" {
+		if workDir, err = os.Getwd(); err != nil {
+			return exit(ExitUsage, fmt.Errorf("finding the working directory: %w", err))
+		}
+	}
+	cfg, err := loadConfig(c, workDir)
+	if err != nil {
+		return err
+	}
+	failOnName := c.String("fail-on")
+	if !c.IsSet("fail-on") && cfg.Lint.FailOn != "" {
+		failOnName = cfg.Lint.FailOn
+	}
+	failOn, ok := finding.ParseSeverity(failOnName)
+	if !ok {
+		return usageError("--fail-on %q: want error, warning, info or none", failOnName)
+	}
+	opts := lint.Options{
+		Config:            cfg,
+		KubernetesVersion: c.String("kubernetes-version"),
+		PodSecurity:       c.String("pod-security"),
+		Enable:            c.StringSlice("enable"),
+		Disable:           c.StringSlice("disable"),
+		Excludes:          c.StringSlice("exclude"),
+		CRDs:              c.StringSlice("crd"),
+		SchemaOnly:        c.Bool("schema-only"),
+		CheckReferences:   c.Bool("check-references"),
+		FailIfNoObjects:   c.Bool("fail-if-no-objects"),
+		Stdin:             c.App.Reader,
+		WorkDir:           workDir,
+		Kustomize:         lint.NewKustomizer(workDir, generator.RenderBytes),
+		Specs:             generator.Checker{},
+	}
+	if c.IsSet("strict") {
+		strict := c.Bool("strict")
+		opts.Strict = &strict
+	}
+	l, err := lint.New(opts)
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	// A path that does not exist is a usage error (exit 2), but the other
+	// paths are still linted and reported first: one typo in a hook's
+	// file list must not hide the findings in the rest.
+	paths, missing := splitMissing(c.Args().Slice(), workDir)
+	if len(missing) > 0 && len(paths) == 0 {
+		return exit(ExitUsage, errors.Join(missing...))
+	}
+	res, err := l.Lint(context.Background(), paths)
+	if err != nil {
+		var pe *input.PathError
+		if errors.As(err, &pe) {
+			return exit(ExitUsage, err)
+		}
+		return exit(ExitUsage, fmt.Errorf("internal error: %w", err))
+	}
+	rep := &report.Report{
+		Findings:    res.Findings,
+		Summary:     res.Summary,
+		Source:      res.Source,
+		Rules:       ruleInfo,
+		ToolVersion: Version,
+		WorkDir:     workDir,
+	}
+	for _, o := range res.Objects {
+		rep.Objects = append(rep.Objects, report.Object{File: o.File, Document: o.Document, Resource: o.Resource})
+	}
+	ropts := report.Options{Color: useColor(c.App.Writer), FailOn: failOn, LinkBase: githubLinkBase()}
+	if err := report.WriteTargets(resolveTargets(targets, workDir), c.App.Writer, rep, ropts); err != nil {
+		return exit(ExitUsage, err)
+	}
+	switch {
+	case len(missing) > 0:
+		return exit(ExitUsage, errors.Join(missing...))
+	case res.InternalErrors > 0:
+		return exit(ExitUsage, nil)
+	case failOn > 0 && reaches(res.Summary, failOn):
+		return exit(ExitFindings, nil)
+	case opts.FailIfNoObjects && res.Summary.Resources == 0:
+		return exit(ExitFindings, nil)
+	}
+	return nil
+}
+
+// loadConfig reads --config or the .everynode.yaml found from the working
+// directory up. A configuration with errors stops the run (exit 2) after
+// printing every problem with its position.
+func loadConfig(c *cli.Context, workDir string) (*config.Config, error) {
+	cfg, fs, _, err := readConfig(c, workDir)
+	if err != nil {
+		return nil, err
+	}
+	if printConfigFindings(c, fs) {
+		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", relName(workDir, cfg.Path)))
+	}
+	return cfg, nil
+}
+
+// resolveTargets makes report files relative to the working directory.
+func resolveTargets(ts []report.Target, workDir string) []report.Target {
+	out := make([]report.Target, len(ts))
+	for i, t := range ts {
+		if t.File != "" && !filepath.IsAbs(t.File) {
+			t.File = filepath.Join(workDir, t.File)
+		}
+		out[i] = t
+	}
+	return out
+}
+
+func reaches(s finding.Summary, failOn finding.Severity) bool {
+	return s.Errors > 0 && failOn <= finding.Error ||
+		s.Warnings > 0 && failOn <= finding.Warning ||
+		s.Infos > 0 && failOn <= finding.Info
+}
+
+// useColor: only on a terminal, and never with NO_COLOR set (no-color.org).
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// ruleInfo describes rules for SARIF metadata and Markdown links, from the
+// same catalog as `everynode rules`, `explain` and docs/rules.md.
+func ruleInfo(id string) (report.RuleInfo, bool) {
+	r, ok := rules.ByID(id)
+	if !ok {
+		return report.RuleInfo{}, false
+	}
+	help := r.Doc.What + "\n\n" + r.Doc.Why + "\n\nFix: " + r.Doc.Fix
+	return report.RuleInfo{ID: r.ID, Summary: r.Summary, Help: help, HelpURI: r.URL(), Severity: r.Severity}, true
+}
+
+// githubLinkBase is where files of the commit being checked are shown,
+// when running in GitHub Actions, so the Markdown job summary links each
+// finding to its line.
+func githubLinkBase() string {
+	server, repo, sha := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_SHA")
+	if server == "" || repo == "" || sha == "" {
+		return ""
+	}
+	return strings.TrimSuffix(server, "/") + "/" + repo + "/blob/" + sha + "/"
+}
+
+// splitMissing separates the paths that do not exist (as errors) from the
+// rest. Standard input ("-") and anything Lstat can see (a dangling symlink
+// is reported by the linter itself) are kept.
+func splitMissing(args []string, workDir string) (paths []string, missing []error) {
+	for _, a := range args {
+		p := a
+		if a != "-" && !filepath.IsAbs(p) && workDir != "" {
+			p = filepath.Join(workDir, p)
+		}
+		if a != "-" {
+			if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+				missing = append(missing, fmt.Errorf("%s: no such file or directory", a))
+				continue
+			}
+		}
+		paths = append(paths, a)
+	}
+	return paths, missing
+}

@@ -1,0 +1,214 @@
+package krm
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+
+	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/fieldpath"
+	"github.com/everynode/everynode/lint/finding"
+)
+
+// validate lints the items with the configuration fc gives (nil: the
+// defaults) and leaves them as they are.
+func (p *processor) validate(rl *framework.ResourceList, fc *object) error {
+	cfg, fs := p.config(fc)
+	if hasErrors(fs) {
+		return p.fail(rl, fs...)
+	}
+	failOn := finding.Error
+	if cfg.Lint.FailOn != "" {
+		if s, ok := finding.ParseSeverity(cfg.Lint.FailOn); ok {
+			failOn = s
+		}
+	}
+	l, err := lint.New(lint.Options{Config: cfg})
+	if err != nil {
+		// The configuration names a rule, parameter or Kubernetes version
+		// the engine does not know.
+		return p.fail(rl, append(fs, p.configFinding(fc, "functionConfig: "+strings.TrimPrefix(err.Error(), "configuration: ")))...)
+	}
+	objs := make([]lint.Object, 0, len(p.in.items))
+	for i, it := range p.in.items {
+		if localConfig(it.value) {
+			// Never applied to a cluster: a functionConfig kpt passes
+			// along (this function's own Config or Daemon spec, say).
+			continue
+		}
+		file, index, ok := origin(it.value)
+		if !ok {
+			// Without a file, the position in the list is the only name.
+			index = i
+		}
+		objs = append(objs, lint.Object{Value: withoutToolAnnotations(it.value), Doc: p.in.doc, Base: it.base, File: file, Index: index})
+	}
+	res, err := l.LintObjects(objs)
+	if err != nil {
+		return fmt.Errorf("linting the items: %w", err)
+	}
+	out := make([]finding.Finding, 0, len(fs)+len(res.Findings))
+	out = append(out, fs...)
+	for _, f := range res.Findings {
+		out = append(out, itemFinding(f))
+	}
+	p.report(rl, out)
+	var s finding.Summary
+	s.Count(out)
+	if s.Errors+s.Warnings+s.Infos > 0 {
+		fmt.Fprintf(p.stderr, "everynode fn: %s in %s\n", countWords(s.Errors, s.Warnings, s.Infos), plural(res.Summary.Resources, "resource", "resources"))
+	}
+	if failOn > 0 && (s.Errors > 0 || s.Warnings > 0 && failOn <= finding.Warning || s.Infos > 0 && failOn <= finding.Info) {
+		return &FindingsError{Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
+	}
+	if res.InternalErrors > 0 {
+		return &FindingsError{Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
+	}
+	return nil
+}
+
+// itemFinding makes a finding about an item read as the item's own: its
+// field path starts at the object, not at items[i] of the ResourceList,
+// and its line and column, which point into standard input, are dropped.
+func itemFinding(f finding.Finding) finding.Finding {
+	f.Path = withoutItemBase(f.Path)
+	f.Line, f.Column = 0, 0
+	for i := range f.Related {
+		f.Related[i].Path = withoutItemBase(f.Related[i].Path)
+		f.Related[i].Line, f.Related[i].Column = 0, 0
+	}
+	return f
+}
+
+func withoutItemBase(p fieldpath.Path) fieldpath.Path {
+	if len(p) >= 2 && !p[0].IsIndex && p[0].Key == "items" && p[1].IsIndex {
+		return p[2:]
+	}
+	return p
+}
+
+func hasErrors(fs []finding.Finding) bool {
+	return slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Severity >= finding.Error })
+}
+
+// config reads the validator's configuration from the functionConfig.
+func (p *processor) config(fc *object) (*config.Config, []finding.Finding) {
+	if fc == nil {
+		return config.Default(), nil
+	}
+	file, index, _ := origin(fc.value)
+	var cfg *config.Config
+	var fs []finding.Finding
+	if fc.Kind == "ConfigMap" {
+		cfg, fs = configFromConfigMap(fc)
+	} else {
+		cfg, fs = config.FromObject(fc.doc)
+	}
+	for i := range fs {
+		fs[i].File, fs[i].Document, fs[i].Line, fs[i].Column = file, index, 0, 0
+		fs[i].Resource = fc.Resource
+	}
+	return cfg, fs
+}
+
+func (p *processor) configFinding(fc *object, msg string) finding.Finding {
+	f := finding.Finding{Rule: ruleFunctionConfig, Severity: finding.Error, Message: msg}
+	if fc != nil {
+		f.File, f.Document, _ = origin(fc.value)
+		f.Resource = fc.Resource
+	}
+	return f
+}
+
+// configMapKeys are the settings a ConfigMap functionConfig may carry:
+// `kpt fn eval --exec "everynode fn" -- podSecurity=restricted` sends
+// them as data. Each is the lint: field of the same name; enable and
+// disable take comma-separated rule IDs.
+var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "checkReferences", "enable", "disable"}
+
+// configFromConfigMap turns a ConfigMap's data into a Config document and
+// reads that, so the values are checked exactly as in .everynode.yaml.
+func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
+	lintSection := map[string]any{}
+	rulesSection := map[string]any{}
+	var fs []finding.Finding
+	bad := func(key, format string, args ...any) {
+		p := fieldpath.New("data")
+		if key != "" {
+			p = p.Child(key)
+		}
+		fs = append(fs, finding.Finding{Rule: ruleFunctionConfig, Severity: finding.Error,
+			Message: fmt.Sprintf(format, args...), Path: p})
+	}
+	data, ok := fc.value["data"].(map[string]any)
+	if raw := fc.value["data"]; !ok && raw != nil {
+		bad("", "data is %s; it must be a map of settings (key: value)", typeName(raw))
+	}
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := fmt.Sprint(data[k])
+		switch k {
+		case "kubernetesVersion", "podSecurity", "failOn":
+			lintSection[k] = v
+		case "strict", "checkReferences":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				bad(k, "%s=%q: want true or false", k, v)
+				continue
+			}
+			lintSection[k] = b
+		case "enable", "disable":
+			state := "on"
+			if k == "disable" {
+				state = "off"
+			}
+			for id := range strings.SplitSeq(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					rulesSection[id] = state
+				}
+			}
+		default:
+			bad(k, "unknown setting %q: the ConfigMap functionConfig takes %s (for everything else use a functionConfig of kind Config)",
+				k, strings.Join(configMapKeys, ", "))
+		}
+	}
+	if len(rulesSection) > 0 {
+		lintSection["rules"] = rulesSection
+	}
+	doc := map[string]any{"apiVersion": config.APIVersion, "kind": config.Kind}
+	if len(lintSection) > 0 {
+		doc["lint"] = lintSection
+	}
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		bad("", "internal error: %v", err)
+		return config.Default(), fs
+	}
+	cfg, cfs := config.Parse("", b)
+	cfg.Path, cfg.Doc = "", nil
+	for _, f := range cfs {
+		// lint.podSecurity in the document made up here is
+		// data.podSecurity in the ConfigMap the user wrote.
+		if len(f.Path) >= 2 && f.Path[0].Key == "lint" {
+			key := f.Path[1].Key
+			if key == "rules" {
+				key = "enable/disable"
+			}
+			if rest, ok := strings.CutPrefix(f.Message, f.Path.String()+":"); ok {
+				f.Message = "data." + key + ":" + rest
+			}
+			f.Path = fieldpath.New("data", key)
+		}
+		fs = append(fs, f)
+	}
+	return cfg, fs
+}
