@@ -436,6 +436,8 @@ func decodeVerdict(err error) Verdict {
 		v.Errors = []Error{{Field: "kind", Type: "request", Detail: msg}}
 	case runtime.IsMissingVersion(err):
 		v.Errors = []Error{{Field: "apiVersion", Type: "request", Detail: msg}}
+	case strings.HasPrefix(msg, "couldn't get version/kind"):
+		v.Errors = []Error{{Type: "syntax", Detail: msg, Reason: "the document is not an object"}}
 	case strings.HasPrefix(msg, "quantities must match"):
 		v.Errors = []Error{{Type: "syntax", Detail: msg, Reason: "not a quantity"}}
 	default:

@@ -1,0 +1,190 @@
+package suite
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/everynode/everynode/conformance/everynode"
+	"github.com/everynode/everynode/conformance/oracle"
+)
+
+var (
+	trailingValue = regexp.MustCompile(`^(.*[a-z]): \S*$`)
+	indexRe       = regexp.MustCompile(`\[[^\]]*\]`)
+	digitRe       = regexp.MustCompile(`\d+`)
+)
+
+// NormalizePath writes every list index and map key of a field path as
+// [*]: spec.template.spec.containers[*].ports[*].containerPort.
+func NormalizePath(p string) string { return indexRe.ReplaceAllString(p, "[*]") }
+
+// stripIndices removes indices and keys: the decoder's type errors name
+// fields without them (spec.template.spec.containers.ports.containerPort).
+func stripIndices(p string) string { return indexRe.ReplaceAllString(p, "") }
+
+// pathMatches reports whether one of everynode's errors names the field
+// of Kubernetes' first error. The decoder's paths have no indices, so
+// for those the comparison ignores indices.
+func pathMatches(first oracle.Error, ev everynode.Verdict) bool {
+	if first.Field == "" {
+		return false
+	}
+	noIndex := !strings.Contains(first.Field, "[")
+	for _, e := range ev.Errors {
+		if e.Path == first.Field || noIndex && stripIndices(e.Path) == first.Field {
+			return true
+		}
+	}
+	return false
+}
+
+// HasField reports whether Kubernetes' first error names a field (a YAML
+// syntax error or a bad quantity does not): only those count for the
+// field-path agreement.
+func (r Result) HasField() bool { return r.K8s.First().Field != "" }
+
+// Key groups a disagreement: Kubernetes' first error, its path with [*]
+// for indices, its type and its reason (the message without the value).
+// It is what the known-gaps list counts.
+func (r Result) Key() string {
+	e := r.K8s.First()
+	if r.K8s.Accepted() {
+		// A false error: everynode's first error.
+		if len(r.Everynode.Errors) == 0 {
+			return "accepted"
+		}
+		fe := r.Everynode.Errors[0]
+		return NormalizePath(fe.Path) + ": everynode " + fe.Rule
+	}
+	reason := e.Reason
+	if reason == "" {
+		reason = firstLine(e.Detail)
+		if e.Field == "" {
+			reason = digitRe.ReplaceAllString(reason, "N")
+		}
+	}
+	// A reason that ends in the offending value ("field label not
+	// supported: Bogus") is counted without it.
+	reason = strings.ReplaceAll(reason, "\n", " ")
+	if m := trailingValue.FindStringSubmatch(reason); m != nil {
+		reason = m[1]
+	}
+	k := e.Type
+	if reason != "" && reason != e.Type {
+		k += ": " + reason
+	}
+	if e.Field != "" {
+		k = NormalizePath(e.Field) + ": " + k
+	}
+	return k
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "..."
+	}
+	return s
+}
+
+// areas name the parts of a DaemonSet a gap is in, first match wins; the
+// pattern is matched against Kubernetes' error path (or, when it names
+// none, the mutated field).
+var areas = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"api version and kind", regexp.MustCompile(`^(apiVersion|kind)$`)},
+	{"status", regexp.MustCompile(`^status`)},
+	{"metadata", regexp.MustCompile(`^metadata`)},
+	{"pod template metadata", regexp.MustCompile(`^spec\.template\.(metadata|labels|annotations)`)},
+	{"selector", regexp.MustCompile(`^spec\.selector`)},
+	{"update strategy", regexp.MustCompile(`^spec\.updateStrategy`)},
+	{"daemonset spec", regexp.MustCompile(`^spec\.(minReadySeconds|revisionHistoryLimit|templateGeneration)|^spec$|^spec\.template$`)},
+	{"ephemeral containers", regexp.MustCompile(`\.ephemeralContainers`)},
+	{"env and envFrom", regexp.MustCompile(`(Containers|containers)\[\*\]\.env`)},
+	{"probes and lifecycle", regexp.MustCompile(`(Containers|containers)\[\*\]\.(livenessProbe|readinessProbe|startupProbe|lifecycle)`)},
+	{"container ports", regexp.MustCompile(`(Containers|containers)\[\*\]\.ports`)},
+	{"resources", regexp.MustCompile(`\.resources|\.resourceClaims|\.overhead`)},
+	{"security context", regexp.MustCompile(`[sS]ecurityContext`)},
+	{"volume mounts", regexp.MustCompile(`(Containers|containers)\[\*\]\.(volumeMounts|volumeDevices)`)},
+	{"containers", regexp.MustCompile(`(Containers|containers)`)},
+	{"volumes", regexp.MustCompile(`\.volumes`)},
+	{"affinity", regexp.MustCompile(`\.affinity`)},
+	{"topology spread", regexp.MustCompile(`\.topologySpreadConstraints`)},
+	{"tolerations", regexp.MustCompile(`\.tolerations`)},
+	{"node selection", regexp.MustCompile(`\.(nodeSelector|nodeName)`)},
+	{"dns and host names", regexp.MustCompile(`\.(dnsConfig|dnsPolicy|hostAliases|hostname|subdomain|setHostnameAsFQDN|hostnameOverride)`)},
+	{"names and classes", regexp.MustCompile(`\.(priorityClassName|priority|runtimeClassName|serviceAccountName|serviceAccount|schedulerName|preemptionPolicy)$`)},
+	{"pod spec", regexp.MustCompile(`^spec\.template\.spec`)},
+}
+
+// Area names the part of a DaemonSet a result's disagreement is about.
+func (r Result) Area() string {
+	p := NormalizePath(r.K8s.First().Field)
+	if r.K8s.Accepted() && len(r.Everynode.Errors) > 0 {
+		p = NormalizePath(r.Everynode.Errors[0].Path)
+	}
+	if p == "" {
+		p = NormalizePath(r.Case.Field)
+	}
+	if p == "" {
+		return "syntax and decoding"
+	}
+	for _, a := range areas {
+		if a.re.MatchString(p) {
+			return a.name
+		}
+	}
+	return "other"
+}
+
+// allowList explains disagreements the oracle cannot judge: what only a
+// cluster, admission, or the manifest's author decides. Short on purpose:
+// every entry is a reason, not a convenience.
+var allowList = []struct {
+	reason string
+	match  func(Result) bool
+}{
+	{
+		"the manifest suppresses everynode's error (an ignore annotation or comment): its author's decision, visible in review",
+		func(r Result) bool { return r.Outcome == Missed && len(r.Everynode.Suppressed) > 0 },
+	},
+	{
+		"Kubernetes creates the DaemonSet but refuses every pod its controller makes from it (the pod's own defaulting and validation, run by the oracle): everynode's error says so before the rollout",
+		func(r Result) bool { return r.Outcome == FalseError && len(r.K8s.PodErrors) > 0 },
+	},
+	{
+		"every error is in a field of a feature that is off by default in Kubernetes 1.37 (alpha): the API server drops the field silently and creates the object without it; a cluster with the feature on validates it",
+		func(r Result) bool {
+			if r.Outcome != FalseError || len(r.K8s.Dropped) == 0 {
+				return false
+			}
+			for _, e := range r.Everynode.Errors {
+				if !underAny(e.Path, r.K8s.Dropped) {
+					return false
+				}
+			}
+			return true
+		},
+	},
+}
+
+func allowed(r Result) string {
+	for _, a := range allowList {
+		if a.match(r) {
+			return a.reason
+		}
+	}
+	return ""
+}
+
+// underAny reports whether path is one of roots or inside one.
+func underAny(path string, roots []string) bool {
+	for _, r := range roots {
+		if path == r || strings.HasPrefix(path, r+".") || strings.HasPrefix(path, r+"[") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,62 @@
+package suite
+
+import (
+	"testing"
+
+	"github.com/everynode/everynode/conformance/everynode"
+	"github.com/everynode/everynode/conformance/oracle"
+)
+
+func TestNormalizePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"spec.template.spec.containers[0].ports[12].containerPort": "spec.template.spec.containers[*].ports[*].containerPort",
+		"metadata.labels[app.kubernetes.io/name]":                  "metadata.labels[*]",
+		"": "",
+	} {
+		if got := NormalizePath(in); got != want {
+			t.Errorf("NormalizePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestKeyDropsTheValue(t *testing.T) {
+	r := Result{K8s: oracle.Verdict{Stage: oracle.StageValidate, Errors: []oracle.Error{{
+		Field: "spec.template.spec.containers[0].env[1].valueFrom.fieldRef.fieldPath", Type: "Invalid value",
+		Reason: "error converting fieldPath: field label not supported: Bogus"}}}}
+	want := "spec.template.spec.containers[*].env[*].valueFrom.fieldRef.fieldPath: Invalid value: error converting fieldPath: field label not supported"
+	if got := r.Key(); got != want {
+		t.Errorf("Key() = %q, want %q", got, want)
+	}
+}
+
+func TestPathMatches(t *testing.T) {
+	ev := everynode.Verdict{Errors: []everynode.Error{{Path: "spec.template.spec.containers[1].ports[0].containerPort"}}}
+	if !pathMatches(oracle.Error{Field: "spec.template.spec.containers[1].ports[0].containerPort"}, ev) {
+		t.Error("same path does not match")
+	}
+	if pathMatches(oracle.Error{Field: "spec.template.spec.containers[0].ports[0].containerPort"}, ev) {
+		t.Error("another index matches")
+	}
+	// The decoder names fields without indices.
+	if !pathMatches(oracle.Error{Field: "spec.template.spec.containers.ports.containerPort"}, ev) {
+		t.Error("a decoder path does not match")
+	}
+	if pathMatches(oracle.Error{}, ev) {
+		t.Error("an error without a field matches")
+	}
+}
+
+func TestAllowList(t *testing.T) {
+	fe := Result{Outcome: FalseError, Everynode: everynode.Verdict{Errors: []everynode.Error{{Path: "spec.template.spec.evictionResponders[0]"}}},
+		K8s: oracle.Verdict{Dropped: []string{"spec.template.spec.evictionResponders"}}}
+	if allowed(fe) == "" {
+		t.Error("an error inside a dropped alpha field is not allowed")
+	}
+	fe.Everynode.Errors = append(fe.Everynode.Errors, everynode.Error{Path: "spec.template.spec.volumes[0]"})
+	if allowed(fe) != "" {
+		t.Error("an error outside the dropped field is allowed")
+	}
+	if allowed(Result{Outcome: Missed}) != "" {
+		t.Error("a plain miss is allowed")
+	}
+}
