@@ -39,13 +39,24 @@ const reportMethod = `
    and Canonicalize.
 
 Privileged containers are allowed (kube-apiserver ` + "`--allow-privileged=true`" + `, as every cluster that runs
-node agents is configured) and feature gates are 1.37's defaults. Not modelled, and therefore on the
-allow-list when they decide a case: admission (PodSecurity only warns for workload objects;
-NamespaceLifecycle needs the namespace to exist; webhooks and policies are the cluster's), the
-managed-fields bookkeeping, name conflicts with existing objects, the request size limit, and
-kubectl's own client-side steps (` + "`kubectl apply`" + ` adds a last-applied-configuration annotation,
+node agents is configured) and feature gates are 1.37's defaults. Before that, the oracle refuses a
+document without apiVersion or kind, as kubectl does (it cannot tell where to send it). For an
+accepted DaemonSet it also checks the pod the DaemonSet controller would create, as the controller
+builds it and the API server checks it (the pod defaulters differ from a template's: a hostNetwork
+pod's hostPorts default to its container ports).
+
+Not modelled, because they depend on the cluster rather than on the object: admission (PodSecurity
+only warns for workload objects; NamespaceLifecycle needs the namespace to exist; the ServiceAccount
+and RuntimeClass plugins need the objects named to exist; webhooks and policies are the cluster's),
+the managed-fields bookkeeping, name conflicts with existing objects, the request size limit, and
+kubectl's other client-side steps (` + "`kubectl apply`" + ` adds a last-applied-configuration annotation,
 which doubles the annotations' size: an object just under the 256 KiB annotation limit passes the
 oracle and ` + "`kubectl create`" + `, not ` + "`kubectl apply`" + `).
+
+**The allow-list** (` + "`conformance/suite/classify.go`" + `) explains the disagreements that are not
+everynode's to fix: an error the manifest itself suppresses; an error only inside a field of a
+disabled alpha feature (the API server drops the field silently); and an error on a DaemonSet that
+the API server accepts but whose every pod it refuses.
 
 **everynode** lints the same bytes with the default configuration, Kubernetes 1.37 and strict schemas
 (` + "`lint.New(lint.Options{...}).LintDocuments`" + `, in ` + "`conformance/everynode`" + `, the module's only
@@ -64,8 +75,11 @@ scenarios add the constraints between fields (a selector that does not select th
 of a missing volume, hostNetwork with a different hostPort, two probe handlers, sysctls with host
 namespaces, ...) to every base. Every DaemonSet document in the repository's own YAML (rule fixtures,
 examples, golden files) is judged as it is. The generator's part renders the templates, its valid
-test specs and their mutations along the Daemon spec's JSON Schema. A fuzz target
-(` + "`FuzzDifferential`" + `, seeded with the bases) feeds arbitrary bytes to both sides.
+test specs and their mutations along the Daemon spec's JSON Schema. Two fuzz targets feed both
+sides: ` + "`FuzzDifferential`" + ` with arbitrary bytes (seeded with the bases), ` + "`FuzzMutation`" + ` with the
+mutator's choices of base, field and value; each fails on a disagreement the lists do not explain.
+Under ` + "`go test`" + ` only their seeds run; ` + "`go test -fuzz FuzzMutation -fuzztime 10m .`" + ` explores
+further (in minutes it finds combinations the seeded run leaves out).
 
 **The ratchet.** Disagreements are grouped by the API server's first error: its field path with
 ` + "`[*]`" + ` for indices and keys, its type and its reason. ` + "`conformance/testdata/known-gaps.txt`" + ` lists
