@@ -251,12 +251,14 @@ func clientCheck(data []byte) (Verdict, bool) {
 	if json.Unmarshal(j, &tm) != nil {
 		return Verdict{}, false
 	}
+	// The messages are apimachinery's (runtime.missingKindErr and
+	// missingVersionErr), which kubectl prints.
 	for _, f := range []struct {
-		name string
-		v    *string
-	}{{"apiVersion", tm.APIVersion}, {"kind", tm.Kind}} {
+		name, quoted string
+		v            *string
+	}{{"apiVersion", "apiVersion", tm.APIVersion}, {"kind", "Kind", tm.Kind}} {
 		if f.v == nil || *f.v == "" {
-			msg := fmt.Sprintf("Object '%s' is missing: kubectl cannot tell where to send it", strings.ToUpper(f.name[:1])+f.name[1:])
+			msg := fmt.Sprintf("Object '%s' is missing: kubectl cannot tell where to send it", f.quoted)
 			return Verdict{Stage: StageClient, Errors: []Error{{Field: f.name, Type: "Required value", Detail: msg, Reason: "kubectl needs it to find the endpoint"}}, Message: msg}, true
 		}
 	}
