@@ -201,7 +201,7 @@ type Result struct {
 	// Source returns a file's text for reporters' source lines: files in
 	// memory (stdin, LintDocuments) are kept, files on disk are read again
 	// when asked for, so the run holds no file it is done with.
-	Source func(file string) *document.File
+	Source func(file string) []byte
 }
 
 // ObjectRef identifies one linted resource.

@@ -38,7 +38,7 @@ type run struct {
 	// memory holds files that exist only in memory (stdin, LintDocuments);
 	// onDisk maps the reported name of other files to their path, for
 	// Result.Source.
-	memory map[string]*document.File
+	memory map[string][]byte
 	onDisk map[string]diskFile
 
 	stdin    []byte
@@ -88,7 +88,7 @@ func (l *Linter) newRun() *run {
 		l:         l,
 		set:       rule.NewSet(),
 		setOnDisk: map[string][]*keptObject{},
-		memory:    map[string]*document.File{},
+		memory:    map[string][]byte{},
 		onDisk:    map[string]diskFile{},
 		intern:    newInterner(),
 	}
@@ -146,7 +146,7 @@ func (r *run) keepSource(name string, data []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.memory[name]; !ok {
-		r.memory[name] = document.NewFile(name, data)
+		r.memory[name] = data
 	}
 }
 
@@ -523,15 +523,18 @@ func (r *run) finish() *Result {
 		}
 	}
 	memory, onDisk, limit := r.memory, r.onDisk, r.l.opts.MaxFileSize
-	var last *document.File
-	var mu sync.Mutex
-	res.Source = func(file string) *document.File {
+	var (
+		mu       sync.Mutex
+		lastName string
+		last     []byte
+	)
+	res.Source = func(file string) []byte {
 		mu.Lock()
 		defer mu.Unlock()
-		if f, ok := memory[file]; ok {
-			return f
+		if data, ok := memory[file]; ok {
+			return data
 		}
-		if last != nil && last.Name == file {
+		if last != nil && lastName == file {
 			return last
 		}
 		p, ok := onDisk[file]
@@ -542,7 +545,7 @@ func (r *run) finish() *Result {
 		if err != nil {
 			return nil
 		}
-		last = document.NewFile(file, data)
+		lastName, last = file, data
 		return last
 	}
 	return res

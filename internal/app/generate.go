@@ -10,7 +10,6 @@ import (
 
 	"github.com/everynode/everynode/generator"
 	"github.com/everynode/everynode/internal/config"
-	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/internal/write"
@@ -172,12 +171,7 @@ func writeFindings(c *cli.Context, fs []finding.Finding, sources map[string][]by
 	rep := &report.Report{
 		Findings: fs,
 		Summary:  sum,
-		Source: func(name string) *document.File {
-			if data, ok := sources[name]; ok {
-				return document.NewFile(name, data)
-			}
-			return nil
-		},
+		Source:   func(name string) []byte { return sources[name] },
 	}
 	_ = report.Write(c.App.ErrWriter, report.Text, rep, report.Options{})
 }

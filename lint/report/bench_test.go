@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
@@ -19,14 +18,12 @@ func benchReport() *Report {
 		fmt.Fprintf(&src, "      key%d: value with some text, and ünïcödé %d\n", i, i)
 	}
 	file := []byte(src.String())
-	files := map[string]*document.File{}
+	files := map[string][]byte{}
 	var fs []finding.Finding
 	sevs := []finding.Severity{finding.Error, finding.Warning, finding.Info}
 	for i := range 10_000 {
 		name := fmt.Sprintf("deploy/app-%03d.yaml", i%100)
-		if files[name] == nil {
-			files[name] = document.NewFile(name, file)
-		}
+		files[name] = file
 		fs = append(fs, finding.Finding{
 			Rule: []string{"schema", "host-network", "missing-memory-limit"}[i%3], Severity: sevs[i%3],
 			File: name, Line: i/100 + 1, Column: 7, Document: i % 4,
@@ -38,7 +35,7 @@ func benchReport() *Report {
 	fs = finding.SortAndDedupe(fs)
 	r := &Report{
 		Findings: fs, Summary: finding.Summary{Files: 100, Documents: 400, Resources: 400},
-		Source: func(name string) *document.File { return files[name] }, Rules: fixtureLookup, ToolVersion: "v0.1.0",
+		Source: func(name string) []byte { return files[name] }, Rules: fixtureLookup, ToolVersion: "v0.1.0",
 	}
 	r.Summary.Count(fs)
 	return r

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
@@ -144,21 +143,18 @@ func fixtureLookup(id string) (RuleInfo, bool) {
 }
 
 // fixtureSource reads manifests from testdata, once each.
-func fixtureSource(t testing.TB) func(string) *document.File {
-	files := map[string]*document.File{}
-	return func(name string) *document.File {
-		if f, ok := files[name]; ok {
-			return f
+func fixtureSource(t testing.TB) func(string) []byte {
+	files := map[string][]byte{}
+	return func(name string) []byte {
+		if data, ok := files[name]; ok {
+			return data
 		}
 		data, err := os.ReadFile(filepath.Join("testdata", "manifests", filepath.FromSlash(name)))
-		var f *document.File
-		if err == nil {
-			f = document.NewFile(name, data)
-		} else if !os.IsNotExist(err) {
+		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
-		files[name] = f
-		return f
+		files[name] = data
+		return data
 	}
 }
 

@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -44,9 +43,10 @@ type Report struct {
 	// are shown only by SARIF, as results with suppressions.
 	Findings []finding.Finding
 	Summary  finding.Summary
-	// Source returns a file's text for the carets of the text format; it
-	// may be nil or return nil, and then no source line is shown.
-	Source func(file string) *document.File
+	// Source returns a file's content for the source lines and carets of
+	// the text format; it may be nil or return nil, and then no source line
+	// is shown.
+	Source func(file string) []byte
 	// Rules describes a rule for SARIF metadata and Markdown links; may be
 	// nil, and may not know every ID (yaml-syntax, schema).
 	Rules       func(id string) (RuleInfo, bool)

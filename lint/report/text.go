@@ -68,7 +68,11 @@ func writeText(w *bufio.Writer, r *Report, opts Options) error {
 			// Findings come sorted by file, so one lookup per file.
 			srcName, srcDone, src = f.File, true, nil
 			if r.Source != nil && f.File != "" {
-				src = r.Source(f.File)
+				if data := r.Source(f.File); data != nil {
+					// Lines are counted as positions were: where YAML
+					// breaks them, in UTF-8.
+					src = document.NewFile(f.File, data)
+				}
 			}
 		}
 		writeTextFinding(w, f, src, p)
