@@ -251,7 +251,10 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 		for _, e := range v.Validate(m) {
 			report(e.Rule, e.Severity, rule.Diagnostic{Path: e.Path, Message: e.Message})
 		}
-		obj := &rule.Object{Doc: doc, Resource: o.Resource(), Map: m}
+		obj := &rule.Object{Resource: o.Resource(), Map: m, Locate: func(p fieldpath.Path) (string, int, int) {
+			line, col := doc.Place(p, false)
+			return doc.File.Name, line, col
+		}}
 		for _, r := range checkRules() {
 			if !r.AppliesTo(o.Kind) || ignored[r.ID] {
 				continue

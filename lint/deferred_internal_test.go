@@ -42,8 +42,8 @@ func TestLoadFallsBack(t *testing.T) {
 			if (o != nil) != tt.wantOK {
 				t.Fatalf("load = %v, want found %v", o, tt.wantOK)
 			}
-			if o != nil && (o.Resource != second || o.Doc != nil) {
-				t.Errorf("loaded %v (doc %v), want %v without its document", o.Resource, o.Doc, second)
+			if o != nil && o.Resource != second {
+				t.Errorf("loaded %v, want %v", o.Resource, second)
 			}
 		})
 	}

@@ -90,7 +90,7 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 	base := finding.Finding{File: pl.file, Document: pl.index, Resource: res}
 	var out []finding.Finding
 	schemaErrs := r.validate(m)
-	obj := &rule.Object{Doc: pl.doc, Base: pl.base, Resource: res, Map: m}
+	obj := &rule.Object{Base: pl.base, Resource: res, Map: m, Locate: pl.locate}
 	for _, e := range schemaErrs {
 		if e.WrongType {
 			obj.Invalid = append(obj.Invalid, e.Path)

@@ -466,14 +466,7 @@ func (p place) full(path fieldpath.Path) fieldpath.Path {
 func (p place) position(f *finding.Finding, full fieldpath.Path, atValue bool) {
 	f.Path, f.Line, f.Column = full, 0, 0
 	if p.doc != nil {
-		if atValue {
-			f.Line, f.Column, _ = p.doc.LocateValue(full)
-		} else {
-			f.Line, f.Column, _ = p.doc.Locate(full)
-		}
-		if p.doc.File != nil {
-			f.Line, f.Column = p.doc.File.Clamp(f.Line, f.Column)
-		}
+		f.Line, f.Column = p.doc.Place(full, atValue)
 	}
 	if p.locator != nil {
 		file, line, col, doc, _ := p.locator(full)
@@ -484,6 +477,14 @@ func (p place) position(f *finding.Finding, full fieldpath.Path, atValue bool) {
 			}
 		}
 	}
+}
+
+// locate says where a path of the object (relative to it) is written:
+// rule.Object.Locate.
+func (p place) locate(path fieldpath.Path) (file string, line, col int) {
+	f := finding.Finding{File: p.file}
+	p.at(&f, path, false)
+	return f.File, f.Line, f.Column
 }
 
 // target is the object at this place, for the checker.

@@ -67,6 +67,17 @@ func (d *Document) LocateValue(p fieldpath.Path) (line, col int, found fieldpath
 	return d.clamp(n.Line, n.Column, found)
 }
 
+// Place is where a finding about p is shown: Locate, or LocateValue when
+// the finding is about the value.
+func (d *Document) Place(p fieldpath.Path, atValue bool) (line, col int) {
+	if atValue {
+		line, col, _ = d.LocateValue(p)
+	} else {
+		line, col, _ = d.Locate(p)
+	}
+	return line, col
+}
+
 // NodeAt returns the node at p (aliases followed) and the part of p found.
 func (d *Document) NodeAt(p fieldpath.Path) (*yaml.Node, fieldpath.Path) {
 	if d.Node == nil {
@@ -223,21 +234,35 @@ func firstByte(s string) byte {
 // ValueAt returns the typed value at p inside v (a Document's Value or a
 // part of it), or nil when the path leads nowhere.
 func ValueAt(v any, p fieldpath.Path) any {
+	v, _ = lookup(v, p)
+	return v
+}
+
+// Has reports whether p leads to a value inside v, null included.
+func Has(v any, p fieldpath.Path) bool {
+	_, ok := lookup(v, p)
+	return ok
+}
+
+func lookup(v any, p fieldpath.Path) (any, bool) {
 	for _, e := range p {
 		switch c := v.(type) {
 		case map[string]any:
 			if e.IsIndex {
-				return nil
+				return nil, false
 			}
-			v = c[e.Key]
+			var ok bool
+			if v, ok = c[e.Key]; !ok {
+				return nil, false
+			}
 		case []any:
 			if !e.IsIndex || e.Index < 0 || e.Index >= len(c) {
-				return nil
+				return nil, false
 			}
 			v = c[e.Index]
 		default:
-			return nil
+			return nil, false
 		}
 	}
-	return v
+	return v, true
 }

@@ -166,7 +166,8 @@ func TestSelection(t *testing.T) {
 	}
 }
 
-// targets parses a YAML stream into one target per document.
+// targets parses a YAML stream into one target per document, placed
+// through the object's own Locate (no Target.Locate).
 func targets(t *testing.T, src string) []*checker.Target {
 	t.Helper()
 	s := document.Parse("in.yaml", []byte(src), document.Limits{})
@@ -176,7 +177,11 @@ func targets(t *testing.T, src string) []*checker.Target {
 	var out []*checker.Target
 	for _, d := range s.Docs {
 		m := d.Value.(map[string]any)
-		out = append(out, &checker.Target{Object: &rule.Object{Doc: d, Resource: finding.ResourceOf(m), Map: m}, Document: d.Index})
+		locate := func(p fieldpath.Path) (string, int, int) {
+			line, col := d.Place(p, false)
+			return d.File.Name, line, col
+		}
+		out = append(out, &checker.Target{Object: &rule.Object{Resource: finding.ResourceOf(m), Map: m, Locate: locate}, Document: d.Index})
 	}
 	return out
 }
@@ -233,7 +238,11 @@ func TestLocateAndBase(t *testing.T) {
 	src := "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: DaemonSet\n  metadata: {name: a}\n  spec: {template: {spec: {hostNetwork: true}}}\n"
 	s := document.Parse("list.yaml", []byte(src), document.Limits{})
 	item := s.Docs[0].Value.(map[string]any)["items"].([]any)[0].(map[string]any)
-	obj := &rule.Object{Doc: s.Docs[0], Base: fieldpath.New("items").Index(0), Resource: finding.ResourceOf(item), Map: item}
+	base := fieldpath.New("items").Index(0)
+	obj := &rule.Object{Base: base, Resource: finding.ResourceOf(item), Map: item, Locate: func(p fieldpath.Path) (string, int, int) {
+		line, col := s.Docs[0].Place(slices.Concat(base, p), false)
+		return "list.yaml", line, col
+	}}
 	c, err := checker.New(catalog(), checker.Options{Disable: []string{"image-tag"}})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,8 @@ package checker_test
 import (
 	"fmt"
 
-	"github.com/everynode/everynode/internal/document"
+	"sigs.k8s.io/yaml"
+
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -13,7 +14,9 @@ import (
 // A caller that holds its objects in memory (the generator checking what
 // it renders, say) selects a subset of the catalog and runs it: here the
 // correctness rules that look at one object, under the default
-// configuration.
+// configuration. The object has no source, so findings name a field path
+// and no line; an object read from a file sets rule.Object.Locate, or its
+// Target a Locate, and findings get positions.
 func ExampleChecker_Run() {
 	c, err := checker.New(rules.All(), checker.Options{
 		Only: func(r *rule.Rule) bool { return r.Category == rule.Correctness && !r.Deferred },
@@ -33,13 +36,14 @@ spec:
     spec:
       containers: [{name: agent, image: agent:1.0}]
 `
-	stream := document.Parse("ds.yaml", []byte(src), document.Limits{})
-	doc := stream.Docs[0]
-	m := doc.Value.(map[string]any)
-	obj := &rule.Object{Doc: doc, Resource: finding.ResourceOf(m), Map: m}
-	for _, f := range c.Run([]*checker.Target{{Object: obj}}) {
-		fmt.Printf("%s:%d:%d %s at %s\n", f.File, f.Line, f.Column, f.Rule, f.Path)
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(src), &m); err != nil {
+		panic(err)
+	}
+	obj := &rule.Object{Resource: finding.ResourceOf(m), Map: m}
+	for _, f := range c.Run([]*checker.Target{{Object: obj, File: "ds.yaml"}}) {
+		fmt.Printf("%s: %s at %s\n", f.File, f.Rule, f.Path)
 	}
 	// Output:
-	// ds.yaml:6:19 selector-mismatch at spec.selector.matchLabels.app
+	// ds.yaml: selector-mismatch at spec.selector.matchLabels.app
 }

@@ -12,41 +12,35 @@ import (
 // Target is an object to check, and how findings name and place it.
 type Target struct {
 	Object *rule.Object
-	// File and Document name the object's origin in findings (File "":
-	// Object.Doc's file).
+	// File and Document name the object's origin in findings.
 	File     string
 	Document int
 	// Locate positions a path (relative to the document: Object.Base
 	// and the rule's path joined) in f: f.Line and f.Column, and f.File
 	// and f.Document when the field is written in another file (a
-	// kustomize patch). Nil: the position in Object.Doc, or 0:0 when the
-	// object has no document.
+	// kustomize patch). Nil: Object.Position places the path (at its key
+	// even for a report about the value), or nothing does and findings
+	// have no line and column.
 	Locate func(f *finding.Finding, path fieldpath.Path, atValue bool)
 }
 
 // at makes a finding about the target at a path relative to the object.
 func (t *Target) at(rule string, sev finding.Severity, path fieldpath.Path, atValue bool) finding.Finding {
 	f := finding.Finding{Rule: rule, Severity: sev, File: t.File, Document: t.Document, Resource: t.Object.Resource}
-	if f.File == "" && t.Object.Doc != nil && t.Object.Doc.File != nil {
-		f.File = t.Object.Doc.File.Name
-	}
 	full := path
 	if base := t.Object.Base; len(base) > 0 {
 		full = append(append(make(fieldpath.Path, 0, len(base)+len(path)), base...), path...)
 	}
 	f.Path = full
-	switch doc := t.Object.Doc; {
+	switch {
 	case t.Locate != nil:
 		t.Locate(&f, full, atValue)
-	case doc != nil:
-		if atValue {
-			f.Line, f.Column, _ = doc.LocateValue(full)
-		} else {
-			f.Line, f.Column, _ = doc.Locate(full)
+	case t.Object.Locate != nil:
+		file, line, col := t.Object.Locate(path)
+		if file != "" {
+			f.File = file
 		}
-		if doc.File != nil {
-			f.Line, f.Column = doc.File.Clamp(f.Line, f.Column)
-		}
+		f.Line, f.Column = line, col
 	}
 	return f
 }

@@ -138,9 +138,9 @@ func (r *Rule) AppliesTo(kind string) bool {
 
 // Object is one Kubernetes object of the linted set.
 type Object struct {
-	// Doc is the document the object was read from. For an item of a
-	// kind: List, Base is its path inside the document (items[3]).
-	Doc  *document.Document
+	// Base is the object's path in the document it was read from: empty,
+	// or items[3] for an item of a kind: List. Findings' paths start
+	// there.
 	Base fieldpath.Path
 	// Resource is the object's identity.
 	Resource finding.Resource
@@ -150,6 +150,10 @@ type Object struct {
 	// rejected. The typed decoding drops them, so that one mistyped field
 	// does not silence every rule that reads the typed object.
 	Invalid []fieldpath.Path
+	// Locate, when set, says where a path of the object (relative to it)
+	// is written: the file, line and column. Whoever reads the object
+	// sets it (the engine, ruletest); an object made in memory has none.
+	Locate func(path fieldpath.Path) (file string, line, column int)
 
 	ds      *appsv1.DaemonSet
 	dsErr   error
@@ -232,6 +236,22 @@ func removeAt(v any, p fieldpath.Path) any {
 	}
 	return v
 }
+
+// Position says where a path of the object (relative to it) is written,
+// through Locate: "" and 0, 0 when the object has no source. A field
+// that is missing is placed at its nearest parent that exists. Rules
+// report paths, not positions; Position is for a rule that must know the
+// order in which fields are written.
+func (o *Object) Position(path fieldpath.Path) (file string, line, column int) {
+	if o.Locate == nil {
+		return "", 0, 0
+	}
+	return o.Locate(path)
+}
+
+// Has reports whether a path of the object is written, even as null: a
+// field that is absent and one that is empty are different mistakes.
+func (o *Object) Has(p fieldpath.Path) bool { return document.Has(o.Map, p) }
 
 // Get returns the value at a path of the object (nil when missing).
 func (o *Object) Get(p fieldpath.Path) any { return document.ValueAt(o.Map, p) }

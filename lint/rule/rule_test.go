@@ -65,3 +65,19 @@ func TestValidateRejectsIncompleteRules(t *testing.T) {
 		t.Error("duplicate IDs accepted")
 	}
 }
+
+func TestObjectHasAndPosition(t *testing.T) {
+	o := &Object{Map: map[string]any{"spec": map[string]any{"port": nil, "ports": []any{map[string]any{"name": ""}}}}}
+	for p, want := range map[string]bool{"spec.port": true, "spec.ports[0].name": true, "spec.host": false, "spec.ports[1]": false, "spec.port.x": false} {
+		if got := o.Has(fieldpath.Parse(p)); got != want {
+			t.Errorf("Has(%s) = %v, want %v", p, got, want)
+		}
+	}
+	if file, line, col := o.Position(fieldpath.New("spec")); file != "" || line != 0 || col != 0 {
+		t.Errorf("an object without Locate is at %s:%d:%d, want nowhere", file, line, col)
+	}
+	o.Locate = func(p fieldpath.Path) (string, int, int) { return "a.yaml", len(p), 1 }
+	if file, line, _ := o.Position(fieldpath.New("spec", "port")); file != "a.yaml" || line != 2 {
+		t.Errorf("Position does not go through Locate: %s:%d", file, line)
+	}
+}

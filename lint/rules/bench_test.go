@@ -26,7 +26,7 @@ func benchObjects(b *testing.B) []*rule.Object {
 func fresh(objs []*rule.Object) []*rule.Object {
 	out := make([]*rule.Object, len(objs))
 	for i, o := range objs {
-		out[i] = &rule.Object{Doc: o.Doc, Base: o.Base, Resource: o.Resource, Map: o.Map}
+		out[i] = &rule.Object{Base: o.Base, Resource: o.Resource, Map: o.Map, Locate: o.Locate}
 	}
 	return out
 }

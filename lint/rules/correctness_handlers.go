@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -119,7 +118,7 @@ func checkHandlerPort(p *rule.Pass, at fieldpath.Path, name string, port intstr.
 	if port.Type != intstr.Int || port.IntVal >= 1 && port.IntVal <= 65535 {
 		return
 	}
-	if _, found := p.Object.Doc.NodeAt(slices.Concat(p.Object.Base, at)); len(found) != len(p.Object.Base)+len(at) {
+	if !p.Object.Has(at) {
 		return
 	}
 	p.Report(rule.Diagnostic{Path: at, AtValue: true, Message: "the port of " + name + " must be between 1 and 65535, or a port name"})
@@ -177,7 +176,7 @@ var invalidEnvRule = &rule.Rule{
 }
 
 func checkEnvVar(p *rule.Pass, at fieldpath.Path, e *corev1.EnvVar) {
-	if _, found := p.Object.Doc.NodeAt(slices.Concat(p.Object.Base, at.Child("name"))); e.Name == "" && len(found) == len(p.Object.Base)+len(at)+1 {
+	if e.Name == "" && p.Object.Has(at.Child("name")) {
 		// A missing name is the schema's finding; an empty one is this.
 		p.Report(rule.Diagnostic{Path: at.Child("name"), AtValue: true, Message: "the variable's name is empty: name it"})
 	}

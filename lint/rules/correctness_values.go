@@ -357,7 +357,7 @@ var invalidVolumeSourceRule = &rule.Rule{
 			// Name the sources in the order they are written, and report
 			// the second: the first is usually the intended one.
 			line := func(src string) int {
-				l, _, _ := p.Object.Doc.Locate(slices.Concat(p.Object.Base, vp.Child(src)))
+				_, l, _ := p.Object.Position(vp.Child(src))
 				return l
 			}
 			slices.SortStableFunc(sources, func(a, b string) int { return line(a) - line(b) })

@@ -225,16 +225,11 @@ func yamlValue(raw, typ string) (any, error) {
 // not fit the rules.
 func Findings(t testing.TB, name string, data []byte, rules []*rule.Rule, s Settings) []finding.Finding {
 	t.Helper()
-	objs := Objects(t, name, data)
-	if len(objs) == 0 {
+	targets := readTargets(t, name, data)
+	if len(targets) == 0 {
 		t.Fatalf("%s: no objects (documents with apiVersion and kind)", name)
 	}
-	c := Checker(t, rules, s)
-	targets := make([]*checker.Target, len(objs))
-	for i, o := range objs {
-		targets[i] = &checker.Target{Object: o, Document: o.Doc.Index}
-	}
-	return c.Run(targets)
+	return Checker(t, rules, s).Run(targets)
 }
 
 // Checker selects rules, each turned on, under the settings.
@@ -260,40 +255,57 @@ func Checker(t testing.TB, rules []*rule.Rule, s Settings) *checker.Checker {
 // The test fails if the file does not parse.
 func Objects(t testing.TB, name string, data []byte) []*rule.Object {
 	t.Helper()
+	targets := readTargets(t, name, data)
+	objs := make([]*rule.Object, len(targets))
+	for i, tg := range targets {
+		objs[i] = tg.Object
+	}
+	return objs
+}
+
+// readTargets parses a file into the objects the engine would lint, each
+// placed in the file as the engine places it.
+func readTargets(t testing.TB, name string, data []byte) []*checker.Target {
+	t.Helper()
 	stream := document.Parse(filepath.ToSlash(name), data, document.Limits{})
 	for _, p := range stream.Problems {
 		t.Fatalf("%s:%d:%d: the file does not parse: %s", name, p.Line, p.Column, p.Msg)
 	}
-	var objs []*rule.Object
+	var targets []*checker.Target
 	for _, d := range stream.Docs {
 		m, ok := d.Value.(map[string]any)
 		if !ok {
 			continue
 		}
-		if o := newObject(d, nil, m); o != nil {
-			if o.Resource.Kind == "List" {
+		if o := newTarget(d, nil, m); o != nil {
+			if o.Object.Resource.Kind == "List" {
 				items, _ := m["items"].([]any)
 				for i, it := range items {
 					if im, ok := it.(map[string]any); ok {
-						if io := newObject(d, fieldpath.New("items").Index(i), im); io != nil {
-							objs = append(objs, io)
+						if io := newTarget(d, fieldpath.New("items").Index(i), im); io != nil {
+							targets = append(targets, io)
 						}
 					}
 				}
 				continue
 			}
-			objs = append(objs, o)
+			targets = append(targets, o)
 		}
 	}
-	return objs
+	return targets
 }
 
-func newObject(d *document.Document, base fieldpath.Path, m map[string]any) *rule.Object {
+func newTarget(d *document.Document, base fieldpath.Path, m map[string]any) *checker.Target {
 	res := finding.ResourceOf(m)
 	if res.APIVersion == "" || res.Kind == "" {
 		return nil
 	}
-	return &rule.Object{Doc: d, Base: base, Map: m, Resource: res}
+	o := &rule.Object{Base: base, Map: m, Resource: res, Locate: func(p fieldpath.Path) (string, int, int) {
+		line, col := d.Place(slices.Concat(base, p), false)
+		return d.File.Name, line, col
+	}}
+	return &checker.Target{Object: o, File: d.File.Name, Document: d.Index,
+		Locate: func(f *finding.Finding, p fieldpath.Path, atValue bool) { f.Line, f.Column = d.Place(p, atValue) }}
 }
 
 // want is one expectation of a fixture line.
