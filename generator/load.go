@@ -10,11 +10,12 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -104,7 +105,7 @@ func (Checker) Check(doc *document.Document) []finding.Finding {
 		}
 		return fs
 	case config.Kind:
-		_, fs := config.FromObject(doc)
+		_, fs := configfile.FromObject(doc)
 		return fs
 	}
 	line, col, _ := doc.Locate(fieldpath.New("kind"))

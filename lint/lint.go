@@ -30,12 +30,12 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -61,7 +61,7 @@ func (l *Linter) maxInFlight() int64 {
 // default configuration; kustomizations are walked as plain directories
 // unless Kustomize is set (NewKustomizer).
 type Options struct {
-	// Config is the loaded configuration (nil: config.Default()). Command
+	// Config is the configuration (LoadConfig; nil: config.Default()). Command
 	// line settings below override it.
 	Config *config.Config
 	// KubernetesVersion, when set, overrides the configuration's.

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
 )
 

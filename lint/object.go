@@ -9,11 +9,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -228,7 +229,7 @@ func (r *run) everynodeKind(fr *fileResult, pl place, doc *document.Document) bo
 	case r.l.opts.Specs != nil:
 		fs = r.l.opts.Specs.Check(doc)
 	case kind == config.Kind:
-		_, fs = config.FromObject(doc)
+		_, fs = configfile.FromObject(doc)
 	default:
 		// A Daemon spec with no spec checker wired in: not a Kubernetes
 		// object, so not linted as one.

@@ -7,9 +7,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -40,12 +41,12 @@ func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []findin
 			if rerr != nil {
 				return nil, nil, false, exit(ExitUsage, rerr)
 			}
-			cfg, fs, err = config.LoadWith(path, func(p string) ([]byte, error) { return root.ReadFile(p, config.MaxSize) })
+			cfg, fs, err = configfile.LoadWith(path, func(p string) ([]byte, error) { return root.ReadFile(p, configfile.MaxSize) })
 		} else {
-			cfg, fs, err = config.Load(path)
+			cfg, fs, err = configfile.Load(path)
 		}
 	} else {
-		p, found, ferr := config.Find(workDir)
+		p, found, ferr := configfile.Find(workDir)
 		if ferr != nil {
 			return nil, nil, false, exit(ExitUsage, ferr)
 		}
@@ -60,7 +61,7 @@ func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []findin
 			return nil, nil, false, exit(ExitUsage, rerr)
 		}
 		path = p
-		cfg, fs, err = config.LoadWith(p, func(p string) ([]byte, error) { return root.ReadFile(p, config.MaxSize) })
+		cfg, fs, err = configfile.LoadWith(p, func(p string) ([]byte, error) { return root.ReadFile(p, configfile.MaxSize) })
 	}
 	if err != nil {
 		return nil, nil, false, exit(ExitUsage, fmt.Errorf("%s: %w", relName(workDir, path), err))

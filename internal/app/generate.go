@@ -9,10 +9,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/everynode/everynode/generator"
-	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/internal/write"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/report"
 )

@@ -14,9 +14,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/report"
 	"github.com/everynode/everynode/lint/rules"

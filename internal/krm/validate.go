@@ -9,8 +9,9 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
-	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
@@ -107,7 +108,7 @@ func (p *processor) config(fc *object) (*config.Config, []finding.Finding) {
 	if fc.Kind == "ConfigMap" {
 		cfg, fs = configFromConfigMap(fc)
 	} else {
-		cfg, fs = config.FromObject(fc.doc)
+		cfg, fs = configfile.FromObject(fc.doc)
 	}
 	for i := range fs {
 		fs[i].File, fs[i].Document, fs[i].Line, fs[i].Column = file, index, 0, 0
@@ -193,8 +194,8 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 		bad("", "internal error: %v", err)
 		return config.Default(), fs
 	}
-	cfg, cfs := config.Parse("", b)
-	cfg.Path, cfg.Doc = "", nil
+	cfg, cfs := configfile.Parse("", b)
+	cfg.Path, cfg.Position = "", nil
 	for _, f := range cfs {
 		// lint.podSecurity in the document made up here is
 		// data.podSecurity in the ConfigMap the user wrote.

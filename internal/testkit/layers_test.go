@@ -33,11 +33,11 @@ var layers = []struct {
 	{"the document model and the diagnostics leaf", []string{
 		"internal/document", "lint/finding", "internal/testkit/benchcorpus",
 	}},
-	{"the gojsonschema adapter and the Daemon spec's types", []string{
-		"internal/gojson", "generator/spec",
+	{"the gojsonschema adapter, the Daemon spec's types, the configuration's types", []string{
+		"internal/gojson", "generator/spec", "lint/config",
 	}},
-	{"configuration (plain settings), schema validation, suppressions, kustomize rendering, the spec's schema", []string{
-		"internal/config", "internal/schema", "internal/suppress", "internal/kustomize", "generator/internal/schemagen",
+	{"reading the configuration, schema validation, suppressions, kustomize rendering, the spec's schema", []string{
+		"internal/configfile", "internal/schema", "internal/suppress", "internal/kustomize", "generator/internal/schemagen",
 	}},
 	{"the rule API", []string{"lint/rule"}},
 	{"the rule catalog and the rule runner", []string{"lint/rules", "lint/checker"}},

@@ -23,8 +23,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"

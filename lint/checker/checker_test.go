@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/config"
+	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -66,7 +67,7 @@ const head = "apiVersion: everynode.dev/v1alpha1\nkind: Config\nmetadata:\n  nam
 
 func parseConfig(t *testing.T, src string) *config.Config {
 	t.Helper()
-	c, fs := config.Parse("cfg.yaml", []byte(head+src))
+	c, fs := configfile.Parse("cfg.yaml", []byte(head+src))
 	if len(fs) > 0 {
 		t.Fatalf("configuration findings: %v", fs)
 	}

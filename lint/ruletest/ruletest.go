@@ -42,9 +42,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/config"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"

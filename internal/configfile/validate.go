@@ -1,4 +1,4 @@
-package config
+package configfile
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/gojson"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/schemas"
@@ -38,10 +39,10 @@ func (v *validator) resource() finding.Resource {
 	m, _ := v.doc.Value.(map[string]any)
 	r := finding.ResourceOf(m)
 	if _, ok := m["apiVersion"].(string); !ok {
-		r.APIVersion = APIVersion
+		r.APIVersion = config.APIVersion
 	}
 	if _, ok := m["kind"].(string); !ok {
-		r.Kind = Kind
+		r.Kind = config.Kind
 	}
 	return r
 }
@@ -91,7 +92,7 @@ func explain(doc *document.Document, e *gojson.Error) {
 	case len(e.Path) == 0 && !e.Unknown && !e.Missing:
 		e.Message = "the configuration " + e.Message
 	case e.Missing && (p == "apiVersion" || p == "kind"):
-		e.Message = fmt.Sprintf("missing %s: a configuration starts with apiVersion: %s and kind: %s", p, APIVersion, Kind)
+		e.Message = fmt.Sprintf("missing %s: a configuration starts with apiVersion: %s and kind: %s", p, config.APIVersion, config.Kind)
 	case e.Type == "enum" && p == "kind":
 		e.Message += "; this is not an everynode configuration"
 	case e.Type == "invalid_type" && p == "lint.kubernetesVersion":
@@ -112,7 +113,7 @@ func explain(doc *document.Document, e *gojson.Error) {
 
 // decode fills c from the document's value. It reads only what has the
 // right type; the schema has reported the rest.
-func (v *validator) decode(c *Config, m map[string]any) {
+func (v *validator) decode(c *config.Config, m map[string]any) {
 	if l, ok := m["lint"].(map[string]any); ok {
 		v.decodeLint(&c.Lint, l)
 	}
@@ -123,7 +124,7 @@ func (v *validator) decode(c *Config, m map[string]any) {
 				continue
 			}
 			p := fieldpath.New("generate").Index(i)
-			gt := GenerateTarget{Path: p}
+			gt := config.GenerateTarget{Path: p}
 			gt.Specs = v.globs(t["specs"], p.Child("specs"))
 			gt.Output, _ = t["output"].(string)
 			gt.Kustomization, _ = t["kustomization"].(bool)
@@ -132,7 +133,7 @@ func (v *validator) decode(c *Config, m map[string]any) {
 	}
 }
 
-func (v *validator) decodeLint(l *Lint, m map[string]any) {
+func (v *validator) decodeLint(l *config.Lint, m map[string]any) {
 	if s, ok := m["kubernetesVersion"].(string); ok {
 		l.KubernetesVersion = strings.TrimPrefix(s, "v")
 	}
@@ -156,8 +157,8 @@ func (v *validator) decodeLint(l *Lint, m map[string]any) {
 	}
 }
 
-func decodeRule(val any) (RuleConfig, bool) {
-	var rc RuleConfig
+func decodeRule(val any) (config.RuleConfig, bool) {
+	var rc config.RuleConfig
 	t, f := true, false
 	switch x := val.(type) {
 	case bool:

@@ -1,4 +1,4 @@
-package config
+package configfile
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 )
@@ -123,14 +124,14 @@ func TestParseFull(t *testing.T) {
 		t.Fatalf("findings: %v", fs)
 	}
 	tr, fa := true, false
-	want := Lint{
+	want := config.Lint{
 		KubernetesVersion: "1.33",
 		Strict:            &tr,
 		PodSecurity:       "baseline",
 		FailOn:            "warning",
 		Exclude:           []string{"vendor/**", "charts/*/templates/**"},
 		CheckReferences:   true,
-		Rules: map[string]RuleConfig{
+		Rules: map[string]config.RuleConfig{
 			"host-network":         {Enabled: &fa},
 			"missing-memory-limit": {Enabled: &tr, Severity: "error"},
 			"tolerates-all-taints": {Enabled: &tr, Severity: "info"},
@@ -141,7 +142,7 @@ func TestParseFull(t *testing.T) {
 	if !reflect.DeepEqual(c.Lint, want) {
 		t.Errorf("lint:\n got %+v\nwant %+v", c.Lint, want)
 	}
-	wantGen := []GenerateTarget{
+	wantGen := []config.GenerateTarget{
 		{Specs: []string{"deploy/specs/*.yaml"}, Output: "deploy/generated", Kustomization: true, Path: fieldpath.New("generate").Index(0)},
 		{Specs: []string{"agents/node-exporter.yaml"}, Output: "../out", Path: fieldpath.New("generate").Index(1)},
 	}
@@ -201,7 +202,7 @@ func TestShorthands(t *testing.T) {
 		t.Fatalf("findings: %v", fs)
 	}
 	tr, fa := true, false
-	want := map[string]RuleConfig{
+	want := map[string]config.RuleConfig{
 		"a": {Enabled: &fa}, "b": {Enabled: &tr}, "c": {Enabled: &fa}, "d": {Enabled: &tr},
 		"e": {Enabled: &tr, Severity: "warning"}, "f": {Enabled: &fa},
 		"g": {Enabled: &fa, Severity: "info"}, "h": {Enabled: &tr},
@@ -215,14 +216,14 @@ func TestShorthands(t *testing.T) {
 }
 
 func TestDefault(t *testing.T) {
-	c := Default()
+	c := config.Default()
 	if !c.Lint.IsStrict() || c.Lint.Strict == nil || !*c.Lint.Strict {
 		t.Error("default is not strict")
 	}
 	if c.Lint.PodSecurity != "none" || c.Lint.FailOn != "" || c.Lint.KubernetesVersion != "" || c.Lint.CheckReferences {
 		t.Errorf("default lint = %+v", c.Lint)
 	}
-	if c.Lint.Rules == nil || len(c.Lint.Rules) != 0 || c.Generate != nil || c.Path != "" || c.Doc != nil {
+	if c.Lint.Rules == nil || len(c.Lint.Rules) != 0 || c.Generate != nil || c.Path != "" || c.Position != nil {
 		t.Errorf("default = %+v", c)
 	}
 	if c.Dir() != "." {
@@ -236,7 +237,7 @@ func TestDefault(t *testing.T) {
 	if len(fs) != 0 {
 		t.Fatal(fs)
 	}
-	m.Doc, m.Path = nil, ""
+	m.Position, m.Path = nil, ""
 	if !reflect.DeepEqual(m, c) {
 		t.Errorf("minimal config = %+v, want the default %+v", m, c)
 	}
@@ -282,7 +283,7 @@ func TestFind(t *testing.T) {
 		}
 	}
 	// A configuration above the repository root is not the repository's.
-	write(filepath.Join(root, FileName))
+	write(filepath.Join(root, config.FileName))
 	for _, tc := range []struct {
 		name  string
 		setup func()
@@ -290,10 +291,10 @@ func TestFind(t *testing.T) {
 		want  string
 	}{
 		{"stops at the repository root", nil, deep, ""},
-		{"outside a repository, up to the file-system root", nil, outside, filepath.Join(root, FileName)},
-		{"at the repository root", func() { write(filepath.Join(repo, FileName)) }, deep, filepath.Join(repo, FileName)},
-		{"nearest wins", func() { write(filepath.Join(repo, "a", FileName)) }, deep, filepath.Join(repo, "a", FileName)},
-		{"in the directory itself", func() { write(filepath.Join(deep, FileName)) }, deep, filepath.Join(deep, FileName)},
+		{"outside a repository, up to the file-system root", nil, outside, filepath.Join(root, config.FileName)},
+		{"at the repository root", func() { write(filepath.Join(repo, config.FileName)) }, deep, filepath.Join(repo, config.FileName)},
+		{"nearest wins", func() { write(filepath.Join(repo, "a", config.FileName)) }, deep, filepath.Join(repo, "a", config.FileName)},
+		{"in the directory itself", func() { write(filepath.Join(deep, config.FileName)) }, deep, filepath.Join(deep, config.FileName)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.setup != nil {
@@ -310,7 +311,7 @@ func TestFind(t *testing.T) {
 	}
 	t.Run("a directory named like the file", func(t *testing.T) {
 		d := filepath.Join(root, "weird")
-		if err := os.MkdirAll(filepath.Join(d, FileName), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(d, config.FileName), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := Find(d); err == nil {
