@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/report"
@@ -64,7 +65,9 @@ func corpusLinter(t testing.TB, workers int) *lint.Linter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := lint.New(lint.Options{WorkDir: dir, Workers: workers, Kustomize: lint.NewKustomizer(dir, nil)})
+	opts := lint.Options{WorkDir: dir, Workers: workers}
+	lintinternal.SetHooks(&opts, lintinternal.Hooks{Kustomize: lintinternal.NewKustomizer(dir, nil)})
+	l, err := lint.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func (r *run) registerCRDsIn(name string, data []byte) {
 	if !bytes.Contains(data, crdMarker) || looksLikeHelm(data) {
 		return
 	}
-	s := document.Parse(name, data, r.l.opts.Limits)
+	s := document.Parse(name, data, r.l.opts.hooks.Limits)
 	for _, d := range s.Docs {
 		m, ok := d.Value.(map[string]any)
 		if !ok {

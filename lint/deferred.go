@@ -139,7 +139,7 @@ func (r *run) load(k *keptObject) *rule.Object {
 	if err != nil {
 		return nil
 	}
-	for _, d := range document.Parse(k.file, data, r.l.opts.Limits).Docs {
+	for _, d := range document.Parse(k.file, data, r.l.opts.hooks.Limits).Docs {
 		if d.Index == k.index {
 			return found(d)
 		}
@@ -169,7 +169,7 @@ func (r *run) parseRange(k *keptObject) *document.Document {
 	if _, err := f.ReadAt(buf, k.lo); err != nil {
 		return nil
 	}
-	for _, d := range document.Parse(k.file, buf, r.l.opts.Limits).Docs {
+	for _, d := range document.Parse(k.file, buf, r.l.opts.hooks.Limits).Docs {
 		if d.Node != nil {
 			return d
 		}

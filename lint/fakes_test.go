@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -22,25 +22,25 @@ type fakeSchema struct {
 
 func newFakeSchema() *fakeSchema { return &fakeSchema{crds: map[string]bool{}} }
 
-func (s *fakeSchema) Validate(obj map[string]any) []lint.SchemaError {
+func (s *fakeSchema) Validate(obj map[string]any) []schema.Error {
 	kind, _ := obj["kind"].(string)
 	apiVersion, _ := obj["apiVersion"].(string)
 	spec, _ := obj["spec"].(map[string]any)
-	var out []lint.SchemaError
+	var out []schema.Error
 	switch {
 	case strings.HasPrefix(apiVersion, "example.com/"):
 		s.mu.Lock()
 		known := s.crds[kind]
 		s.mu.Unlock()
 		if !known {
-			return []lint.SchemaError{{Rule: "no-schema", Severity: finding.Info, Message: fmt.Sprintf("no schema for %s %s", apiVersion, kind)}}
+			return []schema.Error{{Rule: "no-schema", Severity: finding.Info, Message: fmt.Sprintf("no schema for %s %s", apiVersion, kind)}}
 		}
 		if _, ok := spec["size"].(int64); !ok {
-			out = append(out, lint.SchemaError{Rule: "schema", Severity: finding.Error, Path: fieldpath.New("spec", "size"), Message: "expected integer"})
+			out = append(out, schema.Error{Rule: "schema", Severity: finding.Error, Path: fieldpath.New("spec", "size"), Message: "expected integer"})
 		}
 	case kind == "DaemonSet":
 		if _, ok := spec["replicas"]; ok {
-			out = append(out, lint.SchemaError{Rule: "schema", Severity: finding.Error, Path: fieldpath.New("spec"), Message: `unknown field "replicas"`})
+			out = append(out, schema.Error{Rule: "schema", Severity: finding.Error, Path: fieldpath.New("spec"), Message: `unknown field "replicas"`})
 		}
 		pod := dig(obj, "spec", "template", "spec")
 		cs, _ := pod["containers"].([]any)
@@ -50,7 +50,7 @@ func (s *fakeSchema) Validate(obj map[string]any) []lint.SchemaError {
 			for j, p := range ports {
 				pm, _ := p.(map[string]any)
 				if v, ok := pm["containerPort"].(string); ok {
-					out = append(out, lint.SchemaError{Rule: "schema", Severity: finding.Error,
+					out = append(out, schema.Error{Rule: "schema", Severity: finding.Error,
 						Path:    fieldpath.New("spec", "template", "spec", "containers").Index(i).Child("ports").Index(j).Child("containerPort"),
 						Message: fmt.Sprintf("expected integer, got string %q", v)})
 				}
@@ -60,7 +60,7 @@ func (s *fakeSchema) Validate(obj map[string]any) []lint.SchemaError {
 	return out
 }
 
-func (s *fakeSchema) AddCRD(obj map[string]any) []lint.SchemaError {
+func (s *fakeSchema) AddCRD(obj map[string]any) []schema.Error {
 	kind, _ := dig(obj, "spec", "names")["kind"].(string)
 	s.mu.Lock()
 	s.crds[kind] = true

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/internal/testkit/fuzztest"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
@@ -30,7 +31,9 @@ func FuzzLintDocuments(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	l, err := lint.New(lint.Options{Workers: 1, Limits: document.Limits{MaxDepth: 64, MaxNodes: 20_000}})
+	opts := lint.Options{Workers: 1}
+	lintinternal.SetHooks(&opts, lintinternal.Hooks{Limits: document.Limits{MaxDepth: 64, MaxNodes: 20_000}})
+	l, err := lint.New(opts)
 	if err != nil {
 		f.Fatal(err)
 	}

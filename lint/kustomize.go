@@ -21,7 +21,7 @@ import (
 // finding. One source reached through several overlays gives the same
 // findings at the same places, which the final de-duplication merges.
 func (r *run) lintKustomization(src input.Source) *fileResult {
-	k := r.l.opts.Kustomize
+	k := r.l.opts.hooks.Kustomize
 	fr := &fileResult{summary: finding.Summary{Files: 1}, sources: map[string]diskFile{}}
 	kfile := k.Kustomization(src.Path)
 	kname := r.name(kfile)

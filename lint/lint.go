@@ -32,8 +32,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/input"
-	"github.com/everynode/everynode/internal/safefs"
-	"github.com/everynode/everynode/internal/schema"
+	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -58,11 +57,12 @@ func (l *Linter) maxInFlight() int64 {
 
 // Options configure a Linter. The zero value lints with the embedded
 // schemas of the newest Kubernetes release, the whole rule catalog and the
-// default configuration; kustomizations are walked as plain directories
-// unless Kustomize is set (NewKustomizer).
+// default configuration. Kustomizations are walked as plain directories
+// and Daemon specs are skipped: the everynode command renders the one and
+// checks the other through hooks that are not part of this API.
 type Options struct {
-	// Config is the configuration (LoadConfig; nil: config.Default()). Command
-	// line settings below override it.
+	// Config is the configuration (LoadConfig; nil: config.Default()).
+	// The settings below override it.
 	Config *config.Config
 	// KubernetesVersion, when set, overrides the configuration's.
 	KubernetesVersion string
@@ -101,91 +101,36 @@ type Options struct {
 	// some 25 times its size in memory, so this, not the number of cores,
 	// bounds a run's memory.
 	MaxInFlight int64
-	// Limits bound each document (zero: document.DefaultLimits).
-	Limits document.Limits
-
 	// Rules is the catalog to run (nil: rules.All()).
 	Rules []*rule.Rule
-	// Schema validates objects; nil means the embedded schemas for the
-	// configured Kubernetes version (see newSchema).
-	Schema SchemaValidator
-	// Specs validates everynode's own kinds (Daemon specs); nil means
-	// Daemon specs are skipped and Config objects are checked with
-	// internal/config.
-	Specs SpecChecker
-	// Kustomize renders kustomizations; nil means a directory holding a
-	// kustomization.yaml is walked like any other.
-	Kustomize Kustomizer
+
+	// hooks are what only the module's own programs set
+	// (internal/lintinternal).
+	hooks lintinternal.Hooks
 }
-
-// SpecChecker validates one of everynode's own objects (apiVersion
-// everynode.dev/*), returning findings whose positions are in doc's file.
-type SpecChecker interface {
-	Check(doc *document.Document) []finding.Finding
-}
-
-// SchemaError is one problem schema validation found; Path is relative to
-// the object. It is internal/schema's own type: the engine's interface below
-// speaks it, so that the validator needs no adapter and a fake needs
-// nothing else.
-type SchemaError = schema.Error
-
-// SchemaValidator is what the engine needs of internal/schema. Validate must
-// be safe for concurrent use; the engine never calls AddCRD concurrently
-// with anything else.
-type SchemaValidator interface {
-	Validate(obj map[string]any) []SchemaError
-	AddCRD(obj map[string]any) []SchemaError
-}
-
-// Kustomizer is what the engine needs of internal/kustomize.
-type Kustomizer interface {
-	// IsKustomization reports whether dir holds a kustomization file.
-	IsKustomization(dir string) bool
-	// Render builds the kustomization in dir in-process, reading nothing
-	// outside root. messages are what kustomize printed on the way.
-	Render(dir string, root *safefs.Root) (objects []Rendered, messages []string, err error)
-	// PatchFiles lists the files (paths on disk, absolute or relative to
-	// dir) that the kustomization in dir uses as patches: partial objects
-	// that would only give false errors if linted alone.
-	PatchFiles(dir string, root *safefs.Root) []string
-	// Kustomization is the kustomization file in dir, for findings about
-	// the build as a whole.
-	Kustomization(dir string) string
-}
-
-// Rendered is one object kustomize produced, and where it is written.
-type Rendered struct {
-	Object map[string]any
-	// File is the reported name of the object's source file and Doc its
-	// document there; File "" means kustomize recorded no source, and
-	// findings point at the kustomization.
-	File string
-	Doc  *document.Document
-	// Locate, when set, finds where a path of the object is written (the
-	// patch that set it, or the source document); ok false falls back to
-	// Doc.
-	Locate Locator
-}
-
-// Locator finds where a path of an object is written: file is reported
-// as is, doc (may be nil) gives the document index and its file's
-// suppression comments.
-type Locator func(p fieldpath.Path) (file string, line, col int, doc *document.Document, ok bool)
 
 // Object is an object that is already parsed, for LintObjects: the items
 // of a KRM ResourceList.
 type Object struct {
 	// Value is the object.
 	Value map[string]any
-	// Doc, when not nil, gives positions (the object is at Base in it).
-	Doc  *document.Document
-	Base fieldpath.Path
 	// File and Index are how findings name the object's origin (KRM's
-	// internal.config.kubernetes.io/path and index); File "" means
-	// Doc.File.Name.
+	// internal.config.kubernetes.io/path and index).
 	File  string
 	Index int
+
+	// doc, when set, gives positions: the object is at base in it
+	// (internal/lintinternal.SetDocument).
+	doc  *document.Document
+	base fieldpath.Path
+}
+
+func init() {
+	lintinternal.SetHooks = func(opts any, h lintinternal.Hooks) { opts.(*Options).hooks = h }
+	lintinternal.SetDocument = func(obj any, doc *document.Document, base fieldpath.Path) {
+		o := obj.(*Object)
+		o.doc, o.base = doc, base
+	}
 }
 
 // Result is what a run found.
@@ -217,7 +162,7 @@ type Linter struct {
 	opts     Options
 	workers  int
 	checker  *checker.Checker
-	schema   SchemaValidator
+	schema   lintinternal.SchemaValidator
 	schemaMu sync.RWMutex
 	walker   *input.Walker
 	excludes []input.Pattern
@@ -250,20 +195,20 @@ func New(opts Options) (*Linter, error) {
 		l.excludes = append(l.excludes, input.Pattern{Glob: g, Base: opts.Config.Dir()})
 	}
 	wopts := input.Options{WorkDir: opts.WorkDir, Exclude: l.excludes}
-	if opts.Kustomize != nil {
-		wopts.IsKustomization = opts.Kustomize.IsKustomization
+	if opts.hooks.Kustomize != nil {
+		wopts.IsKustomization = opts.hooks.Kustomize.IsKustomization
 	}
 	if l.walker, err = input.NewWalker(wopts); err != nil {
 		return nil, err
 	}
-	l.schema = opts.Schema
+	l.schema = opts.hooks.Schema
 	if l.schema == nil {
 		if l.schema, err = newSchema(l.kubernetesVersion(), l.strict()); err != nil {
 			return nil, err
 		}
 	}
 	if err := l.loadCRDs(opts.CRDs); err != nil {
-		return nil, err
+		return nil, publicError(err)
 	}
 	return l, nil
 }
@@ -282,10 +227,34 @@ func (l *Linter) strict() bool {
 	return l.opts.Config.Lint.IsStrict()
 }
 
+// PathError is a path given to Lint (or as a CRD source) that does not
+// exist or cannot be read: the caller's mistake, unlike a file met while
+// walking a directory that cannot be read, which is a finding.
+type PathError struct {
+	Path string
+	Err  error
+}
+
+func (e *PathError) Error() string { return (&input.PathError{Path: e.Path, Err: e.Err}).Error() }
+func (e *PathError) Unwrap() error { return e.Err }
+
+// publicError turns the walker's PathError into the public one.
+func publicError(err error) error {
+	if pe, ok := err.(*input.PathError); ok {
+		return &PathError{Path: pe.Path, Err: pe.Err}
+	}
+	return err
+}
+
 // Lint lints files, directories and "-" (standard input). A path that
-// does not exist or cannot be read is an error (*input.PathError), as is
-// a cancelled context; everything wrong inside the inputs is a finding.
+// does not exist or cannot be read is an error (*PathError), as is a
+// cancelled context; everything wrong inside the inputs is a finding.
 func (l *Linter) Lint(ctx context.Context, paths []string) (*Result, error) {
+	res, err := l.lint(ctx, paths)
+	return res, publicError(err)
+}
+
+func (l *Linter) lint(ctx context.Context, paths []string) (*Result, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -331,8 +300,8 @@ func (l *Linter) LintDocuments(name string, data []byte) (*Result, error) {
 }
 
 // LintObjects lints objects that are already parsed (the items of a KRM
-// ResourceList). Findings name each object's File and Index; positions
-// come from Doc when it is given, and are 0 (unknown) otherwise.
+// ResourceList). Findings name each object's File and Index, with a field
+// path and no position.
 func (l *Linter) LintObjects(objs []Object) (*Result, error) {
 	r := l.newRun()
 	for _, o := range objs {
@@ -341,8 +310,8 @@ func (l *Linter) LintObjects(objs []Object) (*Result, error) {
 		}
 	}
 	for _, o := range objs {
-		if o.Doc != nil && o.Doc.File != nil {
-			r.keepSource(o.Doc.File.Name, o.Doc.File.Data)
+		if o.doc != nil && o.doc.File != nil {
+			r.keepSource(o.doc.File.Name, o.doc.File.Data)
 		}
 		fr := &fileResult{}
 		pl := r.objectPlace(o)

@@ -11,20 +11,20 @@ import (
 	"testing"
 
 	"github.com/everynode/everynode/internal/document"
-	"github.com/everynode/everynode/internal/input"
+	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
 )
 
+// newLinter makes a linter with the fake schema (fakes_test.go) and, unless
+// opts say otherwise, the fake rules.
 func newLinter(t testing.TB, opts lint.Options) *lint.Linter {
 	t.Helper()
-	if opts.Schema == nil {
-		opts.Schema = newFakeSchema()
-	}
 	if opts.Rules == nil {
 		opts.Rules = fakeRules()
 	}
+	lintinternal.SetHooks(&opts, lintinternal.Hooks{Schema: newFakeSchema()})
 	l, err := lint.New(opts)
 	if err != nil {
 		t.Fatalf("lint.New: %v", err)
@@ -377,7 +377,8 @@ func TestNewErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.opts.Schema, tt.opts.Rules, tt.opts.WorkDir = newFakeSchema(), fakeRules(), t.TempDir()
+			tt.opts.Rules, tt.opts.WorkDir = fakeRules(), t.TempDir()
+			lintinternal.SetHooks(&tt.opts, lintinternal.Hooks{Schema: newFakeSchema()})
 			_, err := lint.New(tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
@@ -519,7 +520,7 @@ func TestInputs(t *testing.T) {
 
 	t.Run("named path that does not exist", func(t *testing.T) {
 		_, err := l.Lint(context.Background(), []string{"ok.yaml", "nope.yaml"})
-		var pe *input.PathError
+		var pe *lint.PathError
 		if !errors.As(err, &pe) || pe.Path != "nope.yaml" {
 			t.Errorf("error %v, want a PathError for nope.yaml", err)
 		}
@@ -568,9 +569,12 @@ func TestLintObjects(t *testing.T) {
 	if f.File != "base/ds.yaml" || f.Document != 2 || f.Line != 0 || f.Path.String() != "spec.template.spec.hostNetwork" || f.Resource.Name != "a" {
 		t.Errorf("got %+v", f)
 	}
-	// With a document, positions come from it.
+	// With a document (the KRM function's ResourceList), positions come
+	// from it.
 	s := document.Parse("rl.yaml", []byte("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      hostNetwork: true\n"), document.Limits{})
-	res, _ = newLinter(t, lint.Options{}).LintObjects([]lint.Object{{Value: s.Docs[0].Value.(map[string]any), Doc: s.Docs[0], File: "ds.yaml"}})
+	o := lint.Object{Value: s.Docs[0].Value.(map[string]any), File: "ds.yaml"}
+	lintinternal.SetDocument(&o, s.Docs[0], nil)
+	res, _ = newLinter(t, lint.Options{}).LintObjects([]lint.Object{o})
 	if got := lines(res); !slices.Equal(got, []string{"ds.yaml:7:7: info host-network: uses the host's network"}) {
 		t.Errorf("got %q", got)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/safefs"
+	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/config"
@@ -129,13 +130,13 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 }
 
 // validate runs schema validation, turning a panic into an internal error.
-func (r *run) validate(m map[string]any) (errs []SchemaError) {
+func (r *run) validate(m map[string]any) (errs []schema.Error) {
 	if r.l.schema == nil {
 		return nil
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			errs = []SchemaError{{Rule: finding.RuleInternal, Severity: finding.Error,
+			errs = []schema.Error{{Rule: finding.RuleInternal, Severity: finding.Error,
 				Message: fmt.Sprintf("schema validation failed on this object: %v (please report this)", p)}}
 		}
 	}()
@@ -173,7 +174,7 @@ func dropAtInvalid(fs []finding.Finding, obj *rule.Object, pl place) []finding.F
 // "unknown field" error names) at least as severe replaces it, so that
 // Deployment leftovers in a DaemonSet (replicas) read as the rule's advice
 // rather than as "unknown field".
-func dropExplained(errs []SchemaError, rules []finding.Finding, pl place) []SchemaError {
+func dropExplained(errs []schema.Error, rules []finding.Finding, pl place) []schema.Error {
 	if len(errs) == 0 || len(rules) == 0 {
 		return errs
 	}
@@ -226,8 +227,8 @@ func (r *run) everynodeKind(fr *fileResult, pl place, doc *document.Document) bo
 	kind, _ := m["kind"].(string)
 	var fs []finding.Finding
 	switch {
-	case r.l.opts.Specs != nil:
-		fs = r.l.opts.Specs.Check(doc)
+	case r.l.opts.hooks.Specs != nil:
+		fs = r.l.opts.hooks.Specs(doc)
 	case kind == config.Kind:
 		_, fs = configfile.FromObject(doc)
 	default:
@@ -317,7 +318,7 @@ func (r *run) helmTemplateDir(path string) bool {
 // isPatchFile reports whether a kustomization in the file's directory or
 // its parent names the file as a patch.
 func (r *run) isPatchFile(path string, root *safefs.Root) bool {
-	k := r.l.opts.Kustomize
+	k := r.l.opts.hooks.Kustomize
 	if k == nil || path == "" {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/input"
+	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/internal/suppress"
@@ -354,7 +355,7 @@ func (r *run) lintData(name, path string, data []byte) *fileResult {
 		fr.summary.Documents, fr.summary.Skipped = n, n
 		return fr
 	}
-	s := document.Parse(name, data, r.l.opts.Limits)
+	s := document.Parse(name, data, r.l.opts.hooks.Limits)
 	if len(s.Problems) > 0 && bytes.Contains(data, []byte("{{")) {
 		// Go templates that do not parse as YAML: a chart's template
 		// outside templates/, or a file of some other template tool.
@@ -442,7 +443,7 @@ type place struct {
 	// locator, when set, positions paths instead of doc: a rendered
 	// object's fields may be written in several files (its source, a
 	// patch).
-	locator Locator
+	locator lintinternal.Locator
 }
 
 // at sets a finding's path and position (and its file and document when
@@ -494,10 +495,10 @@ func (p place) target(obj *rule.Object) *checker.Target {
 
 func (r *run) objectPlace(o Object) place {
 	name := o.File
-	if name == "" && o.Doc != nil && o.Doc.File != nil {
-		name = o.Doc.File.Name
+	if name == "" && o.doc != nil && o.doc.File != nil {
+		name = o.doc.File.Name
 	}
-	return place{file: name, doc: o.Doc, index: o.Index, base: o.Base}
+	return place{file: name, doc: o.doc, index: o.Index, base: o.base}
 }
 
 // finish runs the deferred rules, applies suppressions, sorts and counts.

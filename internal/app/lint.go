@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"github.com/everynode/everynode/generator"
+	"github.com/everynode/everynode/internal/lintinternal"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
@@ -88,9 +88,11 @@ func runLint(c *cli.Context) error {
 		FailIfNoObjects:   c.Bool("fail-if-no-objects"),
 		Stdin:             c.App.Reader,
 		WorkDir:           workDir,
-		Kustomize:         lint.NewKustomizer(workDir, generator.RenderBytes),
-		Specs:             generator.Checker{},
 	}
+	lintinternal.SetHooks(&opts, lintinternal.Hooks{
+		Kustomize: lintinternal.NewKustomizer(workDir, generator.RenderBytes),
+		Specs:     generator.Checker{}.Check,
+	})
 	if c.IsSet("strict") {
 		strict := c.Bool("strict")
 		opts.Strict = &strict
@@ -108,7 +110,7 @@ func runLint(c *cli.Context) error {
 	}
 	res, err := l.Lint(context.Background(), paths)
 	if err != nil {
-		var pe *input.PathError
+		var pe *lint.PathError
 		if errors.As(err, &pe) {
 			return exit(ExitUsage, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
 	"github.com/everynode/everynode/internal/configfile"
+	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -47,7 +48,10 @@ func (p *processor) validate(rl *framework.ResourceList, fc *object) error {
 			// Without a file, the position in the list is the only name.
 			index = i
 		}
-		objs = append(objs, lint.Object{Value: withoutToolAnnotations(it.value), Doc: p.in.doc, Base: it.base, File: file, Index: index})
+		o := lint.Object{Value: withoutToolAnnotations(it.value), File: file, Index: index}
+		// Placed in standard input, findings sort as the items are written.
+		lintinternal.SetDocument(&o, p.in.doc, it.base)
+		objs = append(objs, o)
 	}
 	res, err := l.LintObjects(objs)
 	if err != nil {

@@ -1,4 +1,4 @@
-package lint
+package lintinternal
 
 import (
 	"path/filepath"
