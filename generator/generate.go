@@ -63,13 +63,47 @@ type Result struct {
 	Findings []finding.Finding
 	// Stdout is the output of the jobs without an Output directory.
 	Stdout []byte
-	// Files are the files of the jobs with one, in a stable order.
-	Files []write.File
 	// Specs is the number of Daemon specs read.
 	Specs int
 	// Sources holds every file read, by the name findings use, so that
 	// findings can be shown with their source line.
 	Sources map[string][]byte
+	// files are the files of the jobs with an Output directory, in a
+	// stable order: Write writes them, Check compares them with the disk.
+	files []write.File
+}
+
+// Write writes the files of the jobs with an Output directory, each
+// atomically (a temporary file renamed into place), only when its content
+// changed (the modification time of the others is kept), and never
+// outside its directory, through symbolic links included. It returns the
+// files it wrote, named as messages name them, also when it fails part
+// way.
+func (r *Result) Write() (written []string, err error) {
+	files, err := write.Write(r.files)
+	for _, f := range files {
+		written = append(written, f.Display())
+	}
+	return written, err
+}
+
+// Stale is an output file whose content on disk differs from what Write
+// would write.
+type Stale struct {
+	// File is how messages name the file; Diff is a unified diff from
+	// its content on disk to the new one.
+	File, Diff string
+}
+
+// Check compares the files Write would write with the disk, and writes
+// nothing: generate --check.
+func (r *Result) Check() ([]Stale, error) {
+	stale, err := write.Check(r.files)
+	out := make([]Stale, len(stale))
+	for i, s := range stale {
+		out[i] = Stale{File: s.File.Display(), Diff: s.Diff}
+	}
+	return out, err
 }
 
 // HasErrors reports whether any finding is an error.
@@ -192,7 +226,7 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 				continue
 			}
 			if prev, dup := claims[key]; dup {
-				line, _, _ := prev.spec.Doc.Locate(fieldpath.New("metadata", "name"))
+				line, _, _ := prev.spec.doc.Locate(fieldpath.New("metadata", "name"))
 				res.Findings = append(res.Findings, r.Spec.nameFinding(fmt.Sprintf("Daemon %q would also write %s, like the one at %s:%d: rename one or give them different output directories",
 					r.Spec.Name, g.display(key), prev.spec.File, line)))
 				continue
@@ -206,11 +240,11 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			res.Files = append(res.Files, write.File{Dir: outDir, Label: g.display(outDir), Name: name, Data: b, Within: js.job.Root})
+			res.files = append(res.files, write.File{Dir: outDir, Label: g.display(outDir), Name: name, Data: b, Within: js.job.Root})
 			names = append(names, name)
 		}
 		if outDir != "" && js.job.Kustomization {
-			res.Files = append(res.Files, write.File{Dir: outDir, Label: g.display(outDir), Name: "kustomization.yaml", Data: kustomization(names), Within: js.job.Root})
+			res.files = append(res.files, write.File{Dir: outDir, Label: g.display(outDir), Name: "kustomization.yaml", Data: kustomization(names), Within: js.job.Root})
 		}
 	}
 	for i := range res.Findings {
@@ -218,7 +252,7 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 	}
 	res.Findings = finding.SortAndDedupe(res.Findings)
 	if res.HasErrors() {
-		res.Files, res.Stdout = nil, nil
+		res.files, res.Stdout = nil, nil
 		return res, nil
 	}
 	res.Stdout = stdout.Bytes()

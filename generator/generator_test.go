@@ -266,7 +266,7 @@ func TestInvalid(t *testing.T) {
 			if !res.HasErrors() {
 				t.Error("no error finding")
 			}
-			if len(res.Stdout) > 0 || len(res.Files) > 0 {
+			if len(res.Stdout) > 0 || len(res.files) > 0 {
 				t.Error("output was produced for an invalid spec")
 			}
 		findings:

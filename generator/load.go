@@ -12,6 +12,7 @@ import (
 
 	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/generatorinternal"
 	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/internal/suggest"
@@ -69,7 +70,7 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 		}
 		switch {
 		case isMap && kind == Kind:
-			specs = append(specs, &Spec{Doc: d, File: f.Name, Path: f.Path, Name: h.Name, Namespace: h.Namespace})
+			specs = append(specs, &Spec{doc: d, File: f.Name, Path: f.Path, Name: h.Name, Namespace: h.Namespace})
 		case isMap && group == "everynode.dev" && kind == "Config":
 			// The project configuration may sit among the specs.
 		case isMap && group == "everynode.dev":
@@ -85,19 +86,21 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 	return specs, fs
 }
 
-// Checker validates everynode's own objects for the linter
-// (lint.Options.Specs): a Daemon spec met while linting gets the findings
-// generate would give, a Config the configuration's.
-type Checker struct{}
+func init() {
+	generatorinternal.CheckDocument = checkDocument
+	generatorinternal.SetDocument = func(spec any, doc *document.Document) { spec.(*Spec).doc = doc }
+}
 
-// Check returns the findings for one document.
-func (Checker) Check(doc *document.Document) []finding.Finding {
+// checkDocument validates everynode's own objects for the linter
+// (generatorinternal.CheckDocument): a Daemon spec met while linting gets
+// the findings generate would give, a Config the configuration's.
+func checkDocument(doc *document.Document) []finding.Finding {
 	m, _ := doc.Value.(map[string]any)
 	h := finding.ResourceOf(m)
 	kind := h.Kind
 	switch kind {
 	case Kind:
-		s := &Spec{Doc: doc, File: doc.File.Name, Name: h.Name, Namespace: h.Namespace}
+		s := &Spec{doc: doc, File: doc.File.Name, Name: h.Name, Namespace: h.Namespace}
 		_, fs, err := Render(s)
 		if err != nil {
 			line, col, _ := doc.Locate(nil)
@@ -113,10 +116,14 @@ func (Checker) Check(doc *document.Document) []finding.Finding {
 		Message: fmt.Sprintf("unknown everynode kind %q%s: the kinds are Daemon and Config", kind, suggest.DidYouMean(kind, []string{Kind, config.Kind}))}}
 }
 
-// Render validates a spec and renders it. Findings are reported at the
-// spec's positions; when there is any error the result is nil.
+// Render validates a spec (from Load) and renders it. Findings are
+// reported at the spec's positions; when there is any error the result is
+// nil.
 func Render(s *Spec) (*Rendered, []finding.Finding, error) {
-	schemaErrs, err := validateSchema(s.Doc)
+	if s.doc == nil {
+		return nil, nil, fmt.Errorf("spec %s was not read by Load", s.Name)
+	}
+	schemaErrs, err := validateSchema(s.doc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -157,7 +164,7 @@ func Render(s *Spec) (*Rendered, []finding.Finding, error) {
 
 // finding positions an error in the spec.
 func (s *Spec) finding(e gojson.Error) finding.Finding {
-	f := e.Finding(s.Doc, RuleSpec, s.Resource())
+	f := e.Finding(s.doc, RuleSpec, s.Resource())
 	f.File = s.File
 	return f
 }
@@ -166,11 +173,11 @@ func (s *Spec) finding(e gojson.Error) finding.Finding {
 // mapping: `{reason: fast, cheap}` reads as reason "fast" and a key
 // "cheap", the commonest way to get an unknown field in a one-line entry.
 func (s *Spec) splitFlowValue(p fieldpath.Path) bool {
-	parent, found := s.Doc.NodeAt(p.Parent())
+	parent, found := s.doc.NodeAt(p.Parent())
 	if parent == nil || len(found) != len(p)-1 || parent.Kind != yaml.MappingNode || parent.Style&yaml.FlowStyle == 0 {
 		return false
 	}
-	v, found := s.Doc.NodeAt(p)
+	v, found := s.doc.NodeAt(p)
 	return v != nil && len(found) == len(p) && v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == ""
 }
 
@@ -237,7 +244,7 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 			seen[k] = true
 			f := finding.Finding{Rule: ruleID, Severity: sev,
 				Message: fmt.Sprintf("%s (generated %s %s)", d.Message, o.Kind, d.Path),
-				File:    out.Spec.File, Line: line, Column: col, Document: out.Spec.Doc.Index,
+				File:    out.Spec.File, Line: line, Column: col, Document: out.Spec.doc.Index,
 				Resource: out.Spec.Resource(), Path: found}
 			for _, rel := range d.Related {
 				l, c, p := out.Locate(i, rel.Path)

@@ -60,7 +60,7 @@ func (r *renderer) rec(out, spec fieldpath.Path) { r.prov.Record(out, spec) }
 // with problems, so that every problem is reported at once; the objects
 // of such a spec are never written.
 func render(s *Spec) (*Rendered, []gojson.Error) {
-	d, decodeProblems := spec.Decode(s.Doc)
+	d, decodeProblems := spec.Decode(s.doc.Value, s.doc)
 	r := &renderer{spec: &d.Spec, prov: NewProvenance(), name: d.Metadata.Name, namespace: d.Metadata.Namespace}
 	for _, p := range decodeProblems {
 		r.probs = append(r.probs, gojson.Error{Path: p.Path, Message: p.Message, AtKey: p.AtKey})

@@ -48,9 +48,11 @@ const (
 // parse errors keep yaml-syntax and limit-exceeded.
 const RuleSpec = finding.RuleSchema
 
-// Spec is one Daemon document.
+// Spec is one Daemon document, as Load reads it.
 type Spec struct {
-	Doc *document.Document
+	// doc is the document it was read from: Render reads its values and
+	// places findings in it.
+	doc *document.Document
 	// File is the name findings report (slash-separated, relative to the
 	// working directory; "<stdin>" for standard input).
 	File string
@@ -112,5 +114,5 @@ func (r *Rendered) Locate(i int, out fieldpath.Path) (line, col int, found field
 	if spec == nil {
 		spec = fieldpath.New("spec")
 	}
-	return r.Spec.Doc.Locate(spec)
+	return r.Spec.doc.Locate(spec)
 }

@@ -10,7 +10,6 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/runtime"
 
-	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/fieldpath"
 )
 
@@ -23,24 +22,46 @@ type Problem struct {
 	AtKey bool
 }
 
-// Decode reads a Daemon spec document into its Go type, every shorthand
-// into its long form. The document's value has been checked against the
-// schema generated from these types, and Decode trusts it for the shape: a
-// value of a type a field does not take is skipped silently, because the
-// schema has reported it. What the schema cannot check is a Problem at the
-// value's path; the value is then left out. Decode never fails as a
+// Nodes are the YAML nodes a spec was read from: they keep what its typed
+// value loses, how a scalar was written ("1.0", a YAML 1.1 "yes") and the
+// order of a map's keys. NodeAt returns the node at p, aliases followed,
+// and the part of p found. The generator's documents are Nodes.
+type Nodes interface {
+	NodeAt(p fieldpath.Path) (*yaml.Node, fieldpath.Path)
+}
+
+// Decode reads a Daemon spec into its Go type, every shorthand into its
+// long form. value is the spec typed as kubectl types YAML
+// (map[string]any, []any, string, int64, float64, bool, nil) and nodes
+// where it was read from (nil: scalars are written as their values print,
+// and keys come in sorted order). The value has been checked against the
+// schema generated from these types, and Decode trusts it for the shape:
+// a value of a type a field does not take is skipped silently, because
+// the schema has reported it. What the schema cannot check is a Problem at
+// the value's path; the value is then left out. Decode never fails as a
 // whole: it reads what it can, so that every problem is reported at once.
-func Decode(doc *document.Document) (*Daemon, []Problem) {
-	d := &decoder{doc: doc}
+func Decode(value any, nodes Nodes) (*Daemon, []Problem) {
+	d := &decoder{nodes: nodes}
 	out := &Daemon{}
-	d.value(nil, doc.Value, reflect.ValueOf(out).Elem())
+	d.value(nil, value, reflect.ValueOf(out).Elem())
 	return out, d.probs
 }
 
 // decoder reads one document.
 type decoder struct {
-	doc   *document.Document
+	nodes Nodes
 	probs []Problem
+}
+
+// nodeAt returns the node at exactly p, nil when there is none.
+func (d *decoder) nodeAt(p fieldpath.Path) *yaml.Node {
+	if d.nodes == nil {
+		return nil
+	}
+	if n, found := d.nodes.NodeAt(p); n != nil && len(found) == len(p) {
+		return n
+	}
+	return nil
 }
 
 func (d *decoder) errorf(p fieldpath.Path, format string, args ...any) {
@@ -202,7 +223,7 @@ func (d *decoder) scalarText(p fieldpath.Path, v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
-	if n, found := d.doc.NodeAt(p); n != nil && len(found) == len(p) && n.Kind == yaml.ScalarNode {
+	if n := d.nodeAt(p); n != nil && n.Kind == yaml.ScalarNode {
 		return n.Value
 	}
 	return fmt.Sprint(v)
@@ -212,7 +233,7 @@ func (d *decoder) scalarText(p fieldpath.Path, v any) string {
 // variables may refer to earlier ones, so their order matters).
 func (d *decoder) keysInOrder(p fieldpath.Path, m map[string]any) []string {
 	var keys []string
-	if n, found := d.doc.NodeAt(p); n != nil && len(found) == len(p) && n.Kind == yaml.MappingNode {
+	if n := d.nodeAt(p); n != nil && n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i].Value
 			if _, ok := m[k]; ok && !slices.Contains(keys, k) {

@@ -77,7 +77,7 @@ func TestShorthandsDecodeTheirForms(t *testing.T) {
 				if (f.Type == "object" || f.Type == "array") && f.Syntax == nil {
 					t.Errorf("%s form without a Syntax the schema could describe", f.Type)
 				}
-				d := &decoder{doc: &document.Document{Value: map[string]any{}}}
+				d := &decoder{}
 				x := reflect.New(typ).Interface().(decodable)
 				func() {
 					defer func() {
@@ -110,7 +110,7 @@ spec:
 	if len(st.Problems) > 0 {
 		t.Fatal(st.Problems)
 	}
-	d, probs := Decode(st.Docs[0])
+	d, probs := Decode(st.Docs[0].Value, st.Docs[0])
 	if len(probs) > 0 {
 		t.Fatalf("problems: %+v", probs)
 	}

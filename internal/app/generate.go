@@ -11,7 +11,6 @@ import (
 	"github.com/everynode/everynode/generator"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
-	"github.com/everynode/everynode/internal/write"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/report"
@@ -91,7 +90,7 @@ func runGenerate(c *cli.Context) error {
 		}
 	}
 	if check {
-		stale, err := write.Check(res.Files)
+		stale, err := res.Check()
 		if err != nil {
 			return exit(ExitUsage, err)
 		}
@@ -102,15 +101,15 @@ func runGenerate(c *cli.Context) error {
 		if len(stale) > 0 {
 			names := make([]string, len(stale))
 			for i, s := range stale {
-				names[i] = safetext.Escape(s.File.Display())
+				names[i] = safetext.Escape(s.File)
 			}
 			return exit(ExitStale, fmt.Errorf("out of date: %s (run everynode generate)", strings.Join(names, ", ")))
 		}
 		return nil
 	}
-	written, err := write.Write(res.Files)
+	written, err := res.Write()
 	for _, f := range written {
-		fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", safetext.Escape(f.Display()))
+		fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", safetext.Escape(f))
 	}
 	if err != nil {
 		return exit(ExitUsage, err)

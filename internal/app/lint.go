@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/everynode/everynode/generator"
+	"github.com/everynode/everynode/internal/generatorinternal"
 	"github.com/everynode/everynode/internal/lintinternal"
 
 	"github.com/urfave/cli/v2"
@@ -91,7 +92,7 @@ func runLint(c *cli.Context) error {
 	}
 	lintinternal.SetHooks(&opts, lintinternal.Hooks{
 		Kustomize: lintinternal.NewKustomizer(workDir, generator.RenderBytes),
-		Specs:     generator.Checker{}.Check,
+		Specs:     generatorinternal.CheckDocument,
 	})
 	if c.IsSet("strict") {
 		strict := c.Bool("strict")

@@ -11,6 +11,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/everynode/everynode/generator"
+	"github.com/everynode/everynode/internal/generatorinternal"
 	"github.com/everynode/everynode/internal/safetext"
 )
 
@@ -28,7 +29,8 @@ func (p *processor) generate(rl *framework.ResourceList) error {
 	// document is the functionConfig node of the ResourceList.
 	doc := *fc.doc
 	doc.Index = index
-	spec := &generator.Spec{Doc: &doc, File: file, Name: fc.Name, Namespace: fc.Namespace}
+	spec := &generator.Spec{File: file, Name: fc.Name, Namespace: fc.Namespace}
+	generatorinternal.SetDocument(spec, &doc)
 	out, fs, err := generator.Render(spec)
 	if err != nil {
 		return fmt.Errorf("rendering Daemon %s: %w", displayName(fc), err)

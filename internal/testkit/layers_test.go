@@ -39,7 +39,7 @@ var layers = []struct {
 	{"reading the configuration, schema validation, suppressions, kustomize rendering, the spec's schema", []string{
 		"internal/configfile", "internal/schema", "internal/suppress", "internal/kustomize", "generator/internal/schemagen",
 	}},
-	{"the rule API, and the hooks of the linter that only the module's programs set", []string{"lint/rule", "internal/lintinternal"}},
+	{"the rule API, and the hooks of the linter and the generator that only the module's programs set", []string{"lint/rule", "internal/lintinternal", "internal/generatorinternal"}},
 	{"the rule catalog and the rule runner", []string{"lint/rules", "lint/checker"}},
 	{"what reads findings or the catalog: docs, the rule test harness, reporters", []string{
 		"internal/ruledoc", "lint/ruletest", "lint/report",
