@@ -85,24 +85,33 @@ type keptObject struct {
 	base       fieldpath.Path
 	lo, hi     int64
 	invalid    []fieldpath.Path
+	// line is the document's first line in the file: positions in the
+	// bytes lo to hi, parsed alone, are that many lines down.
+	line int
 }
 
 // addSetObject adds an object that rules read from the set: in full when
 // it exists only in memory, and otherwise as where to find it again.
 func (r *run) addSetObject(fr *fileResult, obj *rule.Object, pl place) {
 	if pl.path == "" || pl.doc == nil || pl.doc.File == nil || pl.locator != nil {
+		// A deferred decision may point at it (rule.SetRelated).
+		obj.Locate = func(path fieldpath.Path) (string, int, int) {
+			f := finding.Finding{File: pl.file}
+			pl.at(&f, path, false)
+			return f.File, f.Line, f.Column
+		}
 		fr.setObjects = append(fr.setObjects, obj)
 		return
 	}
 	f := pl.doc.File
 	fr.setOnDisk = append(fr.setOnDisk, &keptObject{res: obj.Resource, path: pl.path, file: pl.file, index: pl.index, base: pl.base,
-		lo: int64(f.LineOffset(pl.doc.Line)), hi: int64(f.LineOffset(pl.end)), invalid: obj.Invalid})
+		lo: int64(f.LineOffset(pl.doc.Line)), hi: int64(f.LineOffset(pl.end)), invalid: obj.Invalid, line: pl.doc.Line})
 }
 
 // loadSet parses again the set's objects of one kind kept on disk, a few
 // at a time on the linter's workers, and hands them to each in order.
-// They carry no Doc: rules read the values of the set's objects, never
-// their positions.
+// They carry no Doc: rules read the values of the set's objects, and a
+// decision that points at one positions it through its Locate.
 func (r *run) loadSet(ks []*keptObject, each func(*rule.Object)) {
 	const batch = 256
 	objs := make([]*rule.Object, batch)
@@ -120,17 +129,22 @@ func (r *run) loadSet(ks []*keptObject, each func(*rule.Object)) {
 // load parses a kept object again; nil when the file no longer holds it
 // (it changed during the run).
 func (r *run) load(k *keptObject) *rule.Object {
-	found := func(d *document.Document) *rule.Object {
+	// offset is how many lines down the parsed document starts in the file.
+	found := func(d *document.Document, offset int) *rule.Object {
 		if d == nil {
 			return nil
 		}
 		// base is items[i] for an item of a List.
 		if m, ok := document.ValueAt(d.Value, k.base).(map[string]any); ok && finding.ResourceOf(m) == k.res {
-			return &rule.Object{Base: k.base, Resource: k.res, Map: m, Invalid: k.invalid}
+			return &rule.Object{Base: k.base, Resource: k.res, Map: m, Invalid: k.invalid,
+				Locate: func(path fieldpath.Path) (string, int, int) {
+					line, col, _ := d.Locate(append(append(fieldpath.Path{}, k.base...), path...))
+					return k.file, line + offset, col
+				}}
 		}
 		return nil
 	}
-	if o := found(r.parseRange(k)); o != nil {
+	if o := found(r.parseRange(k), max(k.line-1, 0)); o != nil {
 		return o
 	}
 	// The document does not stand alone on its lines (an unusual layout):
@@ -141,7 +155,7 @@ func (r *run) load(k *keptObject) *rule.Object {
 	}
 	for _, d := range document.Parse(k.file, data, r.l.opts.hooks.Limits).Docs {
 		if d.Index == k.index {
-			return found(d)
+			return found(d, 0)
 		}
 	}
 	return nil

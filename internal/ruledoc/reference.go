@@ -81,6 +81,13 @@ func referenceEntry(b *strings.Builder, r *rule.Rule) {
 		fmt.Fprintf(b, "%s:\n\n```yaml\n%s\n```\n\n", exampleTitle("Good", r.Doc.In), strings.TrimRight(r.Doc.Good, "\n"))
 	}
 	fmt.Fprintf(b, "**Fix.** %s\n\n", r.Doc.Fix)
+	if len(r.Doc.References) > 0 {
+		b.WriteString("**References.**\n\n")
+		for _, u := range r.Doc.References {
+			fmt.Fprintf(b, "- <%s>\n", u)
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Params) > 0 {
 		b.WriteString("**Parameters.**\n\n| Name | Default | Meaning |\n|---|---|---|\n")
 		for _, p := range r.Params {

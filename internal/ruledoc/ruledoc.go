@@ -143,6 +143,12 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	if r.Doc.Mirrors != "" {
 		section(&b, "What it mirrors", r.Doc.Mirrors)
 	}
+	if len(r.Doc.References) > 0 {
+		b.WriteString("\nReferences\n")
+		for _, u := range r.Doc.References {
+			fmt.Fprintf(&b, "  %s\n", u)
+		}
+	}
 	b.WriteString("\nHow to suppress\n")
 	if suppress.Meta(r.ID) {
 		b.WriteString(wrap("It cannot be suppressed: fix or remove the suppression it is about.", "  "))

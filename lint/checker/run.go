@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -57,7 +58,20 @@ func (t *Target) finding(e *Entry, d rule.Diagnostic) finding.Finding {
 		rf := t.at("", 0, rel.Path, false)
 		f.Related = append(f.Related, finding.Related{File: rf.File, Line: rf.Line, Column: rf.Column, Path: rf.Path, Message: rel.Message})
 	}
+	f.Related = appendPlaced(f.Related, d.Elsewhere)
 	return f
+}
+
+// appendPlaced adds related places in other objects, leaving out those
+// whose position is unknown (an object held only in memory, without a
+// document): a related location must name a file.
+func appendPlaced(to, places []finding.Related) []finding.Related {
+	for _, r := range places {
+		if r.File != "" && r.Line > 0 {
+			to = append(to, r)
+		}
+	}
+	return to
 }
 
 // Check runs the entries (from ForKind) that look at one object alone on
@@ -75,10 +89,11 @@ func (c *Checker) Check(t *Target, entries []*Entry) []finding.Finding {
 }
 
 // Later is what a cross-object rule reports once the set is complete, if
-// Decide says so: Finding has everything but the message.
+// Decide says so: Finding has everything but the message (and the
+// related places in other objects the verdict names).
 type Later struct {
 	Finding finding.Finding
-	Decide  rule.Decide
+	Decide  rule.DecideVerdict
 }
 
 // CheckDeferred runs cross-object entries on the target before the set is
@@ -89,7 +104,7 @@ func (c *Checker) CheckDeferred(t *Target, entries []*Entry, later func(*Later))
 	var out []finding.Finding
 	for _, e := range entries {
 		out = append(out, c.check(t, e, func(report func(rule.Diagnostic)) *rule.Pass {
-			return rule.NewDeferredPass(e.Rule, t.Object, c.settings, report, func(path fieldpath.Path, decide rule.Decide) {
+			return rule.NewDeferredPass(e.Rule, t.Object, c.settings, report, func(path fieldpath.Path, decide rule.DecideVerdict) {
 				later(&Later{Finding: t.at(e.Rule.ID, e.Severity, path, false), Decide: decide})
 			})
 		})...)
@@ -127,8 +142,22 @@ func Decide(l *Later, set *rule.Set) (f finding.Finding, ok bool) {
 			f.Message = failure(l.Finding.Rule, p)
 		}
 	}()
-	f.Message, ok = l.Decide(set)
-	return f, ok
+	v, ok := l.Decide(set)
+	if !ok {
+		return f, false
+	}
+	f.Message = v.Message
+	if v.Severity != 0 {
+		f.Severity = v.Severity
+	}
+	if len(v.Related) > 0 {
+		places := make([]finding.Related, len(v.Related))
+		for i, r := range v.Related {
+			places[i] = r.Position()
+		}
+		f.Related = appendPlaced(slices.Clip(f.Related), places)
+	}
+	return f, true
 }
 
 // Run checks targets with every rule that is on: each rule on each
@@ -143,6 +172,13 @@ func (c *Checker) Run(targets []*Target) []finding.Finding {
 	set := rule.NewSet()
 	for _, t := range targets {
 		if c.setKinds[t.Object.Resource.Kind] {
+			if t.Object.Locate == nil && (t.Locate != nil || t.File != "") {
+				// A decision about another object may point at this one.
+				t.Object.Locate = func(path fieldpath.Path) (string, int, int) {
+					f := t.at("", 0, path, false)
+					return f.File, f.Line, f.Column
+				}
+			}
 			set.AddObject(t.Object)
 		} else {
 			set.AddIdentity(t.Object.Resource)

@@ -90,6 +90,10 @@ type Doc struct {
 	// correctness rule reproduces (for example "ValidateDaemonSetSpec in
 	// pkg/apis/apps/validation"). Required for error-level correctness rules.
 	Mirrors string
+	// References are documents that say more (the Kubernetes
+	// documentation the rule follows), as URLs; `everynode explain` and
+	// docs/rules.md list them.
+	References []string
 }
 
 // Rule is one check.
@@ -390,6 +394,9 @@ type Diagnostic struct {
 	AtValue bool
 	Fix     *finding.Fix
 	Related []RelatedPath
+	// Elsewhere are places in other objects that explain the report,
+	// already positioned (SetRelated.Position).
+	Elsewhere []finding.Related
 }
 
 // RelatedPath is another place in the same object that explains a report.
@@ -409,13 +416,48 @@ type Pass struct {
 	Set      *Set
 	Settings Settings
 	report   func(Diagnostic)
-	later    func(fieldpath.Path, Decide)
+	later    func(fieldpath.Path, DecideVerdict)
 }
 
 // Decide says, once the whole linted set is known, whether to report and
 // with what message. It must not hold on to the Pass or its Object: the
 // engine keeps the function, not the object, until every file is read.
 type Decide func(set *Set) (message string, ok bool)
+
+// Verdict is what a deferred decision reports: a message, and the places
+// in other objects of the set that explain it (the binding that grants a
+// permission, the role that holds it), which reporters show as related
+// locations.
+type Verdict struct {
+	Message string
+	// Severity overrides the rule's for this report (0: the rule's).
+	Severity finding.Severity
+	Related  []SetRelated
+}
+
+// SetRelated is a place in an object of the set: a path relative to the
+// object, positioned with Object.Position.
+type SetRelated struct {
+	Object  *Object
+	Path    fieldpath.Path
+	Message string
+}
+
+// Position positions the place for a finding's related locations; a
+// place whose position is unknown has no file and line 0.
+func (r SetRelated) Position() finding.Related {
+	file, line, col := r.Object.Position(r.Path)
+	full := r.Path
+	if len(r.Object.Base) > 0 {
+		full = append(append(make(fieldpath.Path, 0, len(r.Object.Base)+len(r.Path)), r.Object.Base...), r.Path...)
+	}
+	return finding.Related{File: file, Line: line, Column: col, Path: full, Message: r.Message}
+}
+
+// DecideVerdict is Decide for a report that points at other objects: it
+// may return objects of the set in the verdict's Related, which are
+// positioned at once and not kept.
+type DecideVerdict func(set *Set) (Verdict, bool)
 
 // NewPass is for the engine and for rule tests. With a set, ReportLater
 // decides at once. Nil settings are the default configuration.
@@ -426,7 +468,7 @@ func NewPass(r *Rule, o *Object, set *Set, settings Settings, report func(Diagno
 // NewDeferredPass is for the engine and for rule tests: a pass of a
 // Deferred rule before the set is complete, whose ReportLater hands its
 // arguments to later.
-func NewDeferredPass(r *Rule, o *Object, settings Settings, report func(Diagnostic), later func(fieldpath.Path, Decide)) *Pass {
+func NewDeferredPass(r *Rule, o *Object, settings Settings, report func(Diagnostic), later func(fieldpath.Path, DecideVerdict)) *Pass {
 	return &Pass{Rule: r, Object: o, Settings: settings, report: report, later: later}
 }
 
@@ -434,6 +476,15 @@ func NewDeferredPass(r *Rule, o *Object, settings Settings, report func(Diagnost
 // read, the message decide returns if it says so: how a Deferred rule
 // reports what depends on other objects.
 func (p *Pass) ReportLater(path fieldpath.Path, decide Decide) {
+	p.ReportLaterVerdict(path, func(set *Set) (Verdict, bool) {
+		msg, ok := decide(set)
+		return Verdict{Message: msg}, ok
+	})
+}
+
+// ReportLaterVerdict is ReportLater for a report that also points at
+// places in other objects of the set (Verdict.Related).
+func (p *Pass) ReportLaterVerdict(path fieldpath.Path, decide DecideVerdict) {
 	if p.later != nil {
 		p.later(path, decide)
 		return
@@ -441,8 +492,12 @@ func (p *Pass) ReportLater(path fieldpath.Path, decide Decide) {
 	if p.Set == nil {
 		return
 	}
-	if msg, ok := decide(p.Set); ok {
-		p.report(Diagnostic{Path: path, Message: msg})
+	if v, ok := decide(p.Set); ok {
+		d := Diagnostic{Path: path, Message: v.Message, Severity: v.Severity}
+		for _, r := range v.Related {
+			d.Elsewhere = append(d.Elsewhere, r.Position())
+		}
+		p.report(d)
 	}
 }
 
@@ -488,6 +543,11 @@ func Validate(rules []*Rule) error {
 		}
 		if (r.Doc.Bad == "" || r.Doc.Good == "") && (r.Category != Engine || r.Doc.Bad != r.Doc.Good) {
 			errs = append(errs, fmt.Sprintf("rule %q: a Bad and a Good example are needed", r.ID))
+		}
+		for _, u := range r.Doc.References {
+			if !strings.HasPrefix(u, "https://") || strings.ContainsAny(u, " <>") {
+				errs = append(errs, fmt.Sprintf("rule %q: reference %q is not an https URL", r.ID, u))
+			}
 		}
 		if r.Category == Correctness && r.Severity == finding.Error && r.Doc.Mirrors == "" {
 			errs = append(errs, fmt.Sprintf("rule %q: an error-level correctness rule must say what Kubernetes behaviour it mirrors", r.ID))
