@@ -94,7 +94,7 @@ type keptObject struct {
 // it exists only in memory, and otherwise as where to find it again.
 func (r *run) addSetObject(fr *fileResult, obj *rule.Object, pl place) {
 	if pl.path == "" || pl.doc == nil || pl.doc.File == nil || pl.locator != nil {
-		// A deferred decision may point at it (rule.SetRelated).
+		// A deferred decision may point at it (rule.Place).
 		obj.Locate = func(path fieldpath.Path) (string, int, int) {
 			f := finding.Finding{File: pl.file}
 			pl.at(&f, path, false)

@@ -25,7 +25,7 @@ func relatedRule() *rule.Rule {
 			p.ReportLaterVerdict(fieldpath.New("spec", "template", "spec", "serviceAccountName"), func(set *rule.Set) (rule.Verdict, bool) {
 				v := rule.Verdict{Message: "bound"}
 				set.Each("ClusterRoleBinding", func(o *rule.Object) {
-					v.Related = append(v.Related, rule.SetRelated{Object: o, Path: fieldpath.New("subjects").Index(0).Child("name"), Message: o.Resource.Name})
+					v.Related = append(v.Related, rule.Place(o, fieldpath.New("subjects").Index(0).Child("name"), o.Resource.Name))
 				})
 				return v, true
 			})

@@ -150,13 +150,7 @@ func Decide(l *Later, set *rule.Set) (f finding.Finding, ok bool) {
 	if v.Severity != 0 {
 		f.Severity = v.Severity
 	}
-	if len(v.Related) > 0 {
-		places := make([]finding.Related, len(v.Related))
-		for i, r := range v.Related {
-			places[i] = r.Position()
-		}
-		f.Related = appendPlaced(slices.Clip(f.Related), places)
-	}
+	f.Related = appendPlaced(slices.Clip(f.Related), v.Related)
 	return f, true
 }
 

@@ -395,7 +395,7 @@ type Diagnostic struct {
 	Fix     *finding.Fix
 	Related []RelatedPath
 	// Elsewhere are places in other objects that explain the report,
-	// already positioned (SetRelated.Position).
+	// already positioned (Place).
 	Elsewhere []finding.Related
 }
 
@@ -432,31 +432,26 @@ type Verdict struct {
 	Message string
 	// Severity overrides the rule's for this report (0: the rule's).
 	Severity finding.Severity
-	Related  []SetRelated
+	// Related are places in other objects, positioned with Place.
+	Related []finding.Related
 }
 
-// SetRelated is a place in an object of the set: a path relative to the
-// object, positioned with Object.Position.
-type SetRelated struct {
-	Object  *Object
-	Path    fieldpath.Path
-	Message string
-}
-
-// Position positions the place for a finding's related locations; a
-// place whose position is unknown has no file and line 0.
-func (r SetRelated) Position() finding.Related {
-	file, line, col := r.Object.Position(r.Path)
-	full := r.Path
-	if len(r.Object.Base) > 0 {
-		full = append(append(make(fieldpath.Path, 0, len(r.Object.Base)+len(r.Path)), r.Object.Base...), r.Path...)
+// Place positions a path of an object of the set (relative to the object)
+// as a related location of a finding. The object's position is looked up
+// at once, so a decision (or an index it memoizes) can keep the place
+// without keeping the object. A place whose position is unknown has no
+// file, and reporters leave it out.
+func Place(o *Object, path fieldpath.Path, message string) finding.Related {
+	file, line, col := o.Position(path)
+	full := path
+	if len(o.Base) > 0 {
+		full = append(append(make(fieldpath.Path, 0, len(o.Base)+len(path)), o.Base...), path...)
 	}
-	return finding.Related{File: file, Line: line, Column: col, Path: full, Message: r.Message}
+	return finding.Related{File: file, Line: line, Column: col, Path: full, Message: message}
 }
 
-// DecideVerdict is Decide for a report that points at other objects: it
-// may return objects of the set in the verdict's Related, which are
-// positioned at once and not kept.
+// DecideVerdict is Decide for a report that points at other objects
+// (Verdict.Related).
 type DecideVerdict func(set *Set) (Verdict, bool)
 
 // NewPass is for the engine and for rule tests. With a set, ReportLater
@@ -493,11 +488,7 @@ func (p *Pass) ReportLaterVerdict(path fieldpath.Path, decide DecideVerdict) {
 		return
 	}
 	if v, ok := decide(p.Set); ok {
-		d := Diagnostic{Path: path, Message: v.Message, Severity: v.Severity}
-		for _, r := range v.Related {
-			d.Elsewhere = append(d.Elsewhere, r.Position())
-		}
-		p.report(d)
+		p.report(Diagnostic{Path: path, Message: v.Message, Severity: v.Severity, Elsewhere: v.Related})
 	}
 }
 
