@@ -69,7 +69,9 @@ func subjectCovers(subject map[string]any, bindingNS, ns, name string) bool {
 		}
 		return sname == name && sameNamespace(sns, ns)
 	case "Group":
-		return sname == "system:serviceaccounts" || (ns != "" && sname == "system:serviceaccounts:"+ns)
+		// Every service account is in system:authenticated too.
+		return sname == "system:serviceaccounts" || sname == "system:authenticated" ||
+			(ns != "" && sname == "system:serviceaccounts:"+ns)
 	case "User":
 		return ns != "" && sname == "system:serviceaccount:"+ns+":"+name
 	}

@@ -150,6 +150,18 @@ var catalog = []*rule.Rule{
 	priorityClassNotFoundRule,
 	clusterAdminBindingRule,
 
+	// The DaemonSet's service account: what the roles bound to it grant
+	// (deferred, reported at the role's rule), and how the pod names it.
+	clusterWideSecretAccessRule,
+	podCreateAccessRule,
+	podExecAccessRule,
+	nodeProxyAccessRule,
+	wildcardRBACRule,
+	rbacEscalationRule,
+	nodeWriteAccessRule,
+	defaultServiceAccountRBACRule,
+	deprecatedServiceAccountFieldRule,
+
 	// The engine's own findings (engine.go).
 	yamlSyntaxRule,
 	schemaRule,

@@ -19,7 +19,7 @@ func TestRules(t *testing.T) {
 // doc, or when a fixture directory names no rule, so the catalog and its
 // tests cannot drift apart.
 func TestCatalogComplete(t *testing.T) {
-	ruletest.Complete(t, "testdata", All(), "agents")
+	ruletest.Complete(t, "testdata", All(), "agents", "rbac-agents")
 }
 
 // checked returns the rules with a Check: the catalog without the

@@ -74,6 +74,37 @@ func Run(t *testing.T, dir string, rules ...*rule.Rule) {
 // must fire.
 func RunFixture(t testing.TB, r *rule.Rule, path string) {
 	t.Helper()
+	results, wants := run(t, path, []*rule.Rule{r})
+	fire := strings.HasPrefix(filepath.Base(path), "fire-")
+	switch {
+	case fire && len(results) == 0:
+		t.Errorf("%s: a fire- fixture, but %s reported nothing", path, r.ID)
+	case !fire && len(results) > 0:
+		t.Errorf("%s: a dont-fire- fixture, but %s reported %d finding(s)", path, r.ID, len(results))
+	}
+	if fire && len(wants) == 0 {
+		t.Errorf("%s: a fire- fixture needs # want comments", path)
+	}
+	compare(t, path, results, wants)
+}
+
+// RunRules runs several rules together on one file of manifests and
+// compares what they report with its wants, whatever the file's name: a
+// file of real-world objects on which some rules must fire and the others
+// must not. A want's regexp matches the message; "rule-id: " at the
+// start of the message it is matched against names the rule.
+func RunRules(t testing.TB, path string, rules ...*rule.Rule) {
+	t.Helper()
+	results, wants := run(t, path, rules)
+	for i := range results {
+		results[i].Message = results[i].Rule + ": " + results[i].Message
+	}
+	compare(t, path, results, wants)
+}
+
+// run runs rules on a fixture file under its settings.
+func run(t testing.TB, path string, rules []*rule.Rule) ([]finding.Finding, []*want) {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -86,17 +117,13 @@ func RunFixture(t testing.TB, r *rule.Rule, path string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	results := Findings(t, path, data, []*rule.Rule{r}, settings)
-	fire := strings.HasPrefix(filepath.Base(path), "fire-")
-	switch {
-	case fire && len(results) == 0:
-		t.Errorf("%s: a fire- fixture, but %s reported nothing", path, r.ID)
-	case !fire && len(results) > 0:
-		t.Errorf("%s: a dont-fire- fixture, but %s reported %d finding(s)", path, r.ID, len(results))
-	}
-	if fire && len(wants) == 0 {
-		t.Errorf("%s: a fire- fixture needs # want comments", path)
-	}
+	return Findings(t, path, data, rules, settings), wants
+}
+
+// compare fails on a finding that no want matches and on a want that no
+// finding matches.
+func compare(t testing.TB, path string, results []finding.Finding, wants []*want) {
+	t.Helper()
 	for _, f := range results {
 		if f.Message == "" {
 			t.Errorf("%s:%d:%d: empty message", path, f.Line, f.Column)
