@@ -25,6 +25,8 @@ var (
 	protocols          = []string{"TCP", "UDP", "SCTP"}
 	propagations       = []string{"None", "HostToContainer", "Bidirectional"}
 	seccompTypes       = []string{"RuntimeDefault", "Unconfined", "Localhost"}
+	appArmorTypes      = []string{"RuntimeDefault", "Unconfined", "Localhost"}
+	procMountTypes     = []string{"Default", "Unmasked"}
 	tolerationOps      = []string{"Equal", "Exists"}
 	taintEffects       = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
 	nodeSelectorOps    = []string{"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"}
@@ -38,7 +40,8 @@ var unsupportedValueRule = &rule.Rule{
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
 		What: "A pod template field with a fixed set of values set to something else: dnsPolicy, preemptionPolicy, a container's " +
-			"imagePullPolicy, terminationMessagePolicy, port protocol, mountPropagation and seccompProfile.type, a toleration's " +
+			"imagePullPolicy, terminationMessagePolicy, port protocol, mountPropagation, seccompProfile.type, appArmorProfile.type and " +
+			"procMount, a toleration's " +
 			"operator and effect, and node affinity operators. The values are case-sensitive: tcp, always and noSchedule are rejected.",
 		Why: "The API server rejects the DaemonSet (\"Unsupported value\"). The published schema types these fields as plain " +
 			"strings, so schema validation alone does not catch them.",
@@ -50,7 +53,7 @@ imagePullPolicy: always`,
   - {containerPort: 53, protocol: UDP}
 imagePullPolicy: Always`,
 		Fix:     "Use one of the listed values, spelled exactly.",
-		Mirrors: "ValidatePodSpec in pkg/apis/core/validation (validateDNSPolicy, validatePullPolicy, validateContainerPorts, validateMountPropagation, validateSeccompProfileField, validateTolerations, validateNodeSelectorRequirement)",
+		Mirrors: "ValidatePodSpec in pkg/apis/core/validation (validateDNSPolicy, validatePullPolicy, validateContainerPorts, validateMountPropagation, validateSeccompProfileField, ValidateAppArmorProfileField, ValidateProcMountType, validateTolerations, validateNodeSelectorRequirement)",
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
@@ -71,6 +74,9 @@ imagePullPolicy: Always`,
 		if sc := ps.SecurityContext; sc != nil && sc.SeccompProfile != nil {
 			check(base.Child("securityContext", "seccompProfile", "type"), "seccompProfile.type", string(sc.SeccompProfile.Type), seccompTypes)
 		}
+		if sc := ps.SecurityContext; sc != nil && sc.AppArmorProfile != nil {
+			check(base.Child("securityContext", "appArmorProfile", "type"), "appArmorProfile.type", string(sc.AppArmorProfile.Type), appArmorTypes)
+		}
 		for _, c := range containers(ps, base) {
 			check(c.Path.Child("imagePullPolicy"), "imagePullPolicy", string(c.C.ImagePullPolicy), pullPolicies)
 			check(c.Path.Child("terminationMessagePolicy"), "terminationMessagePolicy", string(c.C.TerminationMessagePolicy), terminationPolices)
@@ -84,6 +90,14 @@ imagePullPolicy: Always`,
 			}
 			if sc := c.C.SecurityContext; sc != nil && sc.SeccompProfile != nil {
 				check(c.Path.Child("securityContext", "seccompProfile", "type"), "seccompProfile.type", string(sc.SeccompProfile.Type), seccompTypes)
+			}
+			// The security rules compare these exactly too: "unmasked" is
+			// rejected here, not taken for Unmasked there.
+			if sc := c.C.SecurityContext; sc != nil && sc.ProcMount != nil {
+				check(c.Path.Child("securityContext", "procMount"), "procMount", string(*sc.ProcMount), procMountTypes)
+			}
+			if sc := c.C.SecurityContext; sc != nil && sc.AppArmorProfile != nil {
+				check(c.Path.Child("securityContext", "appArmorProfile", "type"), "appArmorProfile.type", string(sc.AppArmorProfile.Type), appArmorTypes)
 			}
 		}
 		for i, t := range ps.Tolerations {

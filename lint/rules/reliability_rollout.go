@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"regexp"
 	"sync"
 
@@ -170,15 +171,19 @@ var missingNamespaceRule = &rule.Rule{
 	ID:       "missing-namespace",
 	Category: rule.Reliability,
 	Severity: finding.Info,
-	Summary:  "a namespaced object has no metadata.namespace",
+	Summary:  "a namespaced object has no metadata.namespace, or is in namespace default",
 	Kinds:    namespacedKinds,
 	Doc: rule.Doc{
 		What: "A namespaced object (DaemonSet, ConfigMap, Secret, ServiceAccount, Service, Role, " +
-			"RoleBinding, ...) without `metadata.namespace`.",
+			"RoleBinding, ...) without `metadata.namespace`, or with `namespace: default`, which is " +
+			"where a missing namespace usually ends up (kube-linter's use-namespace flags both).",
 		Why: "Without a namespace the object goes wherever the applying tool's context points: " +
 			"`default` for one person, another namespace in CI or in the GitOps controller. In a " +
 			"repository that is the source of truth, the namespace belongs in the manifest. (A " +
-			"kustomize base that an overlay namespaces is the usual exception: lint the built output.)",
+			"kustomize base that an overlay namespaces is the usual exception: lint the built output.) " +
+			"Writing `default` fixes the ambiguity but not the problem: the default namespace collects " +
+			"everything applied without a namespace, so the agent's Secrets, RBAC and Pod Security level " +
+			"are shared with whatever lands there.",
 		Bad: "apiVersion: apps/v1\n" +
 			"kind: DaemonSet\n" +
 			"metadata:\n" +
@@ -209,11 +214,14 @@ var missingNamespaceRule = &rule.Rule{
 		Fix: "Set `metadata.namespace`, or lint what kustomize or helm renders rather than the base.",
 	},
 	Check: func(p *rule.Pass) {
-		if p.Object.Resource.Namespace != "" {
-			return
+		switch p.Object.Resource.Namespace {
+		case "":
+			p.Reportf(metadataNamespacePath,
+				"%s has no metadata.namespace: it lands in whatever namespace the applying tool's context points to; set it", p.Object.Resource)
+		case "default":
+			p.Report(rule.Diagnostic{Path: metadataNamespacePath, AtValue: true, Message: fmt.Sprintf(
+				"%s is in namespace default, where objects without a namespace land too: its RBAC, Secrets and Pod Security level are shared with whatever else ends up there; give the agent a namespace of its own", p.Object.Resource)})
 		}
-		p.Reportf(metadataNamespacePath,
-			"%s has no metadata.namespace: it lands in whatever namespace the applying tool's context points to; set it", p.Object.Resource)
 	},
 }
 

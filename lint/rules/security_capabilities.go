@@ -123,6 +123,15 @@ var dangerousCapabilityRule = &rule.Rule{
 	},
 }
 
+// runtimeDefaultCapabilities is the set a container runtime gives a
+// container that drops nothing: containerd's and Docker's default (the
+// OCI spec's defaults in containerd's oci package, which the CRI plugin
+// starts from); CRI-O's default since 1.18 is a subset of it.
+var runtimeDefaultCapabilities = []string{
+	"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+	"SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+}
+
 var capabilitiesNotDroppedRule = &rule.Rule{
 	ID:          "capabilities-not-dropped",
 	Category:    rule.Security,
@@ -131,41 +140,70 @@ var capabilitiesNotDroppedRule = &rule.Rule{
 	Kinds:       []string{"DaemonSet"},
 	PodSecurity: rule.Restricted,
 	Doc: rule.Doc{
-		What: "A container whose `securityContext.capabilities.drop` does not contain `ALL`. " +
-			"Privileged containers and Windows pods are left out (privileged-container covers the " +
-			"first; capabilities do not exist on Windows).",
+		What: "A container whose `securityContext.capabilities.drop` contains neither `ALL` nor every " +
+			"capability of the container runtimes' default set by name (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, " +
+			"FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, NET_RAW, SETFCAP, SETGID, SETPCAP, SETUID, " +
+			"SYS_CHROOT). Under `podSecurity: restricted` only `ALL`, spelled so, satisfies it. Privileged " +
+			"containers and Windows pods are left out (privileged-container covers the first; capabilities " +
+			"do not exist on Windows).",
 		Why: "Without a drop, the process keeps the runtime's default set (CHOWN, DAC_OVERRIDE, " +
 			"FOWNER, SETUID, SETGID, NET_RAW, ...), which an attacker in the container can use. " +
-			"Pod Security restricted requires dropping ALL and adding back at most NET_BIND_SERVICE.",
-		In:   rule.InContainer,
-		Bad:  "securityContext:\n  capabilities:\n    add: [NET_ADMIN]\n",
-		Good: "securityContext:\n  capabilities:\n    drop: [ALL]\n    add: [NET_ADMIN]\n",
-		Fix:  "Add `capabilities: {drop: [ALL]}` to the container's securityContext and add back only what it needs.",
+			"Dropping each default capability by name leaves the same empty set on containerd, Docker and " +
+			"CRI-O (whose defaults are that list or part of it), so it is accepted, as Polaris accepts it; " +
+			"`ALL` is still better, since it also covers a node whose runtime was configured with more " +
+			"defaults. Pod Security restricted requires the literal `ALL` (its check compares the string " +
+			"exactly, so neither `all` nor the list passes) and adding back at most NET_BIND_SERVICE.",
+		In:         rule.InContainer,
+		Bad:        "securityContext:\n  capabilities:\n    add: [NET_ADMIN]\n",
+		Good:       "securityContext:\n  capabilities:\n    drop: [ALL]\n    add: [NET_ADMIN]\n",
+		Fix:        "Add `capabilities: {drop: [ALL]}` to the container's securityContext and add back only what it needs.",
+		References: []string{"https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"},
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
 		if ps == nil || isWindowsPod(ps) {
 			return
 		}
+		restricted := podSecurity(p) >= rule.Restricted
 		for _, c := range containers(ps, base) {
-			if privilegedContainer(c.C) || dropsAll(c.C) {
+			if privilegedContainer(c.C) {
 				continue
 			}
-			p.Reportf(securityContextPath(c).Child("capabilities", "drop"),
-				"%s does not drop ALL capabilities: it keeps the runtime's default set; add capabilities: {drop: [ALL]} to its securityContext", containerName(c))
+			at := securityContextPath(c).Child("capabilities", "drop")
+			switch literal, folded, named := drops(c.C); {
+			case literal:
+			case restricted && folded:
+				p.Reportf(at, "%s drops all capabilities, but Pod Security restricted accepts only drop: [\"ALL\"], spelled so", containerName(c))
+			case restricted && named:
+				p.Reportf(at, "%s drops every default capability by name, which leaves the same set at run time, but Pod Security restricted requires drop: [\"ALL\"] itself", containerName(c))
+			case folded || named:
+			default:
+				p.Reportf(at, "%s does not drop ALL capabilities: it keeps the runtime's default set; add capabilities: {drop: [ALL]} to its securityContext", containerName(c))
+			}
 		}
 	},
 }
 
-// dropsAll reports whether a container drops every capability.
-func dropsAll(c *corev1.Container) bool {
+// drops says how a container drops capabilities: literal "ALL" (what Pod
+// Security accepts), "ALL" in another case (what the runtimes accept), or
+// every default capability by name.
+func drops(c *corev1.Container) (literal, folded, named bool) {
 	if c.SecurityContext == nil || c.SecurityContext.Capabilities == nil {
-		return false
+		return false, false, false
 	}
+	dropped := map[string]bool{}
 	for _, d := range c.SecurityContext.Capabilities.Drop {
-		if strings.EqualFold(string(d), "ALL") {
-			return true
+		switch {
+		case string(d) == "ALL":
+			literal = true
+		case strings.EqualFold(string(d), "ALL"):
+			folded = true
 		}
+		dropped[capabilityName(string(d))] = true
 	}
-	return false
+	named = true
+	for _, name := range runtimeDefaultCapabilities {
+		named = named && dropped[name]
+	}
+	return literal, folded || literal, named
 }

@@ -63,7 +63,9 @@ var seccompUnconfinedRule = &rule.Rule{
 		ds := p.Object.DaemonSet()
 		for _, k := range sortedKeys(ds.Spec.Template.Annotations) {
 			v := ds.Spec.Template.Annotations[k]
-			if (k == seccompPodAnnotation || strings.HasPrefix(k, seccompContainerAnnotationPrefix)) && strings.EqualFold(v, "unconfined") {
+			// The API server accepts exactly "unconfined" (any other
+			// spelling is rejected, not unconfined).
+			if (k == seccompPodAnnotation || strings.HasPrefix(k, seccompContainerAnnotationPrefix)) && v == "unconfined" {
 				p.Reportf(templateAnnotationsPath.Child(k),
 					"annotation %s turns seccomp off; remove it and set securityContext.seccompProfile.type: RuntimeDefault", k)
 			}
@@ -164,7 +166,8 @@ var appArmorUnconfinedRule = &rule.Rule{
 		}
 		ds := p.Object.DaemonSet()
 		for _, k := range sortedKeys(ds.Spec.Template.Annotations) {
-			if strings.HasPrefix(k, appArmorAnnotationPrefix) && strings.EqualFold(ds.Spec.Template.Annotations[k], "unconfined") {
+			// Exactly "unconfined", as the API server accepts it.
+			if strings.HasPrefix(k, appArmorAnnotationPrefix) && ds.Spec.Template.Annotations[k] == "unconfined" {
 				p.Reportf(templateAnnotationsPath.Child(k),
 					"annotation %s turns AppArmor off; remove it (or use securityContext.appArmorProfile with a Localhost profile)", k)
 			}

@@ -3,6 +3,9 @@ package rules
 import (
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )
@@ -58,7 +61,8 @@ var runsAsRootRule = &rule.Rule{
 	Kinds:       []string{"DaemonSet"},
 	PodSecurity: rule.Restricted,
 	Doc: rule.Doc{
-		What: "A container that runs as user 0 (`runAsUser: 0`, on the container or the pod), that " +
+		What: "A container that runs as user 0 (`runAsUser: 0`, on the container or the pod) or with " +
+			"root's group (`runAsGroup: 0`, as kube-linter's run-as-non-root counts it), that " +
 			"sets `runAsNonRoot: false`, or for which nothing requires a non-root user (neither " +
 			"`runAsNonRoot: true` nor a non-zero `runAsUser`, so the image decides). Under " +
 			"`podSecurity: restricted` a non-zero `runAsUser` is not enough: restricted requires " +
@@ -97,6 +101,7 @@ var runsAsRootRule = &rule.Rule{
 			p.Reportf(scPath.Child("runAsNonRoot"), "the pod allows root (runAsNonRoot: false); set runAsNonRoot: true and a non-zero runAsUser")
 			podReported = true
 		}
+		reportRootGroup(p, ps, base)
 		var unset []containerRef
 		for _, c := range containers(ps, base) {
 			user, nonRoot := podUser, podNonRoot
@@ -192,4 +197,30 @@ var writableRootFilesystemRule = &rule.Rule{
 				"%s can write to its root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes", containerName(c))
 		}
 	},
+}
+
+// reportRootGroup reports runAsGroup: 0 where containers get it: once at
+// the pod when some container inherits it, and at each container that sets
+// it. Group 0 owns much of a node's and an image's files (group-writable
+// ones included), so a non-root user in group root still reaches them.
+func reportRootGroup(p *rule.Pass, ps *corev1.PodSpec, base fieldpath.Path) {
+	var podGroup *int64
+	if ps.SecurityContext != nil {
+		podGroup = ps.SecurityContext.RunAsGroup
+	}
+	var inherit []string
+	for _, c := range containers(ps, base) {
+		if sc := c.C.SecurityContext; sc != nil && sc.RunAsGroup != nil {
+			if *sc.RunAsGroup == 0 {
+				p.Reportf(securityContextPath(c).Child("runAsGroup"),
+					"%s runs with root's group (runAsGroup: 0): it can read and write what group root may on its mounts and in the image; set a non-zero runAsGroup", containerName(c))
+			}
+			continue
+		}
+		inherit = append(inherit, c.C.Name)
+	}
+	if podGroup != nil && *podGroup == 0 && len(inherit) > 0 {
+		p.Reportf(base.Child("securityContext", "runAsGroup"),
+			"the pod runs containers %s with root's group (runAsGroup: 0): they can read and write what group root may on their mounts and in the image; set a non-zero runAsGroup", quoteList(inherit))
+	}
 }

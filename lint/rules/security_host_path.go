@@ -75,8 +75,8 @@ var kubeletRootDir = &rule.Param[string]{
 
 var systemPaths = &rule.Param[[]string]{
 	Name:    "systemPaths",
-	Doc:     "paths where a writable mount is a warning (exact match)",
-	Default: []string{"/", "/etc", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/var/lib", "/proc", "/sys"},
+	Doc:     "paths where a writable mount is a warning (exact match); / is a warning even read-only",
+	Default: []string{"/", "/etc", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/var/lib", "/proc", "/sys", "/dev"},
 }
 
 var hostPathRule = &rule.Rule{
@@ -91,8 +91,10 @@ var hostPathRule = &rule.Rule{
 		What: "A hostPath volume. Most are info, asking for the reason; a warning when the mount is " +
 			"clearly dangerous: a container runtime socket (or a directory holding one, such as /run), " +
 			"node credentials (/etc/kubernetes, the kubelet's pki, or a parent such as /etc), the " +
-			"kubelet's directory without the Bidirectional propagation of a CSI node plugin, or a " +
-			"writable mount of a system path (/, /etc, /usr, /proc, /sys, ...).",
+			"kubelet's directory without the Bidirectional propagation of a CSI node plugin, the node's " +
+			"whole filesystem (/, read-only or not: it holds all of the above), or a writable mount of a " +
+			"system path (/etc, /usr, /proc, /sys, /dev with the node's raw disks, ...). A read-only " +
+			"/boot, /lib, /proc, /sys or /usr stays info, and the message says what it holds.",
 		Why: "A hostPath volume reaches past the container onto the node: every node, for a DaemonSet. " +
 			"Log shippers read /var/log, node exporters read /proc and /sys, CNI agents write " +
 			"/etc/cni/net.d and /opt/cni/bin: that is normal, and a reason next to it helps the next " +
@@ -157,7 +159,11 @@ var hostPathRule = &rule.Rule{
 			at := base.Child("volumes").Index(i).Child("hostPath", "path")
 			danger := hostPathDanger(hp, m, sockets, creds, system, kubeletDir)
 			if danger == "" {
-				p.Reportf(at, "hostPath volume %q mounts the node's %s (%s); %s", v.Name, hp, access, askReason("host-path"))
+				what := ""
+				if w := hostPathWhat[hp]; w != "" {
+					what = ": " + w
+				}
+				p.Reportf(at, "hostPath volume %q mounts the node's %s (%s)%s; %s", v.Name, hp, access, what, askReason("host-path"))
 				continue
 			}
 			p.Report(rule.Diagnostic{
@@ -192,10 +198,34 @@ func hostPathDanger(hp string, m hostMount, sockets, creds, system []string, kub
 			return fmt.Sprintf("it exposes %s, where the node keeps credentials", c)
 		}
 	}
+	if hp == "/" {
+		// Every other path is under it: judged at least as severely as
+		// /etc, /var and /run, read-only or not.
+		access := "even read-only, it reads them all, and connects to the socket"
+		if m.writable {
+			access = "writable, it can also change any file of the node"
+		}
+		return "it is the node's whole filesystem, with its credentials (/etc/kubernetes, the kubelet's pki), the container runtime socket and every pod's volumes and Secrets; " + access +
+			"; mount the directories the agent reads instead"
+	}
+	if m.writable && hp == "/dev" {
+		return "a writable /dev gives raw access to the node's disks and devices; mount the device the agent needs, or add readOnly: true"
+	}
 	if m.writable && slices.Contains(system, hp) {
 		return "a writable mount of a system path lets the pod change the node's configuration or binaries; add readOnly: true to its volumeMounts"
 	}
 	return ""
+}
+
+// hostPathWhat says what a read-only system path holds, for the info
+// finding's message.
+var hostPathWhat = map[string]string{
+	"/boot": "the kernel and its boot configuration",
+	"/dev":  "the node's devices",
+	"/lib":  "the node's libraries and kernel modules",
+	"/proc": "every process of the node, whose command lines and environments often hold secrets",
+	"/sys":  "kernel, cgroup and device settings",
+	"/usr":  "the node's programs and libraries",
 }
 
 var hostPathWithoutTypeRule = &rule.Rule{

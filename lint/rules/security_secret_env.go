@@ -21,7 +21,9 @@ var secretShapes = sync.OnceValue(func() []struct {
 		re   *regexp.Regexp
 	}
 	return []shape{
-		{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+		// PEM, OpenSSH and PGP private keys, however many dashes were
+		// kept when the key was pasted (a key is still a key).
+		{"a private key", regexp.MustCompile(`-+ ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY`)},
 		{"an AWS access key", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
 		{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`)},
 		{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
