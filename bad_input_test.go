@@ -182,7 +182,7 @@ func longLine(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: longline FILE SIZE [unclosed]")
 	}
 	var b bytes.Buffer
-	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: long-line, namespace: default}\ndata: {blob: \"")
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: long-line, namespace: apps}\ndata: {blob: \"")
 	b.Write(bytes.Repeat([]byte("x"), int(parseSize(ts, args[1]))))
 	if len(args) == 3 {
 		b.WriteString("\", more: [")
@@ -233,7 +233,7 @@ func manyFiles(ts *testscript.TestScript, neg bool, args []string) {
 	dir := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(dir, 0o755))
 	for i := range n {
-		data := fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%d, namespace: default}\ndata: {index: \"%d\"}\n", i, i)
+		data := fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%d, namespace: apps}\ndata: {index: \"%d\"}\n", i, i)
 		ts.Check(os.WriteFile(filepath.Join(dir, fmt.Sprintf("cm-%05d.yaml", i)), []byte(data), 0o644))
 	}
 }

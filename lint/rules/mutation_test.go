@@ -81,6 +81,12 @@ func TestMutations(t *testing.T) {
 		}
 	})
 	for _, r := range all {
+		if r.Deferred {
+			// An error about other objects (a key of a ConfigMap) needs
+			// them, which a mutation of the DaemonSet cannot add: the
+			// rule's fixtures cover it.
+			continue
+		}
 		if r.Severity != finding.Error {
 			if mutations[r.ID] != nil {
 				t.Errorf("mutations[%q]: the rule is not error-level; remove the entry", r.ID)

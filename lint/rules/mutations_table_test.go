@@ -73,7 +73,9 @@ var mutations = map[string]func(o obj){
 	"invalid-volume-source": func(o obj) {
 		o.set(vPod+".volumes[2].hostPath", map[string]any{"path": "/tmp", "type": "Directory"})
 	},
-	"requests-exceed-limits": func(o obj) { o.set(vAgent+".resources.requests.memory", "256Mi") },
-	"invalid-probe":          func(o obj) { o.set(vAgent+".readinessProbe.exec", map[string]any{"command": []any{"true"}}) },
-	"invalid-env":            func(o obj) { o.set(vAgent+".env[0].value", "x") },
+	"requests-exceed-limits":   func(o obj) { o.set(vAgent+".resources.requests.memory", "256Mi") },
+	"invalid-probe":            func(o obj) { o.set(vAgent+".readinessProbe.exec", map[string]any{"command": []any{"true"}}) },
+	"invalid-env":              func(o obj) { o.set(vAgent+".env[0].value", "x") },
+	"run-as-non-root-conflict": func(o obj) { o.set(vPod+".securityContext.runAsUser", 0) },
+	"probe-on-udp-port":        func(o obj) { o.set(vAgent+".ports[0].protocol", "UDP") },
 }

@@ -81,12 +81,14 @@ var catalog = []*rule.Rule{
 	duplicateEnvNameRule,
 	invalidEnvRule,
 	privilegeEscalationConflictRule,
+	runAsNonRootConflictRule,
 	invalidPortRule,
 	invalidPortNameRule,
 	duplicatePortNameRule,
 	hostPortMismatchRule,
 	hostPortConflictRule,
 	probePortNotDeclaredRule,
+	probeOnUDPPortRule,
 	invalidSuccessThresholdRule,
 	probeInInitContainerRule,
 	invalidProbeRule,
@@ -98,6 +100,8 @@ var catalog = []*rule.Rule{
 	bidirectionalPropagationRule,
 	invalidHostPathTypeRule,
 	requestsExceedLimitsRule,
+	configMapKeyNotFoundRule,
+	secretKeyNotFoundRule,
 
 	// Reliability.
 	missingResourceRequestsRule,
