@@ -104,8 +104,9 @@ var probeOnUDPPortRule = &rule.Rule{
 			"readinessProbe:\n  tcpSocket: {port: dns}\n",
 		Good: "ports:\n  - {name: dns, containerPort: 53, protocol: UDP}\n  - {name: dns-tcp, containerPort: 53, protocol: TCP}\n" +
 			"readinessProbe:\n  tcpSocket: {port: dns-tcp}\n",
-		Fix:     "Probe a TCP port the agent listens on (declare it with protocol TCP), or use an exec probe for a UDP-only service.",
-		Mirrors: "the kubelet's probers (pkg/kubelet/prober: tcp, http and grpc dial TCP) after findPortByName resolves a named port",
+		Fix:        "Probe a TCP port the agent listens on (declare it with protocol TCP), or use an exec probe for a UDP-only service.",
+		Mirrors:    "the kubelet's probers (pkg/kubelet/prober: tcp, http and grpc dial TCP) after findPortByName resolves a named port",
+		References: []string{"https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"},
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
@@ -177,6 +178,9 @@ var kustomizeHashSuffix = regexp.MustCompile(`^-[bcdfghkmt2-9]{10}$`)
 type keyHolder struct {
 	namespace, name string
 	keys            []string
+	// binary are a ConfigMap's binaryData keys, which a volume reads and
+	// an environment variable does not.
+	binary []string
 	// filled: keys are added by a controller (a service account token
 	// Secret), or the object has none written (a placeholder filled
 	// elsewhere): the rules do not judge it.
@@ -200,6 +204,9 @@ func keysOf(set *rule.Set, kind string) map[string][]keyHolder {
 				m, _ := o.Map[f].(map[string]any)
 				for k := range m {
 					h.keys = append(h.keys, k)
+					if f == "binaryData" {
+						h.binary = append(h.binary, k)
+					}
 				}
 			}
 			slices.Sort(h.keys)
@@ -218,7 +225,10 @@ func keysOf(set *rule.Set, kind string) map[string][]keyHolder {
 // in the namespace) and whether none of them has the key. ok is false when
 // no such object is linted, or one of them has the key or is filled
 // elsewhere.
-func missingKey(set *rule.Set, kind, namespace, name, key string) (holders []keyHolder, ok bool) {
+//
+// For an environment variable (env), a ConfigMap's binaryData keys do not
+// count: the kubelet reads env values from data only.
+func missingKey(set *rule.Set, kind, namespace, name, key string, env bool) (holders []keyHolder, ok bool) {
 	idx := keysOf(set, kind)
 	for n, hs := range idx {
 		if n != name && !(strings.HasPrefix(n, name) && kustomizeHashSuffix.MatchString(n[len(name):])) {
@@ -228,7 +238,7 @@ func missingKey(set *rule.Set, kind, namespace, name, key string) (holders []key
 			if !sameNamespace(h.namespace, namespace) {
 				continue
 			}
-			if h.filled || slices.Contains(h.keys, key) {
+			if h.filled || (slices.Contains(h.keys, key) && !(env && slices.Contains(h.binary, key))) {
 				return nil, false
 			}
 			holders = append(holders, h)
@@ -245,6 +255,7 @@ type keyRef struct {
 	path      fieldpath.Path
 	where     string
 	effect    string
+	env       bool
 }
 
 // keyRefs lists the pod's non-optional references to keys of kind.
@@ -252,7 +263,7 @@ func keyRefs(ps *corev1.PodSpec, base fieldpath.Path, kind string) []keyRef {
 	var out []keyRef
 	items := func(name string, list []corev1.KeyToPath, at fieldpath.Path, where string) {
 		for i, it := range list {
-			out = append(out, keyRef{name, it.Key, at.Index(i).Child("key"), where, volumeEffect})
+			out = append(out, keyRef{name, it.Key, at.Index(i).Child("key"), where, volumeEffect, false})
 		}
 	}
 	for i, v := range ps.Volumes {
@@ -284,10 +295,10 @@ func keyRefs(ps *corev1.PodSpec, base fieldpath.Path, kind string) []keyRef {
 			ep := c.Path.Child("env").Index(i).Child("valueFrom")
 			where := fmt.Sprintf("%s's variable %s", containerName(c), e.Name)
 			if r := e.ValueFrom.ConfigMapKeyRef; kind == "ConfigMap" && r != nil && !optional(r.Optional) {
-				out = append(out, keyRef{r.Name, r.Key, ep.Child("configMapKeyRef", "key"), where, envEffect})
+				out = append(out, keyRef{r.Name, r.Key, ep.Child("configMapKeyRef", "key"), where, envEffect, true})
 			}
 			if r := e.ValueFrom.SecretKeyRef; kind == "Secret" && r != nil && !optional(r.Optional) {
-				out = append(out, keyRef{r.Name, r.Key, ep.Child("secretKeyRef", "key"), where, envEffect})
+				out = append(out, keyRef{r.Name, r.Key, ep.Child("secretKeyRef", "key"), where, envEffect, true})
 			}
 		}
 	}
@@ -307,7 +318,7 @@ func keyNotFoundRule(id, kind, fields string, bad, good string) *rule.Rule {
 		Doc: rule.Doc{
 			What: "An `env[].valueFrom` " + strings.ToLower(kind[:1]) + kind[1:] + "KeyRef, or an `items[].key` of a " + strings.ToLower(kind[:1]) + kind[1:] +
 				" volume or projected source, not marked `optional: true`, naming a key that the referenced " + kind +
-				" does not have (in " + fields + "). It speaks only when that " + kind + " is among the linted objects " +
+				" does not have (in " + fields + "; an environment variable reads a ConfigMap's data only, not its binaryData). It speaks only when that " + kind + " is among the linted objects " +
 				"(config-map-not-found and secret-not-found report a missing one); a name with a kustomize hash " +
 				"suffix (agent-config-5f2k8h7c9t) counts as the same object, and the key must be missing from every " +
 				"such object in the namespace. An object with no keys written (filled by a controller) is not " +
@@ -320,6 +331,8 @@ func keyNotFoundRule(id, kind, fields string, bad, good string) *rule.Rule {
 			Good:    good,
 			Fix:     "Fix the key (the message lists the keys the " + kind + " has), add it to the " + kind + ", or mark the reference `optional: true` if the agent copes without it.",
 			Mirrors: "the kubelet's makeEnvironmentVariables (pkg/kubelet/kubelet_pods.go) and the " + strings.ToLower(kind) + " volume plugin's MakePayload (pkg/volume)",
+			References: []string{map[bool]string{true: "https://kubernetes.io/docs/concepts/configuration/secret/",
+				false: "https://kubernetes.io/docs/concepts/configuration/configmap/"}[kind == "Secret"]},
 		},
 		Check: func(p *rule.Pass) {
 			ps, base := daemonSetPod(p.Object)
@@ -332,18 +345,24 @@ func keyNotFoundRule(id, kind, fields string, bad, good string) *rule.Rule {
 					continue
 				}
 				p.ReportLaterVerdict(r.path, func(set *rule.Set) (rule.Verdict, bool) {
-					holders, ok := missingKey(set, kind, ns, r.name, r.key)
+					holders, ok := missingKey(set, kind, ns, r.name, r.key, r.env)
 					if !ok {
 						return rule.Verdict{}, false
 					}
 					var keys []string
 					var related []finding.Related
+					binary := false
 					for _, h := range holders {
 						keys = append(keys, h.keys...)
+						binary = binary || slices.Contains(h.binary, r.key)
 						related = append(related, h.at)
 					}
 					slices.Sort(keys)
 					keys = slices.Compact(keys)
+					if binary {
+						return rule.Verdict{Related: related, Message: fmt.Sprintf("%s needs key %q of %s %q, which has it only in binaryData, which environment variables cannot read: %s; move it to data, or mount it as a file",
+							r.where, r.key, kind, r.name, r.effect)}, true
+					}
 					return rule.Verdict{Related: related, Message: fmt.Sprintf("%s needs key %q of %s %q, which has no such key%s (it has %s): %s",
 						r.where, r.key, kind, r.name, didYouMean(r.key, keys), quoteList(keys), r.effect)}, true
 				})

@@ -101,7 +101,7 @@ var deprecatedServiceAccountFieldRule = &rule.Rule{
 		Bad:        "serviceAccount: node-agent\n",
 		Good:       "serviceAccountName: node-agent\n",
 		Fix:        "Rename `serviceAccount` to `serviceAccountName` (or remove it when `serviceAccountName` is set).",
-		References: []string{"https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context"},
+		References: []string{"https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/"},
 	},
 	Check: func(p *rule.Pass) {
 		if p.Object.DaemonSet() == nil {
