@@ -191,6 +191,7 @@ func rbacIndexOf(set *rule.Set) *rbacIndex {
 				idx.bindings[key] = append(idx.bindings[key], b)
 			})
 		}
+		defined := map[string]bool{}
 		set.Each("ClusterRole", func(o *rule.Object) {
 			agg, ok := o.Map["aggregationRule"].(map[string]any)
 			cr := &clusterRoleInfo{name: o.Resource.Name, labels: objectLabels(o.Map)}
@@ -204,7 +205,9 @@ func rbacIndexOf(set *rule.Set) *rbacIndex {
 				cr.at = rule.Place(o, aggregationPath, fmt.Sprintf("ClusterRole %s aggregates the rules of ClusterRoles its selectors match", o.Resource.Name))
 			}
 			idx.clusterRoles = append(idx.clusterRoles, cr)
+			defined[o.Resource.Name] = true
 		})
+		idx.clusterRoles = append(idx.clusterRoles, builtinAggregates(defined)...)
 		// Accounts that opt out of the token (and so their pods, unless
 		// a pod opts back in).
 		optsOut := map[[2]string]bool{}

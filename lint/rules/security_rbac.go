@@ -159,7 +159,7 @@ func rbacRule(id, summary string, g *rbacGrant, doc rule.Doc) *rule.Rule {
 		Category: rule.Security,
 		Severity: finding.Warning,
 		Summary:  summary,
-		Kinds:    []string{"Role", "ClusterRole"},
+		Kinds:    []string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
 		Deferred: true,
 		SetKinds: rbacSetKinds,
 		Doc:      doc,
@@ -169,6 +169,10 @@ func rbacRule(id, summary string, g *rbacGrant, doc rule.Doc) *rule.Rule {
 
 func checkRBAC(p *rule.Pass, g *rbacGrant) {
 	o := p.Object
+	if o.Resource.Kind == "RoleBinding" || o.Resource.Kind == "ClusterRoleBinding" {
+		checkBuiltinBinding(p, g)
+		return
+	}
 	if _, aggregated := o.Map["aggregationRule"].(map[string]any); aggregated && o.Resource.Kind == "ClusterRole" {
 		// The aggregation controller overwrites its rules.
 		return
@@ -194,6 +198,12 @@ func checkRBAC(p *rule.Pass, g *rbacGrant) {
 // what describes the rule's grant (the wildcard rule's); the others are
 // described by the accesses the paths really grant.
 func (g *rbacGrant) verdict(idx *rbacIndex, role roleRef, lbls map[string]string, label, what string, as []access, names []string) (rule.Verdict, bool) {
+	return g.decide(idx.pathsTo(role, lbls), label, what, as, names)
+}
+
+// decide reports what paths grant of the accesses (or, for the wildcard
+// rule, the rule's wildcards, described by what).
+func (g *rbacGrant) decide(paths []grantPath, label, what string, as []access, names []string) (rule.Verdict, bool) {
 	var agents, bindings, scopes []string
 	var granted []access
 	var related []finding.Related
@@ -210,7 +220,7 @@ func (g *rbacGrant) verdict(idx *rbacIndex, role roleRef, lbls map[string]string
 			related = append(related, r)
 		}
 	}
-	for _, path := range idx.pathsTo(role, lbls) {
+	for _, path := range paths {
 		eff := g.effective(as, path)
 		if g.accesses != nil && len(eff) == 0 {
 			continue
