@@ -74,6 +74,22 @@ func (r *run) decide(lr *laterReport) (finding.Finding, bool) {
 	return fs[0], true
 }
 
+// addFacts computes what cross-object rules keep of an object
+// (rule.Fact), while its document is in memory; a Compute that fails is an
+// internal error on the object.
+func (r *run) addFacts(fr *fileResult, t *checker.Target, pl place) {
+	if t.Object.Locate == nil {
+		t.Object.Locate = func(path fieldpath.Path) (string, int, int) {
+			f := finding.Finding{File: pl.file}
+			pl.at(&f, path, false)
+			return f.File, f.Line, f.Column
+		}
+	}
+	facts, failed := r.l.checker.Facts(t)
+	fr.facts = append(fr.facts, facts...)
+	fr.findings = append(fr.findings, failed...)
+}
+
 // keptObject is an object of the set kept on disk: bytes lo to hi of the
 // file path (reported as file), the document index there, and base
 // inside it (items[i] of a List).

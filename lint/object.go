@@ -105,6 +105,9 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 	deferredFindings := r.l.checker.CheckDeferred(t, deferred, func(l *checker.Later) {
 		later = append(later, &laterReport{Later: *l})
 	})
+	if r.l.checker.HasFacts(res.Kind) {
+		r.addFacts(fr, t, pl)
+	}
 	schemaErrs = dropExplained(schemaErrs, ruleFindings, pl)
 	for _, e := range schemaErrs {
 		f := base

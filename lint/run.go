@@ -63,6 +63,7 @@ type fileResult struct {
 	later      []*laterReport
 	setObjects []*rule.Object
 	setOnDisk  []*keptObject
+	facts      []checker.FactValue
 	// sources maps the reported names of the files on disk this result
 	// read to where they are, for Result.Source.
 	sources map[string]diskFile
@@ -127,6 +128,9 @@ func (r *run) add(fr *fileResult) {
 	}
 	for _, k := range fr.setOnDisk {
 		r.setOnDisk[k.res.Kind] = append(r.setOnDisk[k.res.Kind], k)
+	}
+	for _, f := range fr.facts {
+		r.set.AddFact(f.Fact, f.Value)
 	}
 	r.later = append(r.later, fr.later...)
 	for _, f := range fr.findings {

@@ -65,6 +65,7 @@ type Checker struct {
 	order    []*Entry // enabled rules with a Check, in catalog order
 	deferred bool
 	setKinds map[string]bool
+	facts    map[string][]*rule.Fact // by kind, each once
 	settings *settings
 	byKind   sync.Map // kind → *kindEntries
 }
@@ -96,6 +97,7 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 		catalog:  make(map[string]*rule.Rule, len(catalog)),
 		enabled:  map[string]*Entry{},
 		setKinds: map[string]bool{},
+		facts:    map[string][]*rule.Fact{},
 		settings: &settings{level: level, checkRefs: opts.CheckReferences || cfg.Lint.CheckReferences,
 			params: map[string]map[string]any{}},
 	}
@@ -155,6 +157,11 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 			c.deferred = true
 			for _, k := range r.SetKinds {
 				c.setKinds[k] = true
+			}
+			for _, f := range r.Facts {
+				if !slices.Contains(c.facts[f.Kind], f) {
+					c.facts[f.Kind] = append(c.facts[f.Kind], f)
+				}
 			}
 		}
 	}
@@ -282,6 +289,10 @@ func (c *Checker) Deferred() bool { return c.deferred }
 // InSetKinds reports whether a rule that is on reads objects of the kind
 // in full from the set (rule.Rule.SetKinds).
 func (c *Checker) InSetKinds(kind string) bool { return c.setKinds[kind] }
+
+// HasFacts reports whether a rule that is on keeps facts of objects of
+// the kind (rule.Rule.Facts).
+func (c *Checker) HasFacts(kind string) bool { return len(c.facts[kind]) > 0 }
 
 // ForKind returns the rules that are on and look at a kind, in catalog
 // order: those that run on the object alone, and the cross-object ones.

@@ -125,6 +125,33 @@ func (c *Checker) check(t *Target, e *Entry, newPass func(report func(rule.Diagn
 	return out
 }
 
+// FactValue is a fact of one object, for rule.Set.AddFact.
+type FactValue struct {
+	Fact  *rule.Fact
+	Value any
+}
+
+// Facts computes the facts the rules that are on keep of the target's
+// object (the object's Locate should be set, so that facts can hold its
+// positions). A Compute that panics gives an internal-error finding.
+func (c *Checker) Facts(t *Target) (facts []FactValue, out []finding.Finding) {
+	for _, f := range c.facts[t.Object.Resource.Kind] {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					e := t.at(finding.RuleInternal, finding.Error, nil, false)
+					e.Message = failure("a fact of "+t.Object.Resource.Kind, p)
+					out = append(out, e)
+				}
+			}()
+			if v := f.Compute(t.Object); v != nil {
+				facts = append(facts, FactValue{f, v})
+			}
+		}()
+	}
+	return facts, out
+}
+
 // emptySet is the set rules that are not Deferred see.
 var emptySet = sync.OnceValue(rule.NewSet)
 
@@ -165,14 +192,20 @@ func (c *Checker) Run(targets []*Target) []finding.Finding {
 	var later []*Later
 	set := rule.NewSet()
 	for _, t := range targets {
-		if c.setKinds[t.Object.Resource.Kind] {
-			if t.Object.Locate == nil && (t.Locate != nil || t.File != "") {
-				// A decision about another object may point at this one.
-				t.Object.Locate = func(path fieldpath.Path) (string, int, int) {
-					f := t.at("", 0, path, false)
-					return f.File, f.Line, f.Column
-				}
+		kind := t.Object.Resource.Kind
+		if (c.setKinds[kind] || c.HasFacts(kind)) && t.Object.Locate == nil && (t.Locate != nil || t.File != "") {
+			// A decision about another object may point at this one.
+			t.Object.Locate = func(path fieldpath.Path) (string, int, int) {
+				f := t.at("", 0, path, false)
+				return f.File, f.Line, f.Column
 			}
+		}
+		facts, failed := c.Facts(t)
+		out = append(out, failed...)
+		for _, f := range facts {
+			set.AddFact(f.Fact, f.Value)
+		}
+		if c.setKinds[kind] {
 			set.AddObject(t.Object)
 		} else {
 			set.AddIdentity(t.Object.Resource)

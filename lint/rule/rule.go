@@ -125,6 +125,11 @@ type Rule struct {
 	// and full objects only of the kinds in SetKinds.
 	Deferred bool
 	SetKinds []string
+	// Facts are what a Deferred rule keeps of the objects of a kind as
+	// they are read, instead of the objects (as go/analysis keeps facts):
+	// cheaper than SetKinds, whose objects kept on disk are parsed again
+	// when a rule asks for them.
+	Facts []*Fact
 	// Check inspects one object and reports through pass.Report. Engine
 	// rules have none.
 	Check func(pass *Pass)
@@ -274,6 +279,9 @@ type Set struct {
 
 	memoMu sync.Mutex
 	memo   map[any]*memoEntry
+
+	factsMu sync.Mutex
+	facts   map[*Fact][]any
 }
 
 type setKey struct{ kind, namespace, name string }
@@ -369,6 +377,42 @@ func (s *Set) Memo(key any, build func() any) any {
 	s.memoMu.Unlock()
 	e.once.Do(func() { e.v = build() })
 	return e.v
+}
+
+// Fact is something a Deferred rule computes from each object of a kind
+// while its document is in memory, and reads with Set.Facts once the set
+// is complete: a few strings and positions (rule.Place) of a binding, not
+// the binding. Rules may share a Fact value; the engine computes each once
+// per object.
+type Fact struct {
+	// Kind is the kind of the objects it is computed from.
+	Kind string
+	// Compute returns the fact of one object, or nil for none. It must
+	// not keep the object.
+	Compute func(o *Object) any
+}
+
+// AddFact records the fact of one object (the engine's and the checker's
+// to call; v is what f.Compute returned).
+func (s *Set) AddFact(f *Fact, v any) {
+	if v == nil {
+		return
+	}
+	s.factsMu.Lock()
+	defer s.factsMu.Unlock()
+	if s.facts == nil {
+		s.facts = map[*Fact][]any{}
+	}
+	s.facts[f] = append(s.facts[f], v)
+}
+
+// Facts returns the facts computed with f from the set's objects, in the
+// order they were added (which may vary between runs: a rule that reports
+// from them sorts what it reports).
+func (s *Set) Facts(f *Fact) []any {
+	s.factsMu.Lock()
+	defer s.factsMu.Unlock()
+	return s.facts[f]
 }
 
 // Settings is what the configuration says to a rule.
@@ -562,6 +606,14 @@ func Validate(rules []*Rule) error {
 		}
 		if len(r.SetKinds) > 0 && !r.Deferred {
 			errs = append(errs, fmt.Sprintf("rule %q: SetKinds without Deferred", r.ID))
+		}
+		if len(r.Facts) > 0 && !r.Deferred {
+			errs = append(errs, fmt.Sprintf("rule %q: Facts without Deferred", r.ID))
+		}
+		for _, f := range r.Facts {
+			if f == nil || f.Kind == "" || f.Compute == nil {
+				errs = append(errs, fmt.Sprintf("rule %q: a Fact needs a kind and a Compute", r.ID))
+			}
 		}
 	}
 	if len(errs) > 0 {

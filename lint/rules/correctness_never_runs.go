@@ -190,34 +190,46 @@ type keyHolder struct {
 
 type keyIndexKey struct{ kind string }
 
+// keyFacts keep the keys of the set's ConfigMaps and Secrets (never their
+// values) as they are read.
+var keyFacts = map[string]*rule.Fact{
+	"ConfigMap": {Kind: "ConfigMap", Compute: func(o *rule.Object) any { return keyHolderOf(o, "ConfigMap") }},
+	"Secret":    {Kind: "Secret", Compute: func(o *rule.Object) any { return keyHolderOf(o, "Secret") }},
+}
+
+func keyHolderOf(o *rule.Object, kind string) any {
+	h := &keyHolder{namespace: o.Resource.Namespace, name: o.Resource.Name}
+	fields := []string{"data", "binaryData"}
+	if kind == "Secret" {
+		fields = []string{"data", "stringData"}
+	}
+	for _, f := range fields {
+		m, _ := o.Map[f].(map[string]any)
+		for k := range m {
+			h.keys = append(h.keys, k)
+			if f == "binaryData" {
+				h.binary = append(h.binary, k)
+			}
+		}
+	}
+	slices.Sort(h.keys)
+	h.keys = slices.Compact(h.keys)
+	typ, _ := o.Map["type"].(string)
+	h.filled = len(h.keys) == 0 || typ == string(corev1.SecretTypeServiceAccountToken)
+	h.at = rule.Place(o, fieldpath.New("metadata", "name"), fmt.Sprintf("%s has keys %s", o.Resource, quoteList(h.keys)))
+	return h
+}
+
 // keysOf indexes the set's ConfigMaps or Secrets by name.
-func keysOf(set *rule.Set, kind string) map[string][]keyHolder {
+func keysOf(set *rule.Set, kind string) map[string][]*keyHolder {
 	return set.Memo(keyIndexKey{kind}, func() any {
-		idx := map[string][]keyHolder{}
-		set.Each(kind, func(o *rule.Object) {
-			h := keyHolder{namespace: o.Resource.Namespace, name: o.Resource.Name}
-			fields := []string{"data", "binaryData"}
-			if kind == "Secret" {
-				fields = []string{"data", "stringData"}
-			}
-			for _, f := range fields {
-				m, _ := o.Map[f].(map[string]any)
-				for k := range m {
-					h.keys = append(h.keys, k)
-					if f == "binaryData" {
-						h.binary = append(h.binary, k)
-					}
-				}
-			}
-			slices.Sort(h.keys)
-			h.keys = slices.Compact(h.keys)
-			typ, _ := o.Map["type"].(string)
-			h.filled = len(h.keys) == 0 || typ == string(corev1.SecretTypeServiceAccountToken)
-			h.at = rule.Place(o, fieldpath.New("metadata", "name"), fmt.Sprintf("%s has keys %s", o.Resource, quoteList(h.keys)))
-			idx[o.Resource.Name] = append(idx[o.Resource.Name], h)
-		})
+		idx := map[string][]*keyHolder{}
+		for _, f := range set.Facts(keyFacts[kind]) {
+			h := f.(*keyHolder)
+			idx[h.name] = append(idx[h.name], h)
+		}
 		return idx
-	}).(map[string][]keyHolder)
+	}).(map[string][]*keyHolder)
 }
 
 // missingKey decides a key reference with the set: the objects that may be
@@ -228,7 +240,7 @@ func keysOf(set *rule.Set, kind string) map[string][]keyHolder {
 //
 // For an environment variable (env), a ConfigMap's binaryData keys do not
 // count: the kubelet reads env values from data only.
-func missingKey(set *rule.Set, kind, namespace, name, key string, env bool) (holders []keyHolder, ok bool) {
+func missingKey(set *rule.Set, kind, namespace, name, key string, env bool) (holders []*keyHolder, ok bool) {
 	idx := keysOf(set, kind)
 	for n, hs := range idx {
 		if n != name && !(strings.HasPrefix(n, name) && kustomizeHashSuffix.MatchString(n[len(name):])) {
@@ -244,7 +256,7 @@ func missingKey(set *rule.Set, kind, namespace, name, key string, env bool) (hol
 			holders = append(holders, h)
 		}
 	}
-	slices.SortFunc(holders, func(a, b keyHolder) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(holders, func(a, b *keyHolder) int { return comparePlaces(a.at, b.at) })
 	return holders, len(holders) > 0
 }
 
@@ -314,7 +326,7 @@ func keyNotFoundRule(id, kind, fields string, bad, good string) *rule.Rule {
 		Summary:  "a reference to a key that the " + kind + " in the linted set does not have",
 		Kinds:    daemonSetOnly,
 		Deferred: true,
-		SetKinds: []string{kind},
+		Facts:    []*rule.Fact{keyFacts[kind]},
 		Doc: rule.Doc{
 			What: "An `env[].valueFrom` " + strings.ToLower(kind[:1]) + kind[1:] + "KeyRef, or an `items[].key` of a " + strings.ToLower(kind[:1]) + kind[1:] +
 				" volume or projected source, not marked `optional: true`, naming a key that the referenced " + kind +

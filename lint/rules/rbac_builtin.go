@@ -179,7 +179,7 @@ func checkBuiltinBinding(p *rule.Pass, g *rbacGrant) {
 		}
 		var paths []grantPath
 		for _, s := range b.subjects {
-			for _, a := range idx.agents {
+			for _, a := range idx.candidates(s.subject) {
 				if subjectCovers(s.subject, bindingNS, a.res.Namespace, a.account) {
 					paths = append(paths, grantPath{agent: a, binding: b, subject: s})
 				}

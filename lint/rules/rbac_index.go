@@ -148,12 +148,14 @@ type rbacIndex struct {
 	bindings     map[roleRef][]*bindingInfo
 	clusterRoles []*clusterRoleInfo
 	agents       []agentAccount
+	// defaults are the subjects that name a namespace's default account.
+	defaults []defaultSubject
+	// byAccount holds the agents by the name of their account: a subject
+	// names one account, and a corpus may hold thousands of DaemonSets.
+	byAccount map[string][]agentAccount
 }
 
 type rbacIndexKey struct{}
-
-// rbacSetKinds are the kinds the RBAC rules read from the set.
-var rbacSetKinds = []string{"DaemonSet", "RoleBinding", "ClusterRoleBinding", "ClusterRole", "ServiceAccount"}
 
 var (
 	roleRefNamePath   = fieldpath.New("roleRef", "name")
@@ -161,94 +163,86 @@ var (
 	serviceAccountKey = podSpecPath.Child("serviceAccountName")
 )
 
-func rbacIndexOf(set *rule.Set) *rbacIndex {
-	return set.Memo(rbacIndexKey{}, func() any {
-		idx := &rbacIndex{bindings: map[roleRef][]*bindingInfo{}}
-		for _, kind := range []string{"RoleBinding", "ClusterRoleBinding"} {
-			set.Each(kind, func(o *rule.Object) {
-				ref, _ := o.Map["roleRef"].(map[string]any)
-				rk, _ := ref["kind"].(string)
-				rn, _ := ref["name"].(string)
-				b := &bindingInfo{res: o.Resource, role: roleRef{kind: rk, name: rn}}
-				if rk == "Role" {
-					// A RoleBinding names a Role of its own namespace.
-					b.role.namespace = o.Resource.Namespace
-				}
-				b.roleAt = rule.Place(o, roleRefNamePath, fmt.Sprintf("%s grants %s", o.Resource, b.role))
-				subjects, _ := o.Map["subjects"].([]any)
-				for i, s := range subjects {
-					sm, ok := s.(map[string]any)
-					if !ok {
-						continue
-					}
-					b.subjects = append(b.subjects, bindingSubject{subject: sm,
-						at: rule.Place(o, fieldPathSubjects.Index(i), fmt.Sprintf("%s binds %s to %s", o.Resource, describeSubject(sm), b.role))})
-				}
-				key := b.role
-				if key.kind == "Role" {
-					key.namespace = ""
-				}
-				idx.bindings[key] = append(idx.bindings[key], b)
-			})
+// The facts the RBAC rules keep of the set's objects as they are read
+// (rule.Fact): no binding, role or DaemonSet is parsed twice.
+var (
+	roleBindingFact        = &rule.Fact{Kind: "RoleBinding", Compute: bindingFact}
+	clusterRoleBindingFact = &rule.Fact{Kind: "ClusterRoleBinding", Compute: bindingFact}
+	clusterRoleFact        = &rule.Fact{Kind: "ClusterRole", Compute: clusterRoleFactOf}
+	serviceAccountFact     = &rule.Fact{Kind: "ServiceAccount", Compute: serviceAccountFactOf}
+	daemonSetFact          = &rule.Fact{Kind: "DaemonSet", Compute: daemonSetFactOf}
+	rbacFacts              = []*rule.Fact{roleBindingFact, clusterRoleBindingFact, clusterRoleFact, serviceAccountFact, daemonSetFact}
+)
+
+func bindingFact(o *rule.Object) any {
+	ref, _ := o.Map["roleRef"].(map[string]any)
+	rk, _ := ref["kind"].(string)
+	rn, _ := ref["name"].(string)
+	b := &bindingInfo{res: o.Resource, role: roleRef{kind: rk, name: rn}}
+	if rk == "Role" {
+		// A RoleBinding names a Role of its own namespace.
+		b.role.namespace = o.Resource.Namespace
+	}
+	b.roleAt = rule.Place(o, roleRefNamePath, fmt.Sprintf("%s grants %s", o.Resource, b.role))
+	subjects, _ := o.Map["subjects"].([]any)
+	for i, s := range subjects {
+		sm, ok := s.(map[string]any)
+		if !ok {
+			continue
 		}
-		defined := map[string]bool{}
-		set.Each("ClusterRole", func(o *rule.Object) {
-			agg, ok := o.Map["aggregationRule"].(map[string]any)
-			cr := &clusterRoleInfo{name: o.Resource.Name, labels: objectLabels(o.Map)}
-			if ok {
-				sels, _ := agg["clusterRoleSelectors"].([]any)
-				for _, s := range sels {
-					if sel, ok := labelSelector(s); ok {
-						cr.selectors = append(cr.selectors, sel)
-					}
-				}
-				cr.at = rule.Place(o, aggregationPath, fmt.Sprintf("ClusterRole %s aggregates the rules of ClusterRoles its selectors match", o.Resource.Name))
-			}
-			idx.clusterRoles = append(idx.clusterRoles, cr)
-			defined[o.Resource.Name] = true
-		})
-		idx.clusterRoles = append(idx.clusterRoles, builtinAggregates(defined)...)
-		// Accounts that opt out of the token (and so their pods, unless
-		// a pod opts back in).
-		optsOut := map[[2]string]bool{}
-		set.Each("ServiceAccount", func(o *rule.Object) {
-			if v, ok := o.Map["automountServiceAccountToken"].(bool); ok && !v {
-				optsOut[[2]string{o.Resource.Namespace, o.Resource.Name}] = true
-			}
-		})
-		set.Each("DaemonSet", func(o *rule.Object) {
-			sa := serviceAccountOf(o)
-			if tokenless(o, func(ns string) bool { return optsOut[[2]string{ns, sa}] || optsOut[[2]string{"", sa}] }) {
-				// Its pods hold no token: what the account may do is not
-				// on the nodes.
-				return
-			}
-			at, msg := serviceAccountKey, fmt.Sprintf("%s runs as ServiceAccount %q", o.Resource, sa)
-			spec, _ := o.Get(podSpecPath).(map[string]any)
-			if _, ok := spec["serviceAccountName"].(string); !ok {
-				if _, ok := spec["serviceAccount"].(string); ok {
-					at = podSpecPath.Child("serviceAccount")
-				} else {
-					at = podSpecPath
-				}
-			}
-			idx.agents = append(idx.agents, agentAccount{res: o.Resource, account: sa, at: rule.Place(o, at, msg)})
-		})
-		return idx
-	}).(*rbacIndex)
+		b.subjects = append(b.subjects, bindingSubject{subject: sm,
+			at: rule.Place(o, fieldPathSubjects.Index(i), fmt.Sprintf("%s binds %s to %s", o.Resource, describeSubject(sm), b.role))})
+	}
+	return b
 }
 
-// tokenless reports whether a DaemonSet's pods carry no token of their
-// account: automountServiceAccountToken is false on the pod (or unset
-// there and false on the account, as accountOptsOut says for the
-// DaemonSet's namespace), and no projected volume asks for one.
-func tokenless(o *rule.Object, accountOptsOut func(ns string) bool) bool {
+func clusterRoleFactOf(o *rule.Object) any {
+	cr := &clusterRoleInfo{name: o.Resource.Name, labels: objectLabels(o.Map)}
+	if agg, ok := o.Map["aggregationRule"].(map[string]any); ok {
+		sels, _ := agg["clusterRoleSelectors"].([]any)
+		for _, s := range sels {
+			if sel, ok := labelSelector(s); ok {
+				cr.selectors = append(cr.selectors, sel)
+			}
+		}
+		cr.at = rule.Place(o, aggregationPath, fmt.Sprintf("ClusterRole %s aggregates the rules of ClusterRoles its selectors match", o.Resource.Name))
+	}
+	return cr
+}
+
+// accountFact is a ServiceAccount that opts out of the token.
+type accountFact struct{ namespace, name string }
+
+func serviceAccountFactOf(o *rule.Object) any {
+	if v, ok := o.Map["automountServiceAccountToken"].(bool); ok && !v {
+		return accountFact{o.Resource.Namespace, o.Resource.Name}
+	}
+	return nil
+}
+
+// agentFact is a DaemonSet as the RBAC rules see it.
+type agentFact struct {
+	agentAccount
+	// automount is the pod's automountServiceAccountToken (nil: unset);
+	// projected: a projected volume asks for a token anyway.
+	automount *bool
+	projected bool
+}
+
+func daemonSetFactOf(o *rule.Object) any {
+	sa := serviceAccountOf(o)
+	at, msg := serviceAccountKey, fmt.Sprintf("%s runs as ServiceAccount %q", o.Resource, sa)
 	spec, _ := o.Get(podSpecPath).(map[string]any)
-	switch v, ok := spec["automountServiceAccountToken"].(bool); {
-	case ok && v:
-		return false
-	case !ok && !accountOptsOut(o.Resource.Namespace):
-		return false
+	if _, ok := spec["serviceAccountName"].(string); !ok {
+		if _, ok := spec["serviceAccount"].(string); ok {
+			at = podSpecPath.Child("serviceAccount")
+		} else {
+			at = podSpecPath
+		}
+	}
+	f := &agentFact{agentAccount: agentAccount{res: o.Resource, account: sa, at: rule.Place(o, at, msg)}}
+	if v, ok := spec["automountServiceAccountToken"].(bool); ok {
+		f.automount = &v
 	}
 	vols, _ := spec["volumes"].([]any)
 	for _, v := range vols {
@@ -257,11 +251,92 @@ func tokenless(o *rule.Object, accountOptsOut func(ns string) bool) bool {
 		srcs, _ := pr["sources"].([]any)
 		for _, src := range srcs {
 			if sm, _ := src.(map[string]any); sm["serviceAccountToken"] != nil {
-				return false
+				f.projected = true
 			}
 		}
 	}
-	return true
+	return f
+}
+
+// tokenless reports whether a DaemonSet's pods carry no token of their
+// account: automountServiceAccountToken is false on the pod (or unset
+// there and false on the account), and no projected volume asks for one.
+func (f *agentFact) tokenless(accountOptsOut bool) bool {
+	if f.projected {
+		return false
+	}
+	if f.automount != nil {
+		return !*f.automount
+	}
+	return accountOptsOut
+}
+
+func rbacIndexOf(set *rule.Set) *rbacIndex {
+	return set.Memo(rbacIndexKey{}, func() any {
+		idx := &rbacIndex{bindings: map[roleRef][]*bindingInfo{}, byAccount: map[string][]agentAccount{}}
+		var bindings []*bindingInfo
+		for _, f := range slices.Concat(set.Facts(roleBindingFact), set.Facts(clusterRoleBindingFact)) {
+			bindings = append(bindings, f.(*bindingInfo))
+		}
+		// Facts come in the order files were read: sort, so that
+		// messages and related places are the same on every run.
+		slices.SortFunc(bindings, func(a, b *bindingInfo) int { return comparePlaces(a.roleAt, b.roleAt) })
+		for _, b := range bindings {
+			for _, sub := range b.subjects {
+				if namesDefaultAccount(sub.subject) {
+					idx.defaults = append(idx.defaults, defaultSubject{b, sub})
+				}
+			}
+			key := b.role
+			if key.kind == "Role" {
+				key.namespace = ""
+			}
+			idx.bindings[key] = append(idx.bindings[key], b)
+		}
+		defined := map[string]bool{}
+		for _, f := range set.Facts(clusterRoleFact) {
+			cr := f.(*clusterRoleInfo)
+			idx.clusterRoles = append(idx.clusterRoles, cr)
+			defined[cr.name] = true
+		}
+		slices.SortFunc(idx.clusterRoles, func(a, b *clusterRoleInfo) int { return strings.Compare(a.name, b.name) })
+		idx.clusterRoles = append(idx.clusterRoles, builtinAggregates(defined)...)
+		// Accounts that opt out of the token (and so their pods, unless
+		// a pod opts back in).
+		optsOut := map[accountFact]bool{}
+		for _, f := range set.Facts(serviceAccountFact) {
+			optsOut[f.(accountFact)] = true
+		}
+		for _, f := range set.Facts(daemonSetFact) {
+			a := f.(*agentFact)
+			ns := a.res.Namespace
+			if a.tokenless(optsOut[accountFact{ns, a.account}] || optsOut[accountFact{"", a.account}]) {
+				// Its pods hold no token: what the account may do is not
+				// on the nodes.
+				continue
+			}
+			idx.agents = append(idx.agents, a.agentAccount)
+		}
+		slices.SortFunc(idx.agents, func(a, b agentAccount) int { return comparePlaces(a.at, b.at) })
+		for _, a := range idx.agents {
+			idx.byAccount[a.account] = append(idx.byAccount[a.account], a)
+		}
+		return idx
+	}).(*rbacIndex)
+}
+
+// comparePlaces orders places by file, line, column and message.
+func comparePlaces(a, b finding.Related) int {
+	if c := strings.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if a.Line != b.Line {
+		return a.Line - b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column - b.Column
+	}
+	return strings.Compare(a.Message, b.Message)
 }
 
 func objectLabels(m map[string]any) map[string]string {
@@ -386,7 +461,7 @@ func (idx *rbacIndex) pathsTo(role roleRef, lbls map[string]string) []grantPath 
 				continue
 			}
 			for _, s := range b.subjects {
-				for _, a := range idx.agents {
+				for _, a := range idx.candidates(s.subject) {
 					if subjectCovers(s.subject, b.namespace(), a.res.Namespace, a.account) {
 						out = append(out, grantPath{agent: a, binding: b, subject: s, via: t.via})
 					}
@@ -395,4 +470,42 @@ func (idx *rbacIndex) pathsTo(role roleRef, lbls map[string]string) []grantPath 
 		}
 	}
 	return out
+}
+
+// candidates are the agents a subject may cover: those running as the
+// account a ServiceAccount subject or a service account user names, every
+// agent for a group.
+func (idx *rbacIndex) candidates(subject map[string]any) []agentAccount {
+	kind, _ := subject["kind"].(string)
+	name, _ := subject["name"].(string)
+	switch kind {
+	case "ServiceAccount":
+		return idx.byAccount[name]
+	case "User":
+		parts := strings.Split(name, ":")
+		if len(parts) != 4 || parts[0] != "system" || parts[1] != "serviceaccount" {
+			return nil
+		}
+		return idx.byAccount[parts[3]]
+	}
+	return idx.agents
+}
+
+type defaultSubject struct {
+	binding *bindingInfo
+	subject bindingSubject
+}
+
+// namesDefaultAccount reports whether a subject names a default service
+// account by name (a group names every account alike).
+func namesDefaultAccount(subject map[string]any) bool {
+	kind, _ := subject["kind"].(string)
+	name, _ := subject["name"].(string)
+	switch kind {
+	case "ServiceAccount":
+		return name == "default"
+	case "User":
+		return strings.HasPrefix(name, "system:serviceaccount:") && strings.HasSuffix(name, ":default")
+	}
+	return false
 }

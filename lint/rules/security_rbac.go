@@ -161,7 +161,7 @@ func rbacRule(id, summary string, g *rbacGrant, doc rule.Doc) *rule.Rule {
 		Summary:  summary,
 		Kinds:    []string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
 		Deferred: true,
-		SetKinds: rbacSetKinds,
+		Facts:    rbacFacts,
 		Doc:      doc,
 		Check:    func(p *rule.Pass) { checkRBAC(p, g) },
 	}

@@ -16,7 +16,7 @@ var defaultServiceAccountRBACRule = &rule.Rule{
 	Summary:  "the DaemonSet runs as its namespace's default ServiceAccount, to which a binding grants a role",
 	Kinds:    []string{"DaemonSet"},
 	Deferred: true,
-	SetKinds: rbacSetKinds,
+	Facts:    rbacFacts,
 	Doc: rule.Doc{
 		What: "A DaemonSet whose pods run as the `default` ServiceAccount (no `serviceAccountName`, or " +
 			"`default`) while a RoleBinding or ClusterRoleBinding among the linted objects names that account " +
@@ -56,21 +56,16 @@ var defaultServiceAccountRBACRule = &rule.Rule{
 		p.ReportLaterVerdict(at, func(set *rule.Set) (rule.Verdict, bool) {
 			var grants []string
 			var related []finding.Related
-			idx := rbacIndexOf(set)
-			for _, bs := range idx.bindings {
-				for _, b := range bs {
-					for _, s := range b.subjects {
-						kind, _ := s.subject["kind"].(string)
-						if (kind != "ServiceAccount" && kind != "User") || !subjectCovers(s.subject, b.namespace(), ns, "default") {
-							continue
-						}
-						g := fmt.Sprintf("%s %s grants %s", b.res.Kind, b.res.Name, b.role)
-						if !slices.Contains(grants, g) {
-							grants = append(grants, g)
-						}
-						related = append(related, s.at)
-					}
+			for _, d := range rbacIndexOf(set).defaults {
+				b, s := d.binding, d.subject
+				if !subjectCovers(s.subject, b.namespace(), ns, "default") {
+					continue
 				}
+				g := fmt.Sprintf("%s %s grants %s", b.res.Kind, b.res.Name, b.role)
+				if !slices.Contains(grants, g) {
+					grants = append(grants, g)
+				}
+				related = append(related, s.at)
 			}
 			if len(grants) == 0 {
 				return rule.Verdict{}, false
