@@ -32,6 +32,27 @@ func relatedRule() *rule.Rule {
 		}}
 }
 
+// relatedFactRule is relatedRule through facts (rule.Fact): the place is
+// computed while the binding's document is in memory, and no binding is
+// parsed again.
+func relatedFactRule() *rule.Rule {
+	fact := &rule.Fact{Kind: "ClusterRoleBinding", Compute: func(o *rule.Object) any {
+		return rule.Place(o, fieldpath.New("subjects").Index(0).Child("name"), o.Resource.Name)
+	}}
+	return &rule.Rule{ID: "bindings-related", Category: rule.Security, Severity: finding.Info, Summary: "s",
+		Doc:   rule.Doc{What: "w", Why: "y", Bad: "b", Good: "g", Fix: "f"},
+		Kinds: []string{"DaemonSet"}, Deferred: true, Facts: []*rule.Fact{fact},
+		Check: func(p *rule.Pass) {
+			p.ReportLaterVerdict(fieldpath.New("spec", "template", "spec", "serviceAccountName"), func(set *rule.Set) (rule.Verdict, bool) {
+				v := rule.Verdict{Message: "bound"}
+				for _, f := range set.Facts(fact) {
+					v.Related = append(v.Related, f.(finding.Related))
+				}
+				return v, true
+			})
+		}}
+}
+
 // subjectAt is where "name: SA, namespace: ns" of crb(_, SA) is in data:
 // file:line:column of the name key.
 func subjectAt(file, data, sa string) string {
@@ -75,6 +96,14 @@ func TestDeferredRelatedPositions(t *testing.T) {
 	t.Run("on disk", func(t *testing.T) {
 		dir := writeTree(t, files)
 		res, err := newLinter(t, lint.Options{WorkDir: dir, Workers: 2, Rules: []*rule.Rule{relatedRule()}}).Lint(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, res)
+	})
+	t.Run("facts", func(t *testing.T) {
+		dir := writeTree(t, files)
+		res, err := newLinter(t, lint.Options{WorkDir: dir, Workers: 2, Rules: []*rule.Rule{relatedFactRule()}}).Lint(context.Background(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
