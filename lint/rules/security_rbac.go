@@ -151,8 +151,10 @@ func rbacRule(id, summary string, g *rbacGrant, doc rule.Doc) *rule.Rule {
 	doc.What += " The finding is reported at that entry of the role's `rules`, where the fix is made and a reason for " +
 		"keeping it belongs; the binding's subject and the DaemonSet are related locations. The rules of a " +
 		"ClusterRole with an aggregationRule are judged where they are written, in the ClusterRoles it " +
-		"aggregates; roles outside the linted set (built-in ones) are not judged, and a DaemonSet whose pods " +
-		"mount no token is left out."
+		"aggregates. A binding to a built-in ClusterRole that no file defines (admin, edit, view, " +
+		"system:kubelet-api-admin, system:node) is judged by what Kubernetes' bootstrap policy gives it, and " +
+		"reported at the binding's roleRef; other roles outside the linted set are not judged. A DaemonSet " +
+		"whose pods mount no token is left out."
 	doc.References = append([]string{rbacRefs, "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"}, doc.References...)
 	return &rule.Rule{
 		ID:       id,
