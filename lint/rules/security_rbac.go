@@ -386,7 +386,8 @@ var nodeProxyAccessRule = rbacRule("node-proxy-access",
 		advice: "the kubelet's /exec and /run run commands in any pod on the node: grant nodes/metrics, nodes/stats or nodes/log for what the agent reads instead"},
 	rule.Doc{
 		What: "A rule of a ClusterRole that grants `get` or `create` on `nodes/proxy` and that a ClusterRoleBinding " +
-			"gives to a DaemonSet's service account (a RoleBinding cannot grant a cluster-scoped resource).",
+			"gives to a DaemonSet's service account (a RoleBinding cannot grant a cluster-scoped resource). " +
+			"Neither kube-linter nor Polaris has a check for it.",
 		Why: "The kubelet authorizes its whole API as `nodes/proxy`: `/exec` and `/run` (a WebSocket exec is a " +
 			"`get`), `/pods`, `/containerLogs`. A token with it runs commands in any pod on any node, bypassing the " +
 			"API server's audit of pods/exec. Monitoring agents usually need only `nodes/metrics` and " +
@@ -455,7 +456,7 @@ var nodeWriteAccessRule = rbacRule("node-write-access",
 			"node-problem-detector to set conditions, and RBAC has no narrower grant. Note that it is not harmless: " +
 			"the status subresource of a Node also accepts changes to its labels and annotations (the kubelet labels " +
 			"its node that way), on any node, since the NodeRestriction admission plugin limits only the nodes' own " +
-			"identities.",
+			"identities. Neither kube-linter nor Polaris has a check for it.",
 		Why: "RBAC cannot limit an agent to its own Node: a grant on nodes is a grant on all of them. With it, one " +
 			"compromised node can mark every other node unschedulable or delete it (evicting their pods), remove " +
 			"taints that keep workloads away, or label itself to attract pods whose node selectors ask for a " +
