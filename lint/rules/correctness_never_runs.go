@@ -174,6 +174,15 @@ func resolvePort(c *corev1.Container, port intstr.IntOrString) (int32, bool) {
 // name: a dash and ten characters of an encoded hash (api/hasher.encode).
 var kustomizeHashSuffix = regexp.MustCompile(`^-[bcdfghkmt2-9]{10}$`)
 
+// generatorName is a name without its kustomize hash suffix: the name the
+// manifests write, which every rendering of a base and its overlays shares.
+func generatorName(name string) string {
+	if i := len(name) - 11; i > 0 && kustomizeHashSuffix.MatchString(name[i:]) {
+		return name[:i]
+	}
+	return name
+}
+
 // keyHolder is a ConfigMap or Secret of the set, as the key rules need it.
 type keyHolder struct {
 	namespace, name string
@@ -234,6 +243,7 @@ func keysOf(set *rule.Set, kind string) map[string][]*keyHolder {
 
 // missingKey decides a key reference with the set: the objects that may be
 // the one referred to (its name, or its name with a kustomize hash suffix,
+// or, for a hash-suffixed name, every version of that generator's output,
 // in the namespace) and whether none of them has the key. ok is false when
 // no such object is linted, or one of them has the key or is filled
 // elsewhere.
@@ -242,8 +252,12 @@ func keysOf(set *rule.Set, kind string) map[string][]*keyHolder {
 // count: the kubelet reads env values from data only.
 func missingKey(set *rule.Set, kind, namespace, name, key string, env bool) (holders []*keyHolder, ok bool) {
 	idx := keysOf(set, kind)
+	// A generated name (kustomize output) stands for its generator: every
+	// version of it counts, the base's and each overlay's (which may merge
+	// keys into it).
+	stem := generatorName(name)
 	for n, hs := range idx {
-		if n != name && !(strings.HasPrefix(n, name) && kustomizeHashSuffix.MatchString(n[len(name):])) {
+		if n != stem && !(strings.HasPrefix(n, stem) && kustomizeHashSuffix.MatchString(n[len(stem):])) {
 			continue
 		}
 		for _, h := range hs {
@@ -332,8 +346,9 @@ func keyNotFoundRule(id, kind, fields string, bad, good string) *rule.Rule {
 				" volume or projected source, not marked `optional: true`, naming a key that the referenced " + kind +
 				" does not have (in " + fields + "; an environment variable reads a ConfigMap's data only, not its binaryData). It speaks only when that " + kind + " is among the linted objects " +
 				"(config-map-not-found and secret-not-found report a missing one); a name with a kustomize hash " +
-				"suffix (agent-config-5f2k8h7c9t) counts as the same object, and the key must be missing from every " +
-				"such object in the namespace. An object with no keys written (filled by a controller) is not " +
+				"suffix (agent-config-5f2k8h7c9t) counts as the same object as every other version of it (a base's " +
+				"and its overlays', which may merge keys in), and the key must be missing from every such object in " +
+				"the namespace. An object with no keys written (filled by a controller) is not " +
 				"judged" + map[bool]string{true: ", nor a service account token Secret, whose keys the token controller writes", false: ""}[kind == "Secret"] + ".",
 			Why: "The API server accepts the reference, and the kubelet cannot resolve it: a missing env key keeps " +
 				"the container in CreateContainerConfigError (\"couldn't find key\"), a missing volume item keeps the " +
@@ -373,10 +388,10 @@ func keyNotFoundRule(id, kind, fields string, bad, good string) *rule.Rule {
 					keys = slices.Compact(keys)
 					if binary {
 						return rule.Verdict{Related: related, Message: fmt.Sprintf("%s needs key %q of %s %q, which has it only in binaryData, which environment variables cannot read: %s; move it to data, or mount it as a file",
-							r.where, r.key, kind, r.name, r.effect)}, true
+							r.where, r.key, kind, generatorName(r.name), r.effect)}, true
 					}
 					return rule.Verdict{Related: related, Message: fmt.Sprintf("%s needs key %q of %s %q, which has no such key%s (it has %s): %s",
-						r.where, r.key, kind, r.name, didYouMean(r.key, keys), quoteList(keys), r.effect)}, true
+						r.where, r.key, kind, generatorName(r.name), didYouMean(r.key, keys), quoteList(keys), r.effect)}, true
 				})
 			}
 		},
