@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )

@@ -15,11 +15,13 @@ package everynode
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/everynode/everynode/generator"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rules"
 	"github.com/everynode/everynode/schemas"
 	"github.com/everynode/everynode/templates"
 )
@@ -48,6 +50,15 @@ type Verdict struct {
 // Rejected reports whether everynode says the API server would refuse
 // the object: at least one error finding.
 func (v Verdict) Rejected() bool { return len(v.Errors) > 0 }
+
+// KubeletRule reports whether the rule id is an error the API server does
+// not raise but the kubelet does: the catalog documents it as mirroring
+// the kubelet's code (Doc.Mirrors names pkg/kubelet). The API server
+// creates such a DaemonSet and its pods, and every pod fails to start.
+func KubeletRule(id string) bool {
+	r, ok := rules.ByID(id)
+	return ok && r.Severity == finding.Error && strings.Contains(r.Doc.Mirrors, "pkg/kubelet")
+}
 
 // linters holds idle linters: lint.Linter promises one caller per
 // method call at a time, so each concurrent caller takes its own.

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/everynode/everynode/internal/fieldpath"
 	"github.com/everynode/everynode/lint/checker"
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )
