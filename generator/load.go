@@ -16,6 +16,7 @@ import (
 	"github.com/everynode/everynode/internal/gojson"
 	"github.com/everynode/everynode/internal/schema"
 	"github.com/everynode/everynode/internal/suggest"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
@@ -181,19 +182,16 @@ func (s *Spec) splitFlowValue(p fieldpath.Path) bool {
 	return v != nil && len(found) == len(p) && v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == ""
 }
 
-// checkRules are the rule catalog's correctness rules: what the API server
-// or the kubelet would reject in the rendered objects. The generator runs
-// them on everything it renders and refuses to write output they find an
-// error in; the other families (reliability, security) are lint's
-// business, and deferred rules need a whole linted set.
-var checkRules = sync.OnceValue(func() []*rule.Rule {
-	var out []*rule.Rule
-	for _, r := range rules.All() {
-		if r.Category == rule.Correctness && !r.Disabled && !r.Deferred {
-			out = append(out, r)
-		}
-	}
-	return out
+// checks runs the rule catalog's correctness rules through the one rule
+// runner (lint/checker): what the API server or the kubelet would reject
+// in the rendered objects. The generator runs them on everything it
+// renders and refuses to write output they find an error in; the other
+// families (reliability, security) are lint's business, and deferred
+// rules need a whole linted set.
+var checks = sync.OnceValues(func() (*checker.Checker, error) {
+	return checker.New(rules.All(), checker.Options{Only: func(r *rule.Rule) bool {
+		return r.Category == rule.Correctness && !r.Deferred
+	}})
 })
 
 // outputSchema validates rendered objects against the official schema of
@@ -221,6 +219,14 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 	if len(written.Problems) > 0 || len(written.Docs) != len(out.Objects) {
 		return nil, fmt.Errorf("internal error: the generated YAML of %s does not read back (%d documents for %d objects, %v)", out.Spec.Name, len(written.Docs), len(out.Objects), written.Problems)
 	}
+	v, err := outputSchema()
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %w", err)
+	}
+	c, err := checks()
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %w", err)
+	}
 	var fs []finding.Finding
 	// One spec field often becomes several output fields (a label is on
 	// the DaemonSet and on its pod template): report it once.
@@ -232,66 +238,39 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 	seen := map[key]bool{}
 	for i := range out.Objects {
 		o := &out.Objects[i]
-		ignored := ignoredRules(o.Value)
-		doc := written.Docs[i]
-		m, _ := doc.Value.(map[string]any)
-		report := func(ruleID string, sev finding.Severity, d rule.Diagnostic) {
-			line, col, found := out.Locate(i, d.Path)
-			k := key{ruleID, line, col, d.Message}
+		m, _ := written.Docs[i].Value.(map[string]any)
+		// Findings name the output's field path; report places them in
+		// the spec, at the field the output field came from.
+		report := func(f finding.Finding) {
+			line, col, found := out.Locate(i, f.Path)
+			k := key{f.Rule, line, col, f.Message}
 			if seen[k] {
 				return
 			}
 			seen[k] = true
-			f := finding.Finding{Rule: ruleID, Severity: sev,
-				Message: fmt.Sprintf("%s (generated %s %s)", d.Message, o.Kind, d.Path),
-				File:    out.Spec.File, Line: line, Column: col, Document: out.Spec.doc.Index,
-				Resource: out.Spec.Resource(), Path: found}
-			for _, rel := range d.Related {
+			f.Message = fmt.Sprintf("%s (generated %s %s)", f.Message, o.Kind, f.Path)
+			f.File, f.Line, f.Column, f.Document, f.Path = out.Spec.File, line, col, out.Spec.doc.Index, found
+			f.Resource = out.Spec.Resource()
+			for j, rel := range f.Related {
 				l, c, p := out.Locate(i, rel.Path)
-				f.Related = append(f.Related, finding.Related{File: out.Spec.File, Line: l, Column: c, Path: p, Message: rel.Message})
+				f.Related[j] = finding.Related{File: out.Spec.File, Line: l, Column: c, Path: p, Message: rel.Message}
 			}
 			fs = append(fs, f)
 		}
-		v, err := outputSchema()
-		if err != nil {
-			return nil, fmt.Errorf("internal error: %w", err)
-		}
 		for _, e := range v.Validate(m) {
-			report(e.Rule, e.Severity, rule.Diagnostic{Path: e.Path, Message: e.Message})
+			report(finding.Finding{Rule: e.Rule, Severity: e.Severity, Message: e.Message, Path: e.Path})
 		}
-		obj := &rule.Object{Resource: o.Resource(), Map: m, Locate: func(p fieldpath.Path) (string, int, int) {
-			line, col := doc.Place(p, false)
-			return doc.File.Name, line, col
-		}}
-		for _, r := range checkRules() {
-			if !r.AppliesTo(o.Kind) || ignored[r.ID] {
-				continue
-			}
-			pass := rule.NewPass(r, obj, rule.NewSet(), nil, func(d rule.Diagnostic) {
-				sev := r.Severity
-				if d.Severity != 0 {
-					sev = d.Severity
-				}
-				report(r.ID, sev, d)
-			})
-			if err := check(r, pass); err != nil {
-				return nil, err
-			}
+		immediate, _ := c.ForKind(o.Kind)
+		ignored := ignoredRules(o.Value)
+		entries := slices.DeleteFunc(slices.Clone(immediate), func(e *checker.Entry) bool { return ignored[e.Rule.ID] })
+		// No Locate: the checker's findings keep the output's paths, and
+		// report maps them to the spec.
+		t := &checker.Target{Object: &rule.Object{Resource: o.Resource(), Map: m}}
+		for _, f := range c.Check(t, entries) {
+			report(f)
 		}
 	}
 	return fs, nil
-}
-
-// check runs a rule, turning a panic into an error: a bug in one rule
-// must not crash a run over a thousand specs.
-func check(r *rule.Rule, pass *rule.Pass) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error: rule %s failed: %v", r.ID, p)
-		}
-	}()
-	r.Check(pass)
-	return nil
 }
 
 // ignoredRules are the rules an object's suppression annotations name.
