@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/everynode/everynode/internal/app"
 )
 
 // Versions of the clients the tests install with go install.
@@ -27,7 +29,14 @@ var (
 	repoRoot string
 )
 
+// TestMain builds the everynode binary for the tests that run the real
+// clients. Run with EVERYNODE_CLI=1, the test binary is the CLI itself
+// (the same code as cmd/everynode), so tests can start it as a process
+// and kill it without waiting for that build.
 func TestMain(m *testing.M) {
+	if os.Getenv("EVERYNODE_CLI") == "1" {
+		os.Exit(app.Run(append([]string{"everynode"}, os.Args[1:]...), os.Stdin, os.Stdout, os.Stderr))
+	}
 	os.Exit(run(m))
 }
 

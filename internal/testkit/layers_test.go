@@ -48,7 +48,7 @@ var layers = []struct {
 	{"the KRM function", []string{"internal/krm"}},
 	{"the command line", []string{"internal/app"}},
 	{"programs and test-only packages", []string{
-		"cmd/everynode", "bench/corpus", "bench/hostile", "bench/timeit", "schemas/gen", "e2e", "internal/testkit",
+		"cmd/everynode", "bench/corpus", "bench/hostile", "bench/timeit", "schemas/gen", "e2e", "internal/testkit", "internal/testkit/script",
 	}},
 }
 
@@ -58,6 +58,7 @@ var layers = []struct {
 var testSupport = map[string][]string{
 	"lint/ruletest":                nil,
 	"internal/testkit/fuzztest":    nil,
+	"internal/testkit/script":      nil,
 	"internal/testkit/benchcorpus": {"bench/corpus", "bench/hostile"},
 }
 

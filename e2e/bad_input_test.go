@@ -1,10 +1,9 @@
-package everynode_test
+package e2e
 
 import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/everynode/everynode/internal/app"
+	"github.com/everynode/everynode/internal/testkit/script"
 )
 
 // The catalog of bad input: testdata/bad-input/<command>/*.txtar, one
@@ -24,11 +23,9 @@ import (
 // finding proves the other files are still processed. UPDATE_GOLDEN=1
 // rewrites the expected output in the scripts; review the diff.
 //
-// Script commands, besides testscript's own:
+// Script commands, besides testscript's own and internal/testkit/script's
+// (everynode, status):
 //
-//	everynode ARGS...        the CLI, in-process, in the script's directory
-//	                         (standard input from the file $STDIN names)
-//	status N                 the exit code of the last everynode
 //	crlf FILE                turn LF line endings into CRLF
 //	utf16 le|be FILE         re-encode FILE as UTF-16 with a byte-order mark
 //	bom FILE                 prepend a UTF-8 byte-order mark
@@ -51,14 +48,8 @@ func TestBadInputGenerate(t *testing.T) { runCatalog(t, "generate") }
 func TestBadInputFn(t *testing.T)       { runCatalog(t, "fn") }
 
 func runCatalog(t *testing.T, command string) {
-	dir := filepath.Join("testdata", "bad-input", command)
-	testscript.Run(t, testscript.Params{
-		Dir:           dir,
-		UpdateScripts: os.Getenv("UPDATE_GOLDEN") != "",
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("NO_COLOR", "1")
-			return nil
-		},
+	dir := filepath.Join(repoRoot, "testdata", "bad-input", command)
+	script.Run(t, dir, script.Params{
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "root":
@@ -66,9 +57,7 @@ func runCatalog(t *testing.T, command string) {
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"everynode": runEverynode,
-			"status":    checkStatus,
+		Cmds: map[string]script.Cmd{
 			"crlf":      toCRLF,
 			"utf16":     toUTF16,
 			"bom":       addBOM,
@@ -82,37 +71,6 @@ func runCatalog(t *testing.T, command string) {
 			"wrap":      wrapResourceList,
 		},
 	})
-}
-
-func runEverynode(ts *testscript.TestScript, neg bool, args []string) {
-	// Standard input is the file $STDIN names, streamed: a 100 MiB input
-	// is not read into memory by the test.
-	var stdin io.Reader = strings.NewReader("")
-	if name := ts.Getenv("STDIN"); name != "" {
-		f, err := os.Open(ts.MkAbs(name))
-		ts.Check(err)
-		defer f.Close()
-		stdin = f
-	}
-	// Reported paths are relative to the working directory; scripts run
-	// in parallel, so it is passed rather than changed.
-	if len(args) > 0 && (args[0] == "lint" || args[0] == "generate" || args[0] == "init") {
-		args = append([]string{args[0], "--workdir", ts.MkAbs(".")}, args[1:]...)
-	}
-	code := app.Run(append([]string{"everynode"}, args...), stdin, ts.Stdout(), ts.Stderr())
-	ts.Setenv("EXIT", strconv.Itoa(code))
-	if neg != (code != 0) {
-		ts.Fatalf("everynode exited %d", code)
-	}
-}
-
-func checkStatus(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: status N")
-	}
-	if got := ts.Getenv("EXIT"); (got == args[0]) == neg {
-		ts.Fatalf("exit code %s, want %s", got, args[0])
-	}
 }
 
 func readArg(ts *testscript.TestScript, name string) []byte {

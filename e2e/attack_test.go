@@ -1,4 +1,4 @@
-package everynode_test
+package e2e
 
 import (
 	"bytes"
@@ -18,7 +18,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -60,11 +59,11 @@ func TestAttacks(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the corpus uses symbolic links, named pipes and shell scripts")
 	}
-	dirs, err := filepath.Glob(filepath.Join("testdata", "attacks", "*", "attack.yaml"))
+	dirs, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "attacks", "*", "attack.yaml"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no attacks: %v", err)
 	}
-	bin := buildEverynode(t)
+	bin := filepath.Join(binDir, "everynode")
 	env := newAttackEnv(t)
 	for _, spec := range dirs {
 		dir := filepath.Dir(spec)
@@ -106,33 +105,6 @@ func readAttack(t *testing.T, path string) attack {
 		t.Fatalf("%s: what and run are required", path)
 	}
 	return a
-}
-
-var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
-)
-
-// buildEverynode builds the binary once for the package's tests.
-func buildEverynode(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "everynode-attacks-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBin = filepath.Join(dir, "everynode")
-		out, err := exec.Command("go", "build", "-o", builtBin, "./cmd/everynode").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBin
 }
 
 // attackEnv is what every attack shares: the fake programs, the

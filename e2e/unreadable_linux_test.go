@@ -1,6 +1,6 @@
 //go:build linux
 
-package everynode_test
+package e2e
 
 import (
 	"io"

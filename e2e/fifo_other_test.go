@@ -1,6 +1,6 @@
 //go:build !unix
 
-package everynode_test
+package e2e
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package everynode_test
+package e2e
 
 import (
 	"bytes"
@@ -12,19 +12,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/everynode/everynode/internal/app"
 )
-
-// TestMain lets the test binary stand in for the everynode binary: run
-// with EVERYNODE_CLI=1, it is the CLI (the same code as cmd/everynode), so
-// tests can start it as a process and kill it, without a go build.
-func TestMain(m *testing.M) {
-	if os.Getenv("EVERYNODE_CLI") == "1" {
-		os.Exit(app.Run(append([]string{"everynode"}, os.Args[1:]...), os.Stdin, os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
 
 // cli starts everynode as a process in dir.
 func cli(t *testing.T, dir string, args ...string) *exec.Cmd {
@@ -67,8 +55,8 @@ spec:
 	}
 }
 
-// readOutputs returns the files of an output directory by name.
-func readOutputs(t *testing.T, dir string) map[string][]byte {
+// readOutputFiles returns the files of an output directory by name.
+func readOutputFiles(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -85,7 +73,7 @@ func readOutputs(t *testing.T, dir string) map[string][]byte {
 	return out
 }
 
-func run(t *testing.T, cmd *exec.Cmd) {
+func mustRun(t *testing.T, cmd *exec.Cmd) {
 	t.Helper()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
@@ -107,8 +95,8 @@ func TestGenerateKilledMidWrite(t *testing.T) {
 	want := map[string]map[string][]byte{}
 	for _, v := range []string{"v1", "v2"} {
 		writeSpecs(t, filepath.Join(base, "specs-"+v), specs, v)
-		run(t, cli(t, base, "generate", "-o", "ref-"+v, "specs-"+v))
-		want[v] = readOutputs(t, filepath.Join(base, "ref-"+v))
+		mustRun(t, cli(t, base, "generate", "-o", "ref-"+v, "specs-"+v))
+		want[v] = readOutputFiles(t, filepath.Join(base, "ref-"+v))
 		if len(want[v]) != specs {
 			t.Fatalf("%s: %d outputs, want %d", v, len(want[v]), specs)
 		}
@@ -118,8 +106,8 @@ func TestGenerateKilledMidWrite(t *testing.T) {
 	specDir := filepath.Join(base, "specs")
 	out := filepath.Join(base, "out")
 	writeSpecs(t, specDir, specs, "v1")
-	run(t, cli(t, base, "generate", "-o", "out", "specs"))
-	for name, b := range readOutputs(t, out) {
+	mustRun(t, cli(t, base, "generate", "-o", "out", "specs"))
+	for name, b := range readOutputFiles(t, out) {
 		// The header names the spec relative to the output: the same in
 		// out/ and ref-v1/, since both are beside their spec directory.
 		if !bytes.Equal(b, bytes.Replace(want["v1"][name], []byte("specs-v1/"), []byte("specs/"), 1)) {
@@ -152,7 +140,7 @@ func TestGenerateKilledMidWrite(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 
-		files := readOutputs(t, out)
+		files := readOutputFiles(t, out)
 		counts := map[string]int{}
 		for name, b := range files {
 			switch {
@@ -181,8 +169,8 @@ func TestGenerateKilledMidWrite(t *testing.T) {
 	t.Logf("%d of %d runs were killed with some files written and others not; %d temporary files were left", killedMidWrite, rounds, temps)
 
 	// A full run finishes the job and leaves no temporary file.
-	run(t, cli(t, base, "generate", "-o", "out", "specs"))
-	for name, b := range readOutputs(t, out) {
+	mustRun(t, cli(t, base, "generate", "-o", "out", "specs"))
+	for name, b := range readOutputFiles(t, out) {
 		if strings.HasPrefix(name, ".") {
 			t.Errorf("temporary file left after a full run: %s", name)
 		} else if !bytes.Equal(b, norm(version, name)) {
