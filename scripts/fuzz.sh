@@ -45,6 +45,7 @@ all=(
   ./internal/placement:FuzzReadNodes
   ./internal/kustomize:FuzzKustomize
   ./internal/safetext:FuzzSafetext
+  ./lint/rule:FuzzDecodeMatchesConverter
 )
 
 selected=()

@@ -18,7 +18,7 @@ func schemasCommand() *cli.Command {
 		Description: "Without --kubernetes-version, lists the embedded Kubernetes releases and how many kinds each has;\n" +
 			"with it, lists that release's kinds. 'export' writes standalone JSON Schemas to DIR.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "kubernetes-version", Usage: "list the kinds of this release (`V`: 1.36, v1.36 or 1.36.0)"},
+			&cli.StringFlag{Name: "kubernetes-version", Usage: "list the kinds of this release (`V`: 1.37, v1.37 or 1.37.0)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -76,9 +76,9 @@ func schemasExportCommand() *cli.Command {
 		Usage:     "write standalone JSON Schemas of the embedded kinds to DIR",
 		UsageText: "everynode schemas export [--layout kubeconform] [--kubernetes-version V|all] [--strict=false] DIR",
 		Description: "Writes one self-contained JSON Schema per kind in kubeconform's layout,\n" +
-			"DIR/v1.36.0-standalone-strict/daemonset-apps-v1.json, so that kubeconform validates offline\n" +
+			"DIR/v1.37.0-standalone-strict/daemonset-apps-v1.json, so that kubeconform validates offline\n" +
 			"with the same schemas everynode uses:\n\n" +
-			"  kubeconform -strict -kubernetes-version 1.36.0 -schema-location DIR manifests/",
+			"  kubeconform -strict -kubernetes-version 1.37.0 -schema-location DIR manifests/",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "layout", Value: "kubeconform", Usage: "directory layout (`NAME`): kubeconform"},
 			&cli.StringFlag{Name: "kubernetes-version", Usage: "release to export (`V`), or all; default the newest"},
