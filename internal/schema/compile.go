@@ -88,6 +88,9 @@ type node struct {
 	maxLength int // -1: no limit
 	pattern   *regexp.Regexp
 	dateTime  bool
+	// intBits is 32 or 64 for format int32 or int64: the Go field the API
+	// server decodes into, which refuses a number that does not fit.
+	intBits int
 
 	minimum, maximum         *float64
 	exclusiveMin, exclusiveM bool
@@ -264,6 +267,12 @@ func (c compiler) compile(s map[string]any, spine bool) (*node, error) {
 		}
 	}
 	n.dateTime = s["format"] == "date-time"
+	switch s["format"] {
+	case "int32":
+		n.intBits = 32
+	case "int64":
+		n.intBits = 64
+	}
 
 	ints := []struct {
 		key string

@@ -113,6 +113,16 @@ func TestValidate(t *testing.T) {
 			want: []string{c0 + `.readinessProbe.tcpSocket.port: expected integer or string, got number 80.5 [schema]`},
 		},
 		{name: "a float without fraction is an integer", yaml: daemonSet(container("ports: [{containerPort: 80.0}]"))},
+		{name: "int32 and int64 bounds", yaml: daemonSet(container("livenessProbe: {exec: {command: [x]}, periodSeconds: 2147483647, terminationGracePeriodSeconds: 9223372036854775807}"))},
+		{
+			name: "beyond int32 and int64",
+			yaml: daemonSet(container("livenessProbe: {exec: {command: [x]}, periodSeconds: 2147483648, timeoutSeconds: -2147483649, terminationGracePeriodSeconds: 9223372036854775808}")),
+			want: []string{
+				c0 + `.livenessProbe.periodSeconds: 2147483648 does not fit in a 32-bit integer (-2147483648 to 2147483647), which is what the API server decodes it into [schema]`,
+				c0 + `.livenessProbe.terminationGracePeriodSeconds: 9223372036854775808 does not fit in a 64-bit integer (-9223372036854775808 to 9223372036854775807), which is what the API server decodes it into [schema]`,
+				c0 + `.livenessProbe.timeoutSeconds: -2147483649 does not fit in a 32-bit integer (-2147483648 to 2147483647), which is what the API server decodes it into [schema]`,
+			},
+		},
 		{
 			name: "containerPort as a name",
 			yaml: daemonSet(container("ports: [{containerPort: http}]")),
@@ -287,6 +297,7 @@ func TestValidate(t *testing.T) {
 			yaml: daemonSet(container("ports: [{containerPort: http}, {containerPort: 99999999999, protocol: 7}]") + "hostPID: 1\n"),
 			want: []string{
 				c0 + `.ports[0].containerPort: expected integer, got string "http" [schema]`,
+				c0 + `.ports[1].containerPort: 99999999999 does not fit in a 32-bit integer (-2147483648 to 2147483647), which is what the API server decodes it into [schema]`,
 				c0 + `.ports[1].protocol: expected string, got integer 7 [schema]`,
 				`spec.template.spec.hostPID: expected boolean, got integer 1 [schema]`,
 			},

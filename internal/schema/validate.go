@@ -208,6 +208,11 @@ func (w *walker) str(n *node, s string) {
 }
 
 func (w *walker) num(n *node, v any) {
+	if n.intBits != 0 && !fitsInt(v, n.intBits) {
+		w.fail("%s does not fit in a %d-bit integer (%s to %s), which is what the API server decodes it into", numberString(v), n.intBits,
+			strconv.FormatInt(-1<<(n.intBits-1), 10), strconv.FormatUint(1<<(n.intBits-1)-1, 10))
+		return
+	}
 	if n.minimum == nil && n.maximum == nil && n.multipleOf == 0 {
 		return
 	}
@@ -409,3 +414,27 @@ func numberString(v any) string {
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// fitsInt reports whether an integer value fits in a signed integer of the
+// given size. Values that are not integers are the type check's business.
+func fitsInt(v any, bits int) bool {
+	lo, hi := int64(-1)<<(bits-1), int64(uint64(1)<<(bits-1)-1)
+	switch x := v.(type) {
+	case int64:
+		return x >= lo && x <= hi
+	case int:
+		return int64(x) >= lo && int64(x) <= hi
+	case uint64:
+		return x <= uint64(hi)
+	case float64:
+		// -lo is 2^(bits-1), exact as a float64, unlike hi.
+		return x != math.Trunc(x) || x >= float64(lo) && x < -float64(lo)
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i >= lo && i <= hi
+		}
+		f, err := x.Float64()
+		return err != nil || f != math.Trunc(f) || f >= float64(lo) && f < -float64(lo)
+	}
+	return true
+}

@@ -259,7 +259,9 @@ var privilegeEscalationConflictRule = &rule.Rule{
 			if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
 				continue
 			}
-			path := c.Path.Child("securityContext", "allowPrivilegeEscalation")
+			// Kubernetes names the security context as a whole: the
+			// contradiction is between two of its fields.
+			path := c.Path.Child("securityContext")
 			if privilegedContainer(c.C) {
 				p.Reportf(path, "allowPrivilegeEscalation: false contradicts privileged: true in %s (a privileged container can always escalate): remove one of them", containerName(c))
 				continue

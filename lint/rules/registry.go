@@ -82,6 +82,7 @@ var catalog = []*rule.Rule{
 	invalidEnvRule,
 	privilegeEscalationConflictRule,
 	runAsNonRootConflictRule,
+	invalidSecurityContextRule,
 	invalidPortRule,
 	invalidPortNameRule,
 	duplicatePortNameRule,

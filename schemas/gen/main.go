@@ -412,10 +412,12 @@ func convert(where string, s map[string]any) (map[string]any, error) {
 			}
 			out[k] = t
 		case k == "format":
-			// Only date-time is checked the same way by the API server
-			// (RFC 3339) and by gojsonschema; int32, int64, double, byte
-			// are unknown to JSON Schema validators and change nothing.
-			if v == "date-time" {
+			// date-time is checked the same way by the API server (RFC
+			// 3339) and by gojsonschema; int32 and int64 are the Go
+			// integers the API server decodes into, which refuse a number
+			// that does not fit (JSON Schema validators that do not know
+			// them ignore them); double and byte change nothing.
+			if v == "date-time" || v == "int32" || v == "int64" {
 				out[k] = v
 			}
 		case k == "$ref":

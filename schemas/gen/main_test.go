@@ -103,6 +103,7 @@ func TestConvertKeepsWhatValidates(t *testing.T) {
 		"required":    []any{"b"},
 		"properties": map[string]any{
 			"a": map[string]any{"type": "integer", "format": "int32", "description": "x"},
+			"d": map[string]any{"type": "number", "format": "double"},
 			"b": map[string]any{"$ref": "#/definitions/B", "description": "x"},
 			"t": map[string]any{"type": "string", "format": "date-time"},
 			"p": map[string]any{"type": "string", "format": "int-or-string"},
@@ -117,7 +118,8 @@ func TestConvertKeepsWhatValidates(t *testing.T) {
 		"type":     "object",
 		"required": []any{"b"},
 		"properties": map[string]any{
-			"a": map[string]any{"type": "integer"},
+			"a": map[string]any{"type": "integer", "format": "int32"},
+			"d": map[string]any{"type": "number"},
 			"b": map[string]any{"$ref": "#/definitions/B"},
 			"t": map[string]any{"type": "string", "format": "date-time"},
 			"p": map[string]any{"type": []any{"integer", "string"}},
