@@ -257,17 +257,28 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 			}
 			fs = append(fs, f)
 		}
-		for _, e := range v.Validate(m) {
-			report(finding.Finding{Rule: e.Rule, Severity: e.Severity, Message: e.Message, Path: e.Path})
-		}
 		immediate, _ := c.ForKind(o.Kind)
 		ignored := ignoredRules(o.Value)
 		entries := slices.DeleteFunc(slices.Clone(immediate), func(e *checker.Entry) bool { return ignored[e.Rule.ID] })
 		// No Locate: the checker's findings keep the output's paths, and
 		// report maps them to the spec.
 		t := &checker.Target{Object: &rule.Object{Resource: o.Resource(), Map: m}}
+		// The rules run first: a rule's finding at the field a schema
+		// error says is missing explains it better (Kubernetes names the
+		// field), as the linter decides.
+		var ruled []fieldpath.Path
 		for _, f := range c.Check(t, entries) {
+			ruled = append(ruled, f.Path)
 			report(f)
+		}
+		for _, e := range v.Validate(m) {
+			if name, ok := strings.CutPrefix(e.Message, "missing required field "); ok {
+				missing := e.Path.Child(strings.Trim(name, `"`))
+				if slices.ContainsFunc(ruled, missing.Equal) {
+					continue
+				}
+			}
+			report(finding.Finding{Rule: e.Rule, Severity: e.Severity, Message: e.Message, Path: e.Path})
 		}
 	}
 	return fs, nil

@@ -1,6 +1,7 @@
 package lint_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,4 +85,46 @@ func TestExampleSkeleton(t *testing.T) {
 			t.Errorf("the skeleton has a finding: %s\n%s", f, data)
 		}
 	}
+}
+
+// A rule's finding at the field a "missing required field" error names
+// replaces the schema's error at the parent: Kubernetes names the field.
+func TestRuleReplacesMissingFieldError(t *testing.T) {
+	src := `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: a, namespace: b}
+spec:
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec:
+      containers:
+        - name: agent
+          image: registry.example.com/agent:v1
+          readinessProbe:
+            tcpSocket: {}
+`
+	res, err := mustNew(t, lint.Options{WorkDir: t.TempDir()}).LintDocuments("x.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Severity == finding.Error {
+			got = append(got, f.Rule+" "+f.Path.String())
+		}
+	}
+	want := []string{"invalid-probe spec.template.spec.containers[0].readinessProbe.tcpSocket.port"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func mustNew(t *testing.T, opts lint.Options) *lint.Linter {
+	t.Helper()
+	l, err := lint.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

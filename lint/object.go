@@ -174,9 +174,11 @@ func dropAtInvalid(fs []finding.Finding, obj *rule.Object, pl place) []finding.F
 
 // dropExplained removes the schema errors that a rule explains better: a
 // rule finding at the same path as a schema error (or at the field that an
-// "unknown field" error names) at least as severe replaces it, so that
-// Deployment leftovers in a DaemonSet (replicas) read as the rule's advice
-// rather than as "unknown field".
+// "unknown field" or "missing required field" error names) at least as
+// severe replaces it, so that Deployment leftovers in a DaemonSet
+// (replicas) read as the rule's advice rather than as "unknown field", and
+// a probe without a port reads as the rule's finding at the port, the
+// field Kubernetes names.
 func dropExplained(errs []schema.Error, rules []finding.Finding, pl place) []schema.Error {
 	if len(errs) == 0 || len(rules) == 0 {
 		return errs
@@ -190,6 +192,8 @@ func dropExplained(errs []schema.Error, rules []finding.Finding, pl place) []sch
 		full := pl.full(e.Path)
 		var unknown fieldpath.Path
 		if name := unknownField(e.Message); name != "" {
+			unknown = full.Child(name)
+		} else if name := missingField(e.Message); name != "" {
 			unknown = full.Child(name)
 		}
 		explained := false
@@ -206,7 +210,18 @@ func dropExplained(errs []schema.Error, rules []finding.Finding, pl place) []sch
 	return out
 }
 
-var unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)"`)
+var (
+	unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)"`)
+	missingFieldRE = regexp.MustCompile(`^missing required field "([^"]+)"`)
+)
+
+// missingField returns the field a "missing required field" message names.
+func missingField(msg string) string {
+	if m := missingFieldRE.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // unknownField returns the field an "unknown field" message names.
 func unknownField(msg string) string {

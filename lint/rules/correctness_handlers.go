@@ -1,10 +1,13 @@
 package rules
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
@@ -15,15 +18,18 @@ var invalidProbeRule = &rule.Rule{
 	ID:       "invalid-probe",
 	Category: rule.Correctness,
 	Severity: finding.Error,
-	Summary:  "a probe or lifecycle hook without exactly one handler, or whose handler lacks its command or port",
+	Summary:  "a probe or lifecycle hook the API server rejects: not exactly one handler, a missing command or port, a bad port name, scheme or header, negative timings",
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
 		What: "A liveness, readiness or startup probe, or a postStart or preStop hook, that sets no handler (exec, httpGet, " +
 			"tcpSocket, grpc, sleep) or more than one; an exec handler without a command; an httpGet, tcpSocket or grpc " +
-			"handler whose port is 0 or out of range.",
+			"handler without a port, with a port number out of range or a port name that is not an IANA service name; an " +
+			"httpGet scheme other than HTTP and HTTPS or a header name with characters other than letters, digits and '-'; " +
+			"a sleep longer than the pod's terminationGracePeriodSeconds, or negative; a probe with a negative " +
+			"initialDelaySeconds, timeoutSeconds, periodSeconds, successThreshold or failureThreshold, a " +
+			"terminationGracePeriodSeconds of 0 or less, or any on a readiness probe. The message names the check.",
 		Why: "The API server rejects the DaemonSet (\"must specify a handler type\", \"may not specify more than 1 handler " +
-			"type\", \"command: Required value\", \"must be between 1 and 65535\"). (A handler with no port at all is " +
-			"the schema's finding.)",
+			"type\", \"command: Required value\", \"must be between 1 and 65535\", \"must contain at least one letter\").",
 		In: rule.InContainer,
 		Bad: `startupProbe:
   tcpSocket: {port: 9100}
@@ -38,11 +44,18 @@ var invalidProbeRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
+		// A sleep may not outlast the pod's grace period (30 seconds
+		// unless the pod says otherwise).
+		grace := int64(corev1.DefaultTerminationGracePeriodSeconds)
+		if ps.TerminationGracePeriodSeconds != nil {
+			grace = *ps.TerminationGracePeriodSeconds
+		}
 		for _, c := range containers(ps, base) {
 			if !c.Init || isSidecar(c) { // probe-in-init-container covers the others
 				for _, pr := range probesOf(c) {
 					h := pr.probe.ProbeHandler
-					checkHandler(p, pr.path, pr.name, handler{exec: h.Exec, httpGet: h.HTTPGet, tcpSocket: h.TCPSocket, grpc: h.GRPC})
+					checkHandler(p, pr.path, pr.name, handler{exec: h.Exec, httpGet: h.HTTPGet, tcpSocket: h.TCPSocket, grpc: h.GRPC}, grace)
+					checkProbeTimings(p, pr.path, pr.name, pr.probe)
 				}
 			}
 			if lc := c.C.Lifecycle; lc != nil && (!c.Init || isSidecar(c)) {
@@ -52,7 +65,7 @@ var invalidProbeRule = &rule.Rule{
 				}{{"postStart", lc.PostStart}, {"preStop", lc.PreStop}} {
 					if hook.h != nil {
 						checkHandler(p, c.Path.Child("lifecycle", hook.name), hook.name,
-							handler{exec: hook.h.Exec, httpGet: hook.h.HTTPGet, tcpSocket: hook.h.TCPSocket, sleep: hook.h.Sleep})
+							handler{exec: hook.h.Exec, httpGet: hook.h.HTTPGet, tcpSocket: hook.h.TCPSocket, sleep: hook.h.Sleep}, grace)
 					}
 				}
 			}
@@ -69,7 +82,7 @@ type handler struct {
 	sleep     *corev1.SleepAction
 }
 
-func checkHandler(p *rule.Pass, at fieldpath.Path, name string, h handler) {
+func checkHandler(p *rule.Pass, at fieldpath.Path, name string, h handler, grace int64) {
 	var set []string
 	for _, x := range []struct {
 		name string
@@ -93,14 +106,52 @@ func checkHandler(p *rule.Pass, at fieldpath.Path, name string, h handler) {
 	}
 	switch {
 	case h.exec != nil && len(h.exec.Command) == 0:
-		p.Reportf(at.Child("exec"), "%s.exec has no command: set command to the program and its arguments", name)
+		p.Reportf(at.Child("exec", "command"), "%s.exec has no command: set command to the program and its arguments", name)
 	case h.httpGet != nil:
-		checkHandlerPort(p, at.Child("httpGet", "port"), name+".httpGet", h.httpGet.Port)
+		hp := at.Child("httpGet")
+		checkHandlerPort(p, hp.Child("port"), name+".httpGet", h.httpGet.Port, !isProbe(name))
+		if s := h.httpGet.Scheme; s != "" && s != corev1.URISchemeHTTP && s != corev1.URISchemeHTTPS {
+			p.Report(rule.Diagnostic{Path: hp.Child("scheme"), AtValue: true,
+				Message: fmt.Sprintf("%s.httpGet scheme %q is not supported%s: use HTTP or HTTPS", name, s, didYouMean(string(s), []string{"HTTP", "HTTPS"}))})
+		}
+		for i, hdr := range h.httpGet.HTTPHeaders {
+			if msgs := validation.IsHTTPHeaderName(hdr.Name); len(msgs) > 0 {
+				// Kubernetes names the list; the message names the header.
+				p.Reportf(hp.Child("httpHeaders"), "header %d of %s.httpGet has the name %q, and a header name is letters, digits and '-' only", i, name, hdr.Name)
+			}
+		}
 	case h.tcpSocket != nil:
-		checkHandlerPort(p, at.Child("tcpSocket", "port"), name+".tcpSocket", h.tcpSocket.Port)
+		checkHandlerPort(p, at.Child("tcpSocket", "port"), name+".tcpSocket", h.tcpSocket.Port, !isProbe(name))
 	case h.grpc != nil && (h.grpc.Port < 1 || h.grpc.Port > 65535):
 		p.Report(rule.Diagnostic{Path: at.Child("grpc", "port"), AtValue: true,
 			Message: "the gRPC port of " + name + " must be between 1 and 65535"})
+	case h.sleep != nil && (h.sleep.Seconds < 0 || h.sleep.Seconds > grace):
+		p.Report(rule.Diagnostic{Path: at.Child("sleep"),
+			Message: fmt.Sprintf("%s sleeps %d seconds, and a sleep must be between 0 and the pod's terminationGracePeriodSeconds (%d): shorten it, or raise the grace period", name, h.sleep.Seconds, grace)})
+	}
+}
+
+// isProbe tells a probe's name from a lifecycle hook's.
+func isProbe(name string) bool { return name != "postStart" && name != "preStop" }
+
+// checkProbeTimings reports the probe fields Kubernetes bounds.
+func checkProbeTimings(p *rule.Pass, at fieldpath.Path, name string, pr *corev1.Probe) {
+	for _, f := range []struct {
+		field string
+		v     int32
+	}{{"initialDelaySeconds", pr.InitialDelaySeconds}, {"timeoutSeconds", pr.TimeoutSeconds}, {"periodSeconds", pr.PeriodSeconds}, {"successThreshold", pr.SuccessThreshold}, {"failureThreshold", pr.FailureThreshold}} {
+		if f.v < 0 {
+			p.Report(rule.Diagnostic{Path: at.Child(f.field), AtValue: true, Message: fmt.Sprintf("%s.%s is %d: it must be 0 or more (0 means the default)", name, f.field, f.v)})
+		}
+	}
+	if t := pr.TerminationGracePeriodSeconds; t != nil {
+		tp := at.Child("terminationGracePeriodSeconds")
+		switch {
+		case name == "readinessProbe":
+			p.Report(rule.Diagnostic{Path: tp, AtValue: true, Message: "terminationGracePeriodSeconds cannot be set on a readiness probe, which never kills the container: remove it"})
+		case *t <= 0:
+			p.Report(rule.Diagnostic{Path: tp, AtValue: true, Message: fmt.Sprintf("%s.terminationGracePeriodSeconds is %d: it must be 1 or more, or left out to use the pod's", name, *t)})
+		}
 	}
 }
 
@@ -111,107 +162,27 @@ func handlerKind(name string) string {
 	return "probe"
 }
 
-// checkHandlerPort reports a number out of range. A port that is not
-// written at all is the schema's finding ("missing required field"); a
-// name is checked by invalid-port-name and probe-port-not-declared.
-func checkHandlerPort(p *rule.Pass, at fieldpath.Path, name string, port intstr.IntOrString) {
-	if port.Type != intstr.Int || port.IntVal >= 1 && port.IntVal <= 65535 {
-		return
-	}
+// checkHandlerPort reports a port that is missing, a number out of range
+// or a malformed name. A name made of digits only on a probe is
+// probe-port-not-declared's finding (a quoted number); a well-formed name
+// the container does not declare is too.
+func checkHandlerPort(p *rule.Pass, at fieldpath.Path, name string, port intstr.IntOrString, digitsToo bool) {
 	if !p.Object.Has(at) {
+		p.Reportf(at, "%s has no port: set the port number or the name of a container port", name)
 		return
 	}
-	p.Report(rule.Diagnostic{Path: at, AtValue: true, Message: "the port of " + name + " must be between 1 and 65535, or a port name"})
-}
-
-var invalidEnvRule = &rule.Rule{
-	ID:       "invalid-env",
-	Category: rule.Correctness,
-	Severity: finding.Error,
-	Summary:  "an environment variable or envFrom source the API server rejects",
-	Kinds:    daemonSetOnly,
-	Doc: rule.Doc{
-		What: "An env entry with an empty name, with both value and valueFrom, or whose valueFrom names no source or " +
-			"more than one; a fieldRef without fieldPath, a configMapKeyRef or secretKeyRef without name or key, a " +
-			"resourceFieldRef without resource; an envFrom entry with no source, more than one, or no name.",
-		Why: "The API server rejects the DaemonSet (\"must specify one of: fieldRef, resourceFieldRef, configMapKeyRef or " +
-			"secretKeyRef\", \"may not be specified when value is not empty\", \"key: Required value\").",
-		In: rule.InContainer,
-		Bad: `env:
-  - name: NODE
-    value: worker-1
-    valueFrom:
-      fieldRef: {fieldPath: spec.nodeName}`,
-		Good: `env:
-  - name: NODE
-    valueFrom:
-      fieldRef: {fieldPath: spec.nodeName}`,
-		Fix:     "Give each variable a name and either a value or one valueFrom source with its required fields.",
-		Mirrors: "validateEnv, validateEnvVarValueFrom and validateEnvFrom in pkg/apis/core/validation",
-	},
-	Check: func(p *rule.Pass) {
-		ps, base := daemonSetPod(p.Object)
-		if ps == nil {
+	switch port.Type {
+	case intstr.Int:
+		if port.IntVal < 1 || port.IntVal > 65535 {
+			p.Report(rule.Diagnostic{Path: at, AtValue: true, Message: "the port of " + name + " must be between 1 and 65535, or a port name"})
+		}
+	case intstr.String:
+		if _, err := strconv.Atoi(port.StrVal); err == nil && !digitsToo {
 			return
 		}
-		for _, c := range containers(ps, base) {
-			for i := range c.C.Env {
-				checkEnvVar(p, c.Path.Child("env").Index(i), &c.C.Env[i])
-			}
-			for i, src := range c.C.EnvFrom {
-				at := c.Path.Child("envFrom").Index(i)
-				switch {
-				case src.ConfigMapRef == nil && src.SecretRef == nil:
-					p.Reportf(at, "envFrom entry has no source: set configMapRef or secretRef")
-				case src.ConfigMapRef != nil && src.SecretRef != nil:
-					p.Reportf(at.Child("secretRef"), "envFrom entry sets configMapRef and secretRef: split it into two entries")
-				case src.ConfigMapRef != nil && src.ConfigMapRef.Name == "":
-					p.Reportf(at.Child("configMapRef"), "envFrom configMapRef has no name: name the ConfigMap")
-				case src.SecretRef != nil && src.SecretRef.Name == "":
-					p.Reportf(at.Child("secretRef"), "envFrom secretRef has no name: name the Secret")
-				}
-			}
+		if msgs := validation.IsValidPortName(port.StrVal); len(msgs) > 0 {
+			p.Report(rule.Diagnostic{Path: at, AtValue: true,
+				Message: fmt.Sprintf("the port of %s, %q, is neither a number nor a valid port name: %s", name, port.StrVal, labelProblem(port.StrVal, msgs))})
 		}
-	},
-}
-
-func checkEnvVar(p *rule.Pass, at fieldpath.Path, e *corev1.EnvVar) {
-	if e.Name == "" && p.Object.Has(at.Child("name")) {
-		// A missing name is the schema's finding; an empty one is this.
-		p.Report(rule.Diagnostic{Path: at.Child("name"), AtValue: true, Message: "the variable's name is empty: name it"})
-	}
-	vf := e.ValueFrom
-	if vf == nil {
-		return
-	}
-	name := e.Name
-	if name == "" {
-		name = "the variable"
-	}
-	var sources []string
-	for _, x := range []struct {
-		name string
-		set  bool
-	}{{"fieldRef", vf.FieldRef != nil}, {"resourceFieldRef", vf.ResourceFieldRef != nil}, {"configMapKeyRef", vf.ConfigMapKeyRef != nil}, {"secretKeyRef", vf.SecretKeyRef != nil}, {"fileKeyRef", vf.FileKeyRef != nil}} {
-		if x.set {
-			sources = append(sources, x.name)
-		}
-	}
-	vp := at.Child("valueFrom")
-	switch {
-	case e.Value != "":
-		p.Reportf(vp, "%s sets both value and valueFrom: keep one", name)
-	case len(sources) == 0:
-		p.Reportf(vp, "valueFrom of %s names no source: set one of fieldRef, resourceFieldRef, configMapKeyRef or secretKeyRef", name)
-	case len(sources) > 1:
-		p.Reportf(vp.Child(sources[1]), "valueFrom of %s sets %s: keep one", name, strings.Join(sources, " and "))
-	case vf.FieldRef != nil && vf.FieldRef.FieldPath == "":
-		p.Reportf(vp.Child("fieldRef"), "fieldRef of %s has no fieldPath: set one such as spec.nodeName", name)
-	case vf.ResourceFieldRef != nil && vf.ResourceFieldRef.Resource == "":
-		p.Reportf(vp.Child("resourceFieldRef"), "resourceFieldRef of %s has no resource: set one such as limits.memory", name)
-	case vf.ConfigMapKeyRef != nil && (vf.ConfigMapKeyRef.Name == "" || vf.ConfigMapKeyRef.Key == ""):
-		p.Reportf(vp.Child("configMapKeyRef"), "configMapKeyRef of %s needs both name (the ConfigMap) and key", name)
-	case vf.SecretKeyRef != nil && (vf.SecretKeyRef.Name == "" || vf.SecretKeyRef.Key == ""):
-		p.Reportf(vp.Child("secretKeyRef"), "secretKeyRef of %s needs both name (the Secret) and key", name)
 	}
 }

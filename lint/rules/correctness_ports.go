@@ -278,7 +278,8 @@ var probePortNotDeclaredRule = &rule.Rule{
 						Message: fmt.Sprintf("%s port %q is a quoted number, which is read as a port name and rejected: write %s without quotes", pr.name, port.StrVal, port.StrVal)})
 					continue
 				}
-				if containerDeclares(c.C, port.StrVal) {
+				// A malformed name is invalid-probe's finding.
+				if containerDeclares(c.C, port.StrVal) || len(validation.IsValidPortName(port.StrVal)) > 0 {
 					continue
 				}
 				msg := fmt.Sprintf("%s port %q names no port of %s", pr.name, port.StrVal, containerName(c))

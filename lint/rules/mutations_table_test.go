@@ -48,6 +48,7 @@ var mutations = map[string]func(o obj){
 		o.set(vAgent+".ports[1]", map[string]any{"name": "admin", "containerPort": 9101, "hostPort": 9100})
 	},
 	"probe-port-not-declared":   func(o obj) { o.set(vAgent+".readinessProbe.httpGet.port", "http") },
+	"invalid-resources":         func(o obj) { o.set(vAgent+".resources.limits[memory]", "-1") },
 	"invalid-security-context":  func(o obj) { o.set(vAgent+".securityContext.runAsUser", -1) },
 	"invalid-success-threshold": func(o obj) { o.set(vAgent+".livenessProbe.successThreshold", 3) },
 	"probe-in-init-container": func(o obj) {

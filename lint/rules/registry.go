@@ -101,6 +101,7 @@ var catalog = []*rule.Rule{
 	bidirectionalPropagationRule,
 	invalidHostPathTypeRule,
 	requestsExceedLimitsRule,
+	invalidResourcesRule,
 	configMapKeyNotFoundRule,
 	secretKeyNotFoundRule,
 
