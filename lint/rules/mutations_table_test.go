@@ -47,7 +47,10 @@ var mutations = map[string]func(o obj){
 	"host-port-conflict": func(o obj) {
 		o.set(vAgent+".ports[1]", map[string]any{"name": "admin", "containerPort": 9101, "hostPort": 9100})
 	},
-	"probe-port-not-declared":   func(o obj) { o.set(vAgent+".readinessProbe.httpGet.port", "http") },
+	"probe-port-not-declared": func(o obj) { o.set(vAgent+".readinessProbe.httpGet.port", "http") },
+	"invalid-container": func(o obj) {
+		o.set(vAgent+".resizePolicy", []any{map[string]any{"resourceName": "gpu", "restartPolicy": "NotRequired"}})
+	},
 	"invalid-resources":         func(o obj) { o.set(vAgent+".resources.limits[memory]", "-1") },
 	"invalid-security-context":  func(o obj) { o.set(vAgent+".securityContext.runAsUser", -1) },
 	"invalid-success-threshold": func(o obj) { o.set(vAgent+".livenessProbe.successThreshold", 3) },

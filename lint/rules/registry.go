@@ -78,6 +78,7 @@ var catalog = []*rule.Rule{
 	invalidContainerNameRule,
 	duplicateContainerNameRule,
 	missingImageRule,
+	invalidContainerRule,
 	duplicateEnvNameRule,
 	invalidEnvRule,
 	privilegeEscalationConflictRule,
