@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/everynode/everynode/schemas"
 )
 
 // M is a JSON Schema object.
@@ -110,7 +112,45 @@ func (d *defs) schema(t reflect.Type) M {
 func (d *defs) structSchema(t reflect.Type) M {
 	props := M{}
 	d.addFields(t, props)
-	return M{"type": "object", "properties": props, "additionalProperties": false}
+	out := M{"type": "object", "properties": props, "additionalProperties": false}
+	if req := requiredFields(defName(t), props); len(req) > 0 {
+		out["required"] = req
+	}
+	return out
+}
+
+// requiredFields are the fields the official schema of the newest
+// embedded Kubernetes release requires of a type (a probe's tcpSocket its
+// port, an env var its name), so that the spec's long forms, which are
+// those types, require them too: a spec is refused at the field it lacks,
+// and editors say so, rather than its rendered DaemonSet failing.
+func requiredFields(definition string, props M) []any {
+	set, err := schemas.Kubernetes(schemas.Newest())
+	if err != nil {
+		return nil
+	}
+	def, err := set.Decode(definition)
+	if err != nil {
+		return nil
+	}
+	var out []any
+	for _, r := range listOf(def["required"]) {
+		if _, ok := props[r]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func listOf(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (d *defs) addFields(t reflect.Type, props M) {
