@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -35,8 +36,12 @@ var duplicateContainerNameRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
+		// Kubernetes checks the containers first and reports a name an init
+		// container repeats at the init container.
+		all := containers(ps, base)
+		ordered := slices.Concat(all[len(ps.InitContainers):], all[:len(ps.InitContainers)])
 		first := map[string]containerRef{}
-		for _, c := range containers(ps, base) {
+		for _, c := range ordered {
 			if c.C.Name == "" {
 				continue
 			}

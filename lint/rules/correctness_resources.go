@@ -73,7 +73,7 @@ var invalidResourcesRule = &rule.Rule{
 			"negative quantity; a fraction of an extended resource (example.com/gpu: 500m); hugepages that are not a whole " +
 			"number of pages, or without cpu or memory beside them; an extended resource or hugepages whose request differs " +
 			"from its limit, or that has a request and no limit; a claim that names no entry of the pod's resourceClaims, " +
-			"twice, or with a malformed request; a pod resourceClaims entry without a name, with both or neither of " +
+			"twice, or with a malformed request; an ephemeral volume whose claim template requests no storage, or 0; a pod resourceClaims entry without a name, with both or neither of " +
 			"resourceClaimName and resourceClaimTemplateName; pod-level resources with claims, with a resource other than " +
 			"cpu, memory and hugepages, with requests below what the containers request together, or with limits below a " +
 			"container's. The message names the check.",
@@ -89,7 +89,7 @@ var invalidResourcesRule = &rule.Rule{
 		Fix: "Use cpu, memory, ephemeral-storage, hugepages-<size> or a domain-qualified extended resource; non-negative " +
 			"quantities; whole numbers of devices with request equal to limit; claims that name the pod's resourceClaims.",
 		Mirrors: "ValidateContainerResourceRequirements, ValidateResourceQuantityValue, validateOverhead, validatePodResources, " +
-			"validateResourceClaimNames and validatePodResourceClaims in pkg/apis/core/validation",
+			"validateResourceClaimNames, validatePodResourceClaims and ValidatePersistentVolumeClaimSpec (the storage request) in pkg/apis/core/validation",
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
@@ -100,6 +100,22 @@ var invalidResourcesRule = &rule.Rule{
 		for _, c := range containers(ps, base) {
 			checkResourceRequirements(p, c.Path.Child("resources"), &c.C.Resources, false, containerName(c))
 			checkClaimNames(p, c.Path.Child("resources", "claims"), c.C.Resources.Claims, claims)
+		}
+		for i, v := range ps.Volumes {
+			if v.Ephemeral == nil || v.Ephemeral.VolumeClaimTemplate == nil {
+				continue
+			}
+			// Kubernetes names the storage request as a key of
+			// resources (resources[storage]), not of its requests.
+			at := base.Child("volumes").Index(i).Child("ephemeral", "volumeClaimTemplate", "spec", "resources")
+			storage, ok := v.Ephemeral.VolumeClaimTemplate.Spec.Resources.Requests[corev1.ResourceStorage]
+			switch {
+			case !ok:
+				p.Reportf(at.Child("storage"), "the claim template of volume %q requests no storage: set resources.requests.storage to the size the volume needs", v.Name)
+			case storage.Sign() <= 0:
+				p.Report(rule.Diagnostic{Path: at.Child("requests", "storage"), AtValue: true,
+					Message: fmt.Sprintf("the claim template of volume %q requests %s of storage: request more than 0", v.Name, storage.String())})
+			}
 		}
 		if len(ps.Overhead) > 0 {
 			checkResourceList(p, base.Child("overhead"), ps.Overhead, false, "the pod's overhead")
