@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -289,7 +290,9 @@ func checkEnvFrom(p *rule.Pass, list fieldpath.Path, i int, src *corev1.EnvFromS
 			p.Reportf(np, "envFrom %s has no name: name the %s", field, kind)
 			return
 		}
-		if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
+		// Kubernetes checks these names as name prefixes, which may end
+		// in '-' (its NameIsDNSSubdomain with prefix true).
+		if msgs := apivalidation.NameIsDNSSubdomain(name, true); len(msgs) > 0 {
 			p.Report(rule.Diagnostic{Path: np, AtValue: true, Message: fmt.Sprintf("envFrom %s name %q is not a valid object name: %s", field, name, labelProblem(name, msgs))})
 		}
 	}
