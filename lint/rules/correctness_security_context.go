@@ -75,6 +75,11 @@ var invalidSecurityContextRule = &rule.Rule{
 			at := c.Path.Child("securityContext")
 			checkID(p, at.Child("runAsUser"), "runAsUser", sc.RunAsUser)
 			checkID(p, at.Child("runAsGroup"), "runAsGroup", sc.RunAsGroup)
+			if sc.ProcMount != nil && *sc.ProcMount == "" {
+				// unsupported-value reports the other values.
+				p.Report(rule.Diagnostic{Path: at.Child("procMount"), AtValue: true,
+					Message: fmt.Sprintf("procMount of %s is empty: use Default, Unmasked, or leave it out", containerName(c))})
+			}
 			if sc.ProcMount != nil && *sc.ProcMount == corev1.UnmaskedProcMount && hostUsers {
 				p.Report(rule.Diagnostic{Path: at.Child("procMount"), AtValue: true,
 					Message: fmt.Sprintf("procMount: Unmasked in %s needs a user namespace of its own: set hostUsers: false in the pod spec, or remove procMount", containerName(c))})
@@ -98,6 +103,9 @@ var invalidSecurityContextRule = &rule.Rule{
 		}
 		if ds != nil {
 			checkSeccompAnnotations(p, ds.Spec.Template.Annotations, ps, base)
+			if osName(ps) != corev1.Windows {
+				checkAppArmorAnnotations(p, ds.Spec.Template.Annotations, ps, base)
+			}
 		}
 	},
 }
@@ -392,6 +400,51 @@ func checkSeccompMatch(p *rule.Pass, at fieldpath.Path, key, annotation string, 
 			mismatch("type")
 		} else if sp.LocalhostProfile == nil || rest != *sp.LocalhostProfile {
 			mismatch("localhostProfile")
+		}
+	}
+}
+
+// checkAppArmorAnnotations reports an AppArmor profile (a container's, or
+// the pod's it inherits) that the deprecated AppArmor annotation of the
+// same container contradicts.
+func checkAppArmorAnnotations(p *rule.Pass, annotations map[string]string, ps *corev1.PodSpec, base fieldpath.Path) {
+	if len(annotations) == 0 {
+		return
+	}
+	var podProfile *corev1.AppArmorProfile
+	if ps.SecurityContext != nil {
+		podProfile = ps.SecurityContext.AppArmorProfile
+	}
+	for _, c := range containers(ps, base) {
+		profile := podProfile
+		if c.C.SecurityContext != nil && c.C.SecurityContext.AppArmorProfile != nil {
+			profile = c.C.SecurityContext.AppArmorProfile
+		}
+		key := appArmorAnnotationPrefix + c.C.Name
+		annotation, ok := annotations[key]
+		if profile == nil || !ok {
+			continue
+		}
+		at := c.Path.Child("securityContext", "appArmorProfile")
+		mismatch := func(field string) {
+			p.Reportf(at.Child(field), "the AppArmor profile of %s contradicts the pod template's annotation %s: %q; remove the deprecated annotation", containerName(c), key, annotation)
+		}
+		switch profile.Type {
+		case corev1.AppArmorProfileTypeUnconfined:
+			if annotation != "unconfined" {
+				mismatch("type")
+			}
+		case corev1.AppArmorProfileTypeRuntimeDefault:
+			if annotation != "runtime/default" {
+				mismatch("type")
+			}
+		case corev1.AppArmorProfileTypeLocalhost:
+			rest, ok := strings.CutPrefix(annotation, "localhost/")
+			if !ok {
+				mismatch("type")
+			} else if profile.LocalhostProfile == nil || rest != *profile.LocalhostProfile {
+				mismatch("localhostProfile")
+			}
 		}
 	}
 }
