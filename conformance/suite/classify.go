@@ -6,6 +6,7 @@ import (
 
 	"github.com/everynode/everynode/conformance/everynode"
 	"github.com/everynode/everynode/conformance/oracle"
+	"github.com/everynode/everynode/lint/fieldpath"
 )
 
 var (
@@ -24,14 +25,19 @@ func stripIndices(p string) string { return indexRe.ReplaceAllString(p, "") }
 
 // pathMatches reports whether one of everynode's errors names the field
 // of Kubernetes' first error. The decoder's paths have no indices, so
-// for those the comparison ignores indices.
+// for those the comparison ignores indices. A map key is a key either
+// way: Kubernetes writes every one in brackets (limits[cpu]), everynode's
+// field paths only those that are not plain names (limits.cpu,
+// labels[app.kubernetes.io/name]), so both are compared as everynode
+// writes them.
 func pathMatches(first oracle.Error, ev everynode.Verdict) bool {
 	if first.Field == "" {
 		return false
 	}
 	noIndex := !strings.Contains(first.Field, "[")
+	want := fieldpath.Parse(first.Field).String()
 	for _, e := range ev.Errors {
-		if e.Path == first.Field || noIndex && stripIndices(e.Path) == first.Field {
+		if e.Path == first.Field || e.Path == want || noIndex && stripIndices(e.Path) == first.Field {
 			return true
 		}
 	}

@@ -44,6 +44,14 @@ func TestPathMatches(t *testing.T) {
 	if pathMatches(oracle.Error{}, ev) {
 		t.Error("an error without a field matches")
 	}
+	// A map key in brackets is the same key as after a dot.
+	keyed := everynode.Verdict{Errors: []everynode.Error{{Path: "spec.template.spec.containers[0].resources.limits.cpu"}}}
+	if !pathMatches(oracle.Error{Field: "spec.template.spec.containers[0].resources.limits[cpu]"}, keyed) {
+		t.Error("limits[cpu] does not match limits.cpu")
+	}
+	if pathMatches(oracle.Error{Field: "spec.template.spec.containers[0].resources.limits[memory]"}, keyed) {
+		t.Error("another key matches")
+	}
 }
 
 func TestAllowList(t *testing.T) {
