@@ -118,7 +118,11 @@ var invalidResourcesRule = &rule.Rule{
 			}
 		}
 		if len(ps.Overhead) > 0 {
-			checkResourceList(p, base.Child("overhead"), ps.Overhead, false, "the pod's overhead")
+			// Kubernetes checks the overhead as the limits of a container
+			// and names overhead.limits[name], a place that is not written:
+			// the finding is shown at overhead, and the message names the
+			// resource.
+			checkResourceList(p, base.Child("overhead", "limits"), ps.Overhead, false, "the pod's overhead")
 		}
 		if r := ps.Resources; r != nil && osName(ps) != corev1.Windows {
 			at := base.Child("resources")
