@@ -34,8 +34,8 @@ func generateCommand() *cli.Command {
 			// Paths are reported relative to the working directory; tests,
 			// which cannot chdir in parallel, set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
-		}, configFlags()...),
-		Action: runGenerate,
+		}, append(configFlags(), profileFlags()...)...),
+		Action: profiled(runGenerate),
 	}
 }
 

@@ -48,8 +48,8 @@ func lintCommand() *cli.Command {
 			// Reported paths are relative to the working directory; tests
 			// (which cannot chdir in parallel) and wrappers set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
-		}, configFlags()...),
-		Action: runLint,
+		}, append(configFlags(), profileFlags()...)...),
+		Action: profiled(runLint),
 	}
 }
 
