@@ -33,9 +33,14 @@ type run struct {
 	set        *rule.Set
 	intern     *interner
 	later      []*laterReport
-	// setOnDisk holds the set's objects of each kind kept on disk, until
-	// runDeferred hands them to the set to load on first use.
-	setOnDisk map[string][]*keptObject
+	// locMu guards the file parsed last to position paths of set objects
+	// kept as records (deferred.go).
+	locMu   sync.Mutex
+	locPath string
+	locDocs []*document.Document
+	// setObjects are the set's records of objects of SetKinds, until
+	// runDeferred orders them and hands them to the set.
+	setObjects []setObject
 	// memory holds files that exist only in memory (stdin, LintDocuments);
 	// onDisk maps the reported name of other files to their path, for
 	// Result.Source.
@@ -61,8 +66,7 @@ type fileResult struct {
 	objects    []ObjectRef
 	idents     []finding.Resource
 	later      []*laterReport
-	setObjects []*rule.Object
-	setOnDisk  []*keptObject
+	setObjects []setObject
 	facts      []checker.FactValue
 	// sources maps the reported names of the files on disk this result
 	// read to where they are, for Result.Source.
@@ -87,12 +91,11 @@ func readDisk(root *safefs.Root, path string, limit int64) ([]byte, error) {
 
 func (l *Linter) newRun() *run {
 	return &run{
-		l:         l,
-		set:       rule.NewSet(),
-		setOnDisk: map[string][]*keptObject{},
-		memory:    map[string][]byte{},
-		onDisk:    map[string]diskFile{},
-		intern:    newInterner(),
+		l:      l,
+		set:    rule.NewSet(),
+		memory: map[string][]byte{},
+		onDisk: map[string]diskFile{},
+		intern: newInterner(),
 	}
 }
 
@@ -123,12 +126,7 @@ func (r *run) add(fr *fileResult) {
 		r.intern.resource(&id)
 		r.set.AddIdentity(id)
 	}
-	for _, o := range fr.setObjects {
-		r.set.AddObject(o)
-	}
-	for _, k := range fr.setOnDisk {
-		r.setOnDisk[k.res.Kind] = append(r.setOnDisk[k.res.Kind], k)
-	}
+	r.setObjects = append(r.setObjects, fr.setObjects...)
 	for _, f := range fr.facts {
 		r.set.AddFact(f.Fact, f.Value)
 	}
@@ -284,8 +282,10 @@ func (r *run) lintSource(src input.Source) *fileResult {
 	}
 	fr := r.lintData(src.Name, src.Path, data)
 	fr.sources = map[string]diskFile{src.Name: {src.Path, src.Root}}
-	for _, k := range fr.setOnDisk {
-		k.root = src.Root
+	for _, o := range fr.setObjects {
+		if o.disk != nil {
+			o.disk.root = src.Root
+		}
 	}
 	return fr
 }

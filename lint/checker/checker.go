@@ -65,9 +65,12 @@ type Checker struct {
 	order    []*Entry // enabled rules with a Check, in catalog order
 	deferred bool
 	setKinds map[string]bool
-	facts    map[string][]*rule.Fact // by kind, each once
-	settings *settings
-	byKind   sync.Map // kind → *kindEntries
+	// setFields is, per kind of setKinds, what of its objects the rules
+	// read from the set (nil: the whole object).
+	setFields map[string]*fieldTree
+	facts     map[string][]*rule.Fact // by kind, each once
+	settings  *settings
+	byKind    sync.Map // kind → *kindEntries
 }
 
 type kindEntries struct{ immediate, deferred []*Entry }
@@ -94,10 +97,11 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 		return nil, err
 	}
 	c := &Checker{
-		catalog:  make(map[string]*rule.Rule, len(catalog)),
-		enabled:  map[string]*Entry{},
-		setKinds: map[string]bool{},
-		facts:    map[string][]*rule.Fact{},
+		catalog:   make(map[string]*rule.Rule, len(catalog)),
+		enabled:   map[string]*Entry{},
+		setKinds:  map[string]bool{},
+		setFields: map[string]*fieldTree{},
+		facts:     map[string][]*rule.Fact{},
 		settings: &settings{level: level, checkRefs: opts.CheckReferences || cfg.Lint.CheckReferences,
 			params: map[string]map[string]any{}},
 	}
@@ -156,7 +160,7 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 		if r.Deferred {
 			c.deferred = true
 			for _, k := range r.SetKinds {
-				c.setKinds[k] = true
+				c.addSetFields(k, r.SetFields)
 			}
 			for _, f := range r.Facts {
 				if !slices.Contains(c.facts[f.Kind], f) {
@@ -293,6 +297,85 @@ func (c *Checker) InSetKinds(kind string) bool { return c.setKinds[kind] }
 // HasFacts reports whether a rule that is on keeps facts of objects of
 // the kind (rule.Rule.Facts).
 func (c *Checker) HasFacts(kind string) bool { return len(c.facts[kind]) > 0 }
+
+// addSetFields records that a rule reads fields of kind's objects from
+// the set (all of them when fields is empty).
+func (c *Checker) addSetFields(kind string, fields []string) {
+	t, seen := c.setFields[kind]
+	c.setKinds[kind] = true
+	if seen && t == nil {
+		return // already whole
+	}
+	if len(fields) == 0 {
+		c.setFields[kind] = nil
+		return
+	}
+	if t == nil {
+		t = &fieldTree{}
+		for _, f := range []string{"apiVersion", "kind", "metadata.name", "metadata.namespace"} {
+			t.add(strings.Split(f, "."))
+		}
+		c.setFields[kind] = t
+	}
+	for _, f := range fields {
+		t.add(strings.Split(f, "."))
+	}
+}
+
+// ForSet returns what the set keeps of an object of a kind in SetKinds:
+// the fields the rules that read the kind declared (rule.Rule.SetFields),
+// sharing their values with m, or m itself when some rule reads it whole.
+func (c *Checker) ForSet(kind string, m map[string]any) map[string]any {
+	t := c.setFields[kind]
+	if t == nil {
+		return m
+	}
+	return t.project(m)
+}
+
+// fieldTree is a set of dotted field paths: a whole node keeps its
+// value entire, the others only their children's.
+type fieldTree struct {
+	whole    bool
+	children map[string]*fieldTree
+}
+
+func (t *fieldTree) add(path []string) {
+	for _, name := range path {
+		if t.whole {
+			return
+		}
+		if t.children == nil {
+			t.children = map[string]*fieldTree{}
+		}
+		next := t.children[name]
+		if next == nil {
+			next = &fieldTree{}
+			t.children[name] = next
+		}
+		t = next
+	}
+	t.whole, t.children = true, nil
+}
+
+func (t *fieldTree) project(m map[string]any) map[string]any {
+	out := make(map[string]any, len(t.children))
+	for name, sub := range t.children {
+		v, ok := m[name]
+		if !ok {
+			continue
+		}
+		if !sub.whole {
+			vm, isMap := v.(map[string]any)
+			if !isMap {
+				continue
+			}
+			v = sub.project(vm)
+		}
+		out[name] = v
+	}
+	return out
+}
 
 // ForKind returns the rules that are on and look at a kind, in catalog
 // order: those that run on the object alone, and the cross-object ones.

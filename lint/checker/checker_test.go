@@ -1,6 +1,7 @@
 package checker_test
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -257,5 +258,53 @@ func TestLocateAndBase(t *testing.T) {
 	}}})
 	if len(moved) != 1 || moved[0].String() != "patch.yaml:6:1: info: host network [host-network]" {
 		t.Fatalf("got %v", moved)
+	}
+}
+
+// TestForSet checks what the set keeps of an object: the fields that the
+// rules reading its kind declare, with its identity, or the whole object
+// when one of them declares none.
+func TestForSet(t *testing.T) {
+	obj := func() map[string]any {
+		return map[string]any{
+			"apiVersion": "apps/v1", "kind": "DaemonSet",
+			"metadata": map[string]any{"name": "a", "namespace": "ns", "labels": map[string]any{"x": "y"}},
+			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
+				"serviceAccountName": "agent", "containers": []any{map[string]any{"name": "c"}}}}},
+			"subjects": "not a map",
+		}
+	}
+	reader := func(id string, fields ...string) *rule.Rule {
+		r := testRule(id, rule.Reliability, finding.Warning, func(*rule.Pass) {})
+		r.Deferred, r.SetKinds, r.SetFields = true, []string{"DaemonSet"}, fields
+		return r
+	}
+	tests := []struct {
+		name  string
+		rules []*rule.Rule
+		want  map[string]any
+	}{
+		{"declared fields", []*rule.Rule{reader("a", "spec.template.spec.serviceAccountName", "spec.template.spec.serviceAccount")},
+			map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": map[string]any{"name": "a", "namespace": "ns"},
+				"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"serviceAccountName": "agent"}}}}},
+		{"a path through a value that is not a map", []*rule.Rule{reader("a", "subjects.name")},
+			map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": map[string]any{"name": "a", "namespace": "ns"}}},
+		{"a whole field wins over its children", []*rule.Rule{reader("a", "metadata.labels.x"), reader("b", "metadata")},
+			map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": obj()["metadata"]}},
+		{"one rule reads the whole object", []*rule.Rule{reader("a", "spec"), reader("b")}, obj()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := checker.New(tt.rules, checker.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.InSetKinds("DaemonSet") || c.InSetKinds("Service") {
+				t.Errorf("InSetKinds: want DaemonSet only")
+			}
+			if got := c.ForSet("DaemonSet", obj()); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %v\nwant %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -125,6 +125,15 @@ type Rule struct {
 	// and full objects only of the kinds in SetKinds.
 	Deferred bool
 	SetKinds []string
+	// SetFields are the fields of the SetKinds objects that the rule's
+	// decisions read, as dotted paths from the top of the object
+	// ("subjects", "spec.template.spec.serviceAccountName"). The engine
+	// keeps only those of each such object (with apiVersion, kind and
+	// metadata's name and namespace), so that a corpus of thousands of
+	// DaemonSets costs a few bytes for each. Empty: objects of SetKinds
+	// are kept whole. Set objects kept as fields carry no positions: a
+	// decision that points at another object (Place) takes it from a Fact.
+	SetFields []string
 	// Facts are what a Deferred rule keeps of the objects of a kind as
 	// they are read, instead of the objects (as go/analysis keeps facts):
 	// cheaper than SetKinds, whose objects kept on disk are parsed again
@@ -613,6 +622,14 @@ func Validate(rules []*Rule) error {
 		for _, f := range r.Facts {
 			if f == nil || f.Kind == "" || f.Compute == nil {
 				errs = append(errs, fmt.Sprintf("rule %q: a Fact needs a kind and a Compute", r.ID))
+			}
+		}
+		if len(r.SetFields) > 0 && len(r.SetKinds) == 0 {
+			errs = append(errs, fmt.Sprintf("rule %q: SetFields without SetKinds", r.ID))
+		}
+		for _, f := range r.SetFields {
+			if f == "" || strings.HasPrefix(f, ".") || strings.HasSuffix(f, ".") || strings.Contains(f, "..") {
+				errs = append(errs, fmt.Sprintf("rule %q: SetFields: %q is not a dotted field path", r.ID, f))
 			}
 		}
 	}

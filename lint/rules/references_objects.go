@@ -194,7 +194,9 @@ var clusterAdminBindingRule = &rule.Rule{
 	Kinds:    []string{"ClusterRoleBinding", "RoleBinding"},
 	Deferred: true,
 	SetKinds: []string{"DaemonSet"},
-	Params:   []rule.Parameter{clusterAdminRoles},
+	// daemonSetAccounts reads these (serviceAccountOf).
+	SetFields: []string{"spec.template.spec.serviceAccountName", "spec.template.spec.serviceAccount"},
+	Params:    []rule.Parameter{clusterAdminRoles},
 	Doc: rule.Doc{
 		What: "A ClusterRoleBinding or RoleBinding to the `cluster-admin` ClusterRole whose subjects " +
 			"include the service account a linted DaemonSet runs as (by name, through the " +

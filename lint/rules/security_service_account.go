@@ -15,6 +15,8 @@ var automountedTokenRule = &rule.Rule{
 	Kinds:    []string{"DaemonSet"},
 	Deferred: true,
 	SetKinds: []string{"ServiceAccount", "RoleBinding", "ClusterRoleBinding"},
+	// accountsOf reads these of the set's objects.
+	SetFields: []string{"automountServiceAccountToken", "subjects"},
 	Doc: rule.Doc{
 		What: "A pod template that leaves `automountServiceAccountToken` unset (and whose " +
 			"ServiceAccount, if linted, does not set it to false) while no RoleBinding or " +
