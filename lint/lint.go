@@ -279,9 +279,6 @@ func (l *Linter) lint(ctx context.Context, paths []string) (*Result, error) {
 		}
 	}
 	r.readStreams(sources)
-	if err := r.registerCRDsFrom(ctx, sources); err != nil {
-		return nil, err
-	}
 	weight := func(i int) int64 { return r.sourceWeight(sources[i]) }
 	if err := r.parallel(ctx, len(sources), weight, func(i int) *fileResult { return r.lintSource(sources[i]) }); err != nil {
 		return nil, err
@@ -294,7 +291,6 @@ func (l *Linter) lint(ctx context.Context, paths []string) (*Result, error) {
 func (l *Linter) LintDocuments(name string, data []byte) (*Result, error) {
 	r := l.newRun()
 	r.keepSource(name, data)
-	r.registerCRDsIn(name, data)
 	r.add(r.lintData(name, "", data))
 	return r.finish(), nil
 }

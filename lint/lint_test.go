@@ -435,23 +435,30 @@ func TestSkipped(t *testing.T) {
 }
 
 func TestCRDsInTheSetComeFirst(t *testing.T) {
-	// a-cr.yaml sorts before z-crd.yaml: the pre-pass must still register
-	// the CRD before the custom resource is validated.
+	// a-cr.yaml sorts before z-crd.yaml: the custom resource must still
+	// be validated against the CRD.
 	dir := writeTree(t, map[string]string{
 		"a-cr.yaml":    "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  size: big\n",
 		"b-other.yaml": "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n",
 		"z-crd.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  names: {kind: Widget}\n",
 	})
-	res, err := newLinter(t, lint.Options{WorkDir: dir}).Lint(context.Background(), []string{"."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{
-		"a-cr.yaml:5:3: error schema: expected integer",
-		"b-other.yaml:1:1: info no-schema: no schema for example.com/v1 Gadget",
-	}
-	if got := lines(res); !slices.Equal(got, want) {
-		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	// One worker reads a-cr.yaml before the CRD: its object is linted
+	// again at the end.
+	for _, workers := range []int{1, 4} {
+		res, err := newLinter(t, lint.Options{WorkDir: dir, Workers: workers}).Lint(context.Background(), []string{"."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"a-cr.yaml:5:3: error schema: expected integer",
+			"b-other.yaml:1:1: info no-schema: no schema for example.com/v1 Gadget",
+		}
+		if got := lines(res); !slices.Equal(got, want) {
+			t.Errorf("%d workers: got:\n%s\nwant:\n%s", workers, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if s := res.Summary; s.Resources != 4 || s.Files != 3 {
+			t.Errorf("%d workers: summary %+v, want 4 resources in 3 files", workers, s)
+		}
 	}
 	t.Run("--crd", func(t *testing.T) {
 		crds := writeTree(t, map[string]string{"crds/gadget.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.example.com}\nspec:\n  names: {kind: Gadget}\n"})

@@ -81,6 +81,22 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 		fr.summary.Skipped++
 		return
 	}
+	gen := r.crdGen.Load()
+	schemaErrs := r.validate(m)
+	if !r.final && hasNoSchema(schemaErrs) {
+		// Perhaps a custom resource whose CRD is still to come: its
+		// results wait for the end (crd.go).
+		sub := &fileResult{}
+		r.checkObject(sub, pl, m, schemaErrs)
+		r.hold(fr, pl, m, gen, sub)
+		return
+	}
+	r.checkObject(fr, pl, m, schemaErrs)
+}
+
+// checkObject runs the rules on an object validated against its schema,
+// and records what they found.
+func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs []schema.Error) {
 	res := finding.ResourceOf(m)
 	fr.summary.Resources++
 	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
@@ -91,7 +107,6 @@ func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 
 	base := finding.Finding{File: pl.file, Document: pl.index, Resource: res}
 	var out []finding.Finding
-	schemaErrs := r.validate(m)
 	obj := &rule.Object{Base: pl.base, Resource: res, Map: m, Locate: pl.locate}
 	for _, e := range schemaErrs {
 		if e.WrongType {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/input"
@@ -38,6 +39,15 @@ type run struct {
 	locMu   sync.Mutex
 	locPath string
 	locDocs []*document.Document
+	// pending are objects linted before a schema for their kind was
+	// known (crd.go); final is set once every file has been read.
+	pending []*pendingObject
+	final   bool
+	// crdGen counts the CRDs registered, crdKinds the generation at
+	// which each kind they define was registered (crd.go).
+	crdGen   atomic.Int64
+	crdMu    sync.Mutex
+	crdKinds map[string]int64
 	// setObjects are the set's records of objects of SetKinds, until
 	// runDeferred orders them and hands them to the set.
 	setObjects []setObject
@@ -68,6 +78,7 @@ type fileResult struct {
 	later      []*laterReport
 	setObjects []setObject
 	facts      []checker.FactValue
+	pending    []*pendingObject
 	// sources maps the reported names of the files on disk this result
 	// read to where they are, for Result.Source.
 	sources map[string]diskFile
@@ -130,6 +141,12 @@ func (r *run) add(fr *fileResult) {
 	for _, f := range fr.facts {
 		r.set.AddFact(f.Fact, f.Value)
 	}
+	for _, p := range fr.pending {
+		if p.sub.sources == nil {
+			p.sub.sources = fr.sources
+		}
+	}
+	r.pending = append(r.pending, fr.pending...)
 	r.later = append(r.later, fr.later...)
 	for _, f := range fr.findings {
 		if p, ok := fr.sources[f.File]; ok {
@@ -287,6 +304,9 @@ func (r *run) lintSource(src input.Source) *fileResult {
 			o.disk.root = src.Root
 		}
 	}
+	for _, p := range fr.pending {
+		p.root = src.Root
+	}
 	return fr
 }
 
@@ -376,6 +396,8 @@ func (r *run) lintData(name, path string, data []byte) *fileResult {
 		fr.findings = append(fr.findings, finding.Finding{Rule: rule, Severity: finding.Error, Message: p.Msg,
 			File: name, Line: line, Column: col, Document: p.Document})
 	}
+	// CRDs first, so that the file's own custom resources have them.
+	fr.findings = append(fr.findings, r.registerCRDs(name, s.Docs)...)
 	comments := suppress.FromComments(s.File, name)
 	for _, d := range comments {
 		d.Document = documentAt(s.Docs, d.Line)
@@ -507,6 +529,7 @@ func (r *run) objectPlace(o Object) place {
 
 // finish runs the deferred rules, applies suppressions, sorts and counts.
 func (r *run) finish() *Result {
+	r.settlePending()
 	r.runDeferred()
 	if r.l.opts.FailIfNoObjects && r.summary.Resources == 0 {
 		r.findings = append(r.findings, finding.Finding{Rule: finding.RuleNoObjects, Severity: finding.Error,
