@@ -119,7 +119,7 @@ func (r *run) addCRD(m map[string]any, pl place) []finding.Finding {
 // known, with what linting it gave.
 type pendingObject struct {
 	kind string
-	gen  int64  // r.crdGen when it was validated
+	gen  int64 // r.crdGen when it was validated
 	res  finding.Resource
 	sub  *fileResult
 	// Where to find it again: file (reported name), path on disk and
