@@ -52,48 +52,73 @@ type Stream struct {
 // still parsed (from the next "---" line), with lines still counted from
 // the start of the file.
 func Parse(name string, data []byte, lim Limits) *Stream {
+	s := &Stream{}
+	s.File, s.Problems = ParseEach(name, data, lim, func(d *Document) { s.Docs = append(s.Docs, d) })
+	return s
+}
+
+// ParseEach parses a file as Parse does, but hands each document to fn as
+// soon as it is parsed and keeps none: a caller that is done with a
+// document when fn returns holds one document's tree at a time, however
+// large the file. Documents come in order; the problems are returned at
+// the end, in the order Parse lists them.
+func ParseEach(name string, data []byte, lim Limits, fn func(*Document)) (*File, []Problem) {
 	f := NewFile(name, data)
-	data = f.Data // UTF-8 from here on
-	s := &Stream{File: f}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := f.Position(i)
-		s.Problems = append(s.Problems, Problem{Line: line, Column: col,
-			Msg: "this is a binary file (it contains a NUL byte), not YAML; exclude it or rename it"})
-		return s
+	if p := Precheck(f, lim); p != nil {
+		return f, []Problem{*p}
 	}
-	lim = lim.withDefaults()
+	return f, ParsePart(f, Part{From: 1, To: f.Lines() + 1}, lim, fn)
+}
+
+// Precheck refuses a file before it is parsed: a binary file, or one
+// beyond the limits on documents and values (counted without parsing).
+func Precheck(f *File, lim Limits) *Problem {
+	if i := bytes.IndexByte(f.Data, 0); i >= 0 {
+		line, col := f.Position(i)
+		return &Problem{Line: line, Column: col,
+			Msg: "this is a binary file (it contains a NUL byte), not YAML; exclude it or rename it"}
+	}
 	// Counting document markers costs nothing next to parsing, and a file
 	// with too many is refused before it costs anything.
-	if p := prescan(f, lim); p != nil {
-		s.Problems = append(s.Problems, *p)
-		return s
+	return prescan(f, lim.withDefaults())
+}
+
+// Part is a run of whole lines of a file, From up to (not including) To,
+// whose first document has the index Index in the file (Split).
+type Part struct {
+	From, To, Index int
+}
+
+// ParsePart parses the lines of one part of a file that passed Precheck,
+// handing each document to fn; positions and document indexes are those
+// of the whole file.
+func ParsePart(f *File, part Part, lim Limits, fn func(*Document)) []Problem {
+	lim = lim.withDefaults()
+	var problems []Problem
+	offset := part.From - 1 // line offset of the chunk being parsed
+	end := f.LineOffset(part.To)
+	rest := f.Data[f.LineOffset(part.From):end]
+	index := part.Index
+	emit := func(d *parsedDoc) {
+		d.File = f
+		d.Index = index
+		index++
+		for _, p := range d.problems {
+			p.Document = d.Index
+			problems = append(problems, p)
+		}
+		fn(d.Document)
 	}
-	offset := 0 // line offset of the chunk being parsed
-	rest := data
-	index := 0
 	for {
-		docs, synErr := parseChunk(rest, f, offset, lim, lim.MaxDocuments-index)
-		for _, d := range docs {
-			d.File = f
-			d.Index = index
-			index++
-			s.Docs = append(s.Docs, d.Document)
-		}
-		for _, d := range docs {
-			for _, p := range d.problems {
-				p.Document = d.Index
-				s.Problems = append(s.Problems, p)
-			}
-		}
+		synErr := parseChunk(rest, f, offset, lim, lim.MaxDocuments-index, emit)
 		if synErr == nil {
-			return s
+			return problems
 		}
 		if synErr.documentLimit {
 			// Documents that start without a marker (after "..."): the
-			// count above could not see them.
+			// count of Precheck could not see them.
 			line, _ := f.Clamp(synErr.line+offset, 1)
-			s.Problems = append(s.Problems, documentLimit(line, lim.MaxDocuments))
-			return s
+			return append(problems, documentLimit(line, lim.MaxDocuments))
 		}
 		line, col := f.Clamp(synErr.line+offset, synErr.col)
 		if synErr.col == 0 {
@@ -105,7 +130,7 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 			p.Limit = true
 			p.Msg = "nesting deeper than 10000 levels (the YAML parser's limit; Kubernetes objects nest about 20 deep)"
 		}
-		s.Problems = append(s.Problems, p)
+		problems = append(problems, p)
 		index++
 		// Resume at the next document marker from where the parser gave
 		// up: on that line itself when the marker is what stopped it
@@ -117,36 +142,86 @@ func Parse(name string, data []byte, lim Limits) *Stream {
 		} else {
 			next = nextDocumentStart(f, max(stop, offset+1)+1)
 		}
-		if next == 0 {
-			return s
+		if next == 0 || next >= part.To {
+			return problems
 		}
 		offset = next - 1
-		rest = data[f.LineOffset(next):]
+		rest = f.Data[f.LineOffset(next):end]
 	}
 }
 
-// parseChunk decodes documents until the end or the first syntax error.
+// Split divides a large file into up to n parts at document markers, so
+// that several goroutines can parse it; each part is about the same size
+// and at least minSize bytes. It returns one part (the whole file) when
+// the file is small, or when its layout could make the document indexes
+// of a later part differ from a parse of the whole file: a directive
+// ("%YAML") or a document end marker ("...") at the start of a line.
+// Where a part meets a syntax error, the parser's recovery may skip a
+// marker that Split counted: callers parse such a file again whole.
+func Split(f *File, n, minSize int) []Part {
+	whole := []Part{{From: 1, To: f.Lines() + 1}}
+	if n <= 1 || minSize <= 0 || len(f.Data) < 2*minSize {
+		return whole
+	}
+	n = min(n, len(f.Data)/minSize)
+	target := len(f.Data) / n
+	parts := []Part{{From: 1}}
+	markers, content := 0, false
+	for line := 1; line <= f.Lines(); line++ {
+		text := f.lineBytes(line)
+		if line == 1 {
+			text = bytes.TrimPrefix(text, utf8BOM)
+		}
+		switch {
+		case len(text) > 0 && text[0] == '%', bytes.HasPrefix(text, []byte("...")):
+			return whole
+		case bytes.HasPrefix(text, []byte("---")) && (len(text) == 3 || text[3] == ' ' || text[3] == '\t'):
+			cur := &parts[len(parts)-1]
+			if len(parts) < n && f.LineOffset(line)-f.LineOffset(cur.From) >= target {
+				// The document starting here comes after one document
+				// per marker before it, and one before the first marker
+				// if there is content there.
+				index := markers
+				if content {
+					index++
+				}
+				cur.To = line
+				parts = append(parts, Part{From: line, Index: index})
+			}
+			markers++
+		case markers == 0 && !content:
+			t := bytes.TrimSpace(text)
+			content = len(t) > 0 && t[0] != '#'
+		}
+	}
+	parts[len(parts)-1].To = f.Lines() + 1
+	return parts
+}
+
+// parseChunk decodes documents until the end or the first syntax error,
+// handing each to emit.
 // The chunk starts after line offset of f; node lines are made absolute
 // before values are typed, so every message (such as "first defined at
 // line N") speaks of the file. The syntax error's lines are relative to
 // the chunk.
-func parseChunk(data []byte, f *File, offset int, lim Limits, budget int) (docs []*parsedDoc, synErr *syntaxError) {
+func parseChunk(data []byte, f *File, offset int, lim Limits, budget int, emit func(*parsedDoc)) (synErr *syntaxError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	count, lastLine := 0, 0
 	for {
-		if len(docs) >= budget {
+		if count >= budget {
 			line := 1
-			if len(docs) > 0 {
-				line = docs[len(docs)-1].Line - offset
+			if count > 0 {
+				line = lastLine - offset
 			}
-			return docs, &syntaxError{line: line, documentLimit: true}
+			return &syntaxError{line: line, documentLimit: true}
 		}
 		var n yaml.Node
 		err := decodeSafely(dec, &n)
 		if errors.Is(err, io.EOF) {
-			return docs, nil
+			return nil
 		}
 		if err != nil {
-			return docs, locateError(err, marksOf(dec), data, f, offset)
+			return locateError(err, marksOf(dec), data, f, offset)
 		}
 		d := &parsedDoc{Document: &Document{}}
 		if len(n.Content) > 0 {
@@ -171,7 +246,8 @@ func parseChunk(data []byte, f *File, offset int, lim Limits, budget int) (docs 
 			// An empty document: yaml.v3 may place it past the last line.
 			d.Line, _ = f.Clamp(n.Line+offset, 1)
 		}
-		docs = append(docs, d)
+		count, lastLine = count+1, d.Line
+		emit(d)
 	}
 }
 
