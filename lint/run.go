@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -370,8 +371,15 @@ func countDocuments(data []byte) int {
 	return n
 }
 
+// splitSize is the smallest part of a file linted by a goroutine of its
+// own: below it, the other workers have other files to do.
+const splitSize = 1 << 20
+
 // lintData lints the bytes of one file: name is how findings name it,
-// path is where it is on disk ("" in memory).
+// path is where it is on disk ("" in memory). Each document is linted as
+// it is parsed and dropped, so a file costs its text and one document's
+// tree at a time; a large file is cut at document markers and its parts
+// linted by the linter's workers at once.
 func (r *run) lintData(name, path string, data []byte) *fileResult {
 	fr := &fileResult{summary: finding.Summary{Files: 1}}
 	if looksLikeHelm(data) {
@@ -379,62 +387,152 @@ func (r *run) lintData(name, path string, data []byte) *fileResult {
 		fr.summary.Documents, fr.summary.Skipped = n, n
 		return fr
 	}
-	s := document.Parse(name, data, r.l.opts.hooks.Limits)
-	if len(s.Problems) > 0 && bytes.Contains(data, []byte("{{")) {
-		// Go templates that do not parse as YAML: a chart's template
-		// outside templates/, or a file of some other template tool.
-		n := countDocuments(data)
-		fr.summary.Documents, fr.summary.Skipped = n, n
-		return fr
+	f := document.NewFile(name, data)
+	if p := document.Precheck(f, r.l.opts.hooks.Limits); p != nil {
+		return r.finishData(fr, f, []document.Problem{*p}, nil)
 	}
-	for _, p := range s.Problems {
+	parts := document.Split(f, r.l.workers, splitSize)
+	results, problems, starts := r.lintParts(path, f, parts)
+	if len(parts) > 1 && len(problems) > 0 {
+		// The parser's recovery from a syntax error may skip a marker
+		// that the split counted: lint the file again whole.
+		results, problems, starts = r.lintParts(path, f, []document.Part{{From: 1, To: f.Lines() + 1}})
+	}
+	for _, pr := range results {
+		fr.merge(pr)
+	}
+	return r.finishData(fr, f, problems, starts)
+}
+
+// docStart is where a document of a file starts, for placing comments.
+type docStart struct {
+	line, index int
+	content     bool
+}
+
+// lintParts parses and lints the parts of a file, each on a goroutine.
+func (r *run) lintParts(path string, f *document.File, parts []document.Part) ([]*fileResult, []document.Problem, []docStart) {
+	results := make([]*fileResult, len(parts))
+	partStarts := make([][]docStart, len(parts))
+	partProblems := make([][]document.Problem, len(parts))
+	var (
+		panicMu sync.Mutex
+		panicV  any
+	)
+	forEach(len(parts), r.l.workers, func(i int) {
+		// A panic on a goroutine of its own would end the process: it is
+		// raised again on the worker's, which turns it into an error.
+		defer func() {
+			if p := recover(); p != nil {
+				panicMu.Lock()
+				panicV = p
+				panicMu.Unlock()
+			}
+		}()
+		pr := &fileResult{}
+		partProblems[i] = document.ParsePart(f, parts[i], r.l.opts.hooks.Limits, func(doc *document.Document) {
+			partStarts[i] = append(partStarts[i], docStart{line: doc.Line, index: doc.Index, content: doc.Node != nil})
+			r.lintDocument(pr, path, doc)
+		})
+		results[i] = pr
+	})
+	if panicV != nil {
+		panic(panicV)
+	}
+	var (
+		problems []document.Problem
+		starts   []docStart
+	)
+	for i := range parts {
+		problems = append(problems, partProblems[i]...)
+		starts = append(starts, partStarts[i]...)
+	}
+	return results, problems, starts
+}
+
+// lintDocument lints one document of a file as it is parsed.
+func (r *run) lintDocument(fr *fileResult, path string, doc *document.Document) {
+	if doc.Node == nil {
+		return
+	}
+	fr.summary.Documents++
+	name := doc.File.Name
+	// A CRD is registered before the objects after it are linted; those
+	// before it wait for it (crd.go).
+	fr.findings = append(fr.findings, r.registerCRDs(name, []*document.Document{doc})...)
+	pl := place{file: name, doc: doc, index: doc.Index, path: path}
+	if r.everynodeKind(fr, pl, doc) {
+		return
+	}
+	m, ok := doc.Value.(map[string]any)
+	if !ok {
+		fr.summary.Skipped++
+		return
+	}
+	r.lintValue(fr, pl, m)
+}
+
+// finishData adds what is about the file as a whole: its problems and
+// its suppression comments. A file of Go templates that does not parse
+// as YAML (a chart's template outside templates/, a file of some other
+// template tool) is skipped whole instead.
+func (r *run) finishData(fr *fileResult, f *document.File, problems []document.Problem, starts []docStart) *fileResult {
+	name := f.Name
+	if len(problems) > 0 && bytes.Contains(f.Data, []byte("{{")) {
+		n := countDocuments(f.Data)
+		return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n}}
+	}
+	for _, p := range problems {
 		rule := finding.RuleSyntax
 		if p.Limit {
 			rule = finding.RuleLimit
 		}
-		line, col := s.File.Clamp(p.Line, p.Column)
+		line, col := f.Clamp(p.Line, p.Column)
 		fr.findings = append(fr.findings, finding.Finding{Rule: rule, Severity: finding.Error, Message: p.Msg,
 			File: name, Line: line, Column: col, Document: p.Document})
 	}
-	// CRDs first, so that the file's own custom resources have them.
-	fr.findings = append(fr.findings, r.registerCRDs(name, s.Docs)...)
-	comments := suppress.FromComments(s.File, name)
+	comments := suppress.FromComments(f, name)
+	// Documents with content, in order, by their first line.
+	var content []int
+	for i, s := range starts {
+		if s.content {
+			content = append(content, i)
+		}
+	}
 	for _, d := range comments {
-		d.Document = documentAt(s.Docs, d.Line)
+		d.Document = documentAt(starts, content, d.Line)
 	}
 	fr.directives = append(fr.directives, comments...)
-	for i, doc := range s.Docs {
-		if doc.Node == nil {
-			continue
-		}
-		fr.summary.Documents++
-		pl := place{file: name, doc: doc, index: doc.Index, path: path, end: s.File.Lines() + 1}
-		if i+1 < len(s.Docs) {
-			pl.end = s.Docs[i+1].Line
-		}
-		if r.everynodeKind(fr, pl, doc) {
-			continue
-		}
-		m, ok := doc.Value.(map[string]any)
-		if !ok {
-			fr.summary.Skipped++
-			continue
-		}
-		r.lintValue(fr, pl, m)
-	}
 	return fr
 }
 
-// documentAt returns the index of the document holding a line.
-func documentAt(docs []*document.Document, line int) int {
-	idx := 0
-	for _, d := range docs {
-		if d.Line > line && d.Node != nil {
-			break
-		}
-		idx = d.Index
+// documentAt returns the index of the document holding a line: the last
+// document before the first one with content that starts after it.
+func documentAt(starts []docStart, content []int, line int) int {
+	k := sort.Search(len(content), func(k int) bool { return starts[content[k]].line > line })
+	p := len(starts)
+	if k < len(content) {
+		p = content[k]
 	}
-	return idx
+	if p == 0 {
+		return 0
+	}
+	return starts[p-1].index
+}
+
+// merge adds what one part of a file gave.
+func (fr *fileResult) merge(pr *fileResult) {
+	fr.findings = append(fr.findings, pr.findings...)
+	fr.directives = append(fr.directives, pr.directives...)
+	fr.summary.Files += pr.summary.Files
+	fr.summary.Documents += pr.summary.Documents
+	fr.summary.Resources += pr.summary.Resources
+	fr.summary.Skipped += pr.summary.Skipped
+	fr.objects = append(fr.objects, pr.objects...)
+	fr.idents = append(fr.idents, pr.idents...)
+	fr.later = append(fr.later, pr.later...)
+	fr.setObjects = append(fr.setObjects, pr.setObjects...)
+	fr.pending = append(fr.pending, pr.pending...)
 }
 
 // lintValue lints the value of one document (or one KRM item): an object,
@@ -462,10 +560,8 @@ type place struct {
 	doc   *document.Document // nil: positions unknown
 	index int
 	base  fieldpath.Path
-	// path is the file on disk ("" in memory), and end the line after the
-	// document in it: where to find the document again (keep).
+	// path is the file on disk ("" in memory).
 	path string
-	end  int
 	// locator, when set, positions paths instead of doc: a rendered
 	// object's fields may be written in several files (its source, a
 	// patch).
@@ -666,4 +762,31 @@ func (r *run) sourceWeight(s input.Source) int64 {
 		return 0
 	}
 	return fi.Size()
+}
+
+// forEach calls fn for 0..n-1 on up to workers goroutines.
+func forEach(n, workers int, fn func(i int)) {
+	if n == 1 || workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	workers = min(workers, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
