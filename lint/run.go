@@ -80,6 +80,10 @@ type fileResult struct {
 	setObjects []setObject
 	facts      []checker.FactValue
 	pending    []*pendingObject
+	// interned: everything above is interned already (lintData interns
+	// as it goes, so that a large file's findings share their strings
+	// while it is linted).
+	interned bool
 	// sources maps the reported names of the files on disk this result
 	// read to where they are, for Result.Source.
 	sources map[string]diskFile
@@ -117,11 +121,8 @@ func (r *run) add(fr *fileResult) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i := range fr.findings {
-		r.intern.finding(&fr.findings[i])
-	}
-	for _, lr := range fr.later {
-		r.intern.finding(&lr.Finding)
+	if !fr.interned {
+		r.internFrom(fr, resultMark{})
 	}
 	r.findings = append(r.findings, fr.findings...)
 	r.directives = append(r.directives, fr.directives...)
@@ -130,12 +131,8 @@ func (r *run) add(fr *fileResult) {
 	s.Documents += fr.summary.Documents
 	s.Resources += fr.summary.Resources
 	s.Skipped += fr.summary.Skipped
-	for i := range fr.objects {
-		r.intern.resource(&fr.objects[i].Resource)
-	}
 	r.objects = append(r.objects, fr.objects...)
 	for _, id := range fr.idents {
-		r.intern.resource(&id)
 		r.set.AddIdentity(id)
 	}
 	r.setObjects = append(r.setObjects, fr.setObjects...)
@@ -158,6 +155,30 @@ func (r *run) add(fr *fileResult) {
 		if p, ok := fr.sources[d.File]; ok {
 			r.onDisk[d.File] = p
 		}
+	}
+}
+
+// resultMark is how much of a fileResult is interned already.
+type resultMark struct{ findings, later, objects, idents int }
+
+func (fr *fileResult) mark() resultMark {
+	return resultMark{len(fr.findings), len(fr.later), len(fr.objects), len(fr.idents)}
+}
+
+// internFrom shares the strings and paths of what fr gained since m with
+// the rest of the run (r.mu held).
+func (r *run) internFrom(fr *fileResult, m resultMark) {
+	for i := m.findings; i < len(fr.findings); i++ {
+		r.intern.finding(&fr.findings[i])
+	}
+	for _, lr := range fr.later[m.later:] {
+		r.intern.finding(&lr.Finding)
+	}
+	for i := m.objects; i < len(fr.objects); i++ {
+		r.intern.resource(&fr.objects[i].Resource)
+	}
+	for i := m.idents; i < len(fr.idents); i++ {
+		r.intern.resource(&fr.idents[i])
 	}
 }
 
@@ -455,6 +476,12 @@ func (r *run) lintDocument(fr *fileResult, path string, doc *document.Document) 
 	if doc.Node == nil {
 		return
 	}
+	m0 := fr.mark()
+	defer func() {
+		r.mu.Lock()
+		r.internFrom(fr, m0)
+		r.mu.Unlock()
+	}()
 	fr.summary.Documents++
 	name := doc.File.Name
 	// A CRD is registered before the objects after it are linted; those
@@ -482,6 +509,7 @@ func (r *run) finishData(fr *fileResult, f *document.File, problems []document.P
 		n := countDocuments(f.Data)
 		return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n}}
 	}
+	m0 := fr.mark()
 	for _, p := range problems {
 		rule := finding.RuleSyntax
 		if p.Limit {
@@ -491,6 +519,10 @@ func (r *run) finishData(fr *fileResult, f *document.File, problems []document.P
 		fr.findings = append(fr.findings, finding.Finding{Rule: rule, Severity: finding.Error, Message: p.Msg,
 			File: name, Line: line, Column: col, Document: p.Document})
 	}
+	r.mu.Lock()
+	r.internFrom(fr, m0)
+	r.mu.Unlock()
+	fr.interned = true
 	comments := suppress.FromComments(f, name)
 	// Documents with content, in order, by their first line.
 	var content []int
