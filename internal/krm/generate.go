@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
@@ -18,7 +17,7 @@ import (
 // generate renders the Daemon spec in the functionConfig and puts its
 // objects among the items, in place of what an earlier run generated
 // from the same spec.
-func (p *processor) generate(rl *framework.ResourceList) error {
+func (p *processor) generate(rl *resourceList) error {
 	fc := p.in.functionConfig
 	file, index, _ := origin(fc.value)
 	name := file

@@ -25,7 +25,6 @@ import (
 	"io"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/everynode/everynode/lint/finding"
@@ -93,8 +92,8 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 
 // execute runs the framework; a panic anywhere below (ours or kyaml's, on
 // input nobody foresaw) is recovered by Run.
-func execute(p framework.ResourceListProcessor, rw *kio.ByteReadWriter) error {
-	if err := framework.Execute(p, rw); err != nil {
+func execute(p *processor, rw *kio.ByteReadWriter) error {
+	if err := p.execute(rw); err != nil {
 		var fe *FindingsError
 		if errors.As(err, &fe) {
 			return err
@@ -111,8 +110,8 @@ type processor struct {
 	stderr io.Writer
 }
 
-// Process implements framework.ResourceListProcessor.
-func (p *processor) Process(rl *framework.ResourceList) error {
+// Process checks or generates, by the functionConfig.
+func (p *processor) Process(rl *resourceList) error {
 	// parseInput has checked the document; kyaml must have read the same
 	// thing, or items and their positions would not line up.
 	if p.rw.WrappingKind != kio.ResourceListKind || len(rl.Items) != len(p.in.items) {
@@ -140,7 +139,7 @@ const ruleFunctionConfig = "function-config"
 
 // fail reports findings that stop the function (the items are left as
 // they are) and returns the error that makes it exit non-zero.
-func (p *processor) fail(rl *framework.ResourceList, fs ...finding.Finding) error {
+func (p *processor) fail(rl *resourceList, fs ...finding.Finding) error {
 	p.report(rl, fs)
 	var s finding.Summary
 	s.Count(fs)
@@ -148,7 +147,7 @@ func (p *processor) fail(rl *framework.ResourceList, fs ...finding.Finding) erro
 }
 
 // report turns findings into results and prints them on standard error.
-func (p *processor) report(rl *framework.ResourceList, fs []finding.Finding) {
+func (p *processor) report(rl *resourceList, fs []finding.Finding) {
 	for i := range fs {
 		if fs[i].Suppressed {
 			continue

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/everynode/everynode/internal/safetext"
@@ -15,10 +14,10 @@ import (
 
 // toResult is a finding as a KRM result. The rule ID is in the message,
 // as in every other everynode format, and in the "rule" tag for tools.
-func toResult(f *finding.Finding) *framework.Result {
-	r := &framework.Result{
+func toResult(f *finding.Finding) *result {
+	r := &result{
 		Message:  safetext.Lines(message(f)),
-		Severity: framework.Severity(f.Severity.String()),
+		Severity: f.Severity.String(),
 	}
 	if f.Rule != "" {
 		r.Tags = map[string]string{"rule": f.Rule}
@@ -30,10 +29,10 @@ func toResult(f *finding.Finding) *framework.Result {
 		}
 	}
 	if len(f.Path) > 0 {
-		r.Field = &framework.Field{Path: f.Path.String()}
+		r.Field = &resultField{Path: f.Path.String()}
 	}
 	if f.File != "" {
-		r.File = &framework.File{Path: safetext.Escape(f.File), Index: f.Document}
+		r.File = &resultFile{Path: safetext.Escape(f.File), Index: f.Document}
 	}
 	return r
 }

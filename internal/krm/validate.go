@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
 	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/lintinternal"
@@ -19,7 +18,7 @@ import (
 
 // validate lints the items with the configuration fc gives (nil: the
 // defaults) and leaves them as they are.
-func (p *processor) validate(rl *framework.ResourceList, fc *object) error {
+func (p *processor) validate(rl *resourceList, fc *object) error {
 	cfg, fs := p.config(fc)
 	if hasErrors(fs) {
 		return p.fail(rl, fs...)
