@@ -174,6 +174,17 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 				wg.Done()
 			}()
 			out, fs, err := Render(s)
+			if out != nil && err == nil {
+				// Only the YAML is written from here on: the typed objects
+				// and their provenance, many times its size, would stay
+				// live until every spec is rendered, and the collector
+				// would scan them again and again (a thousand specs held
+				// some 120 KB each, and the run grew faster than the
+				// specs).
+				if _, err = out.body(); err == nil {
+					out.Objects = nil
+				}
+			}
 			results[i] = rendered{out, fs, err}
 		}()
 	}
