@@ -48,7 +48,7 @@ var layers = []struct {
 	{"the KRM function", []string{"internal/krm"}},
 	{"the command line", []string{"internal/app"}},
 	{"programs and test-only packages", []string{
-		"cmd/everynode", "bench/corpus", "bench/hostile", "bench/timeit", "schemas/gen", "e2e", "internal/testkit", "internal/testkit/script",
+		"cmd/everynode", "bench/corpus", "bench/hostile", "bench/parsefloor", "bench/timeit", "schemas/gen", "e2e", "internal/testkit", "internal/testkit/script",
 	}},
 }
 
