@@ -6,22 +6,27 @@
 //	→ findings, sorted, deduplicated and counted
 //
 // Files are linted concurrently by a pool of GOMAXPROCS workers; output
-// is deterministic because findings are sorted at the end. No document is
-// held once its file is done: cross-object (deferred) rules look at each
-// object as it is read and leave only small decisions for the end
-// (rule.Pass.ReportLater), and the objects those decisions read in full
-// (rule.Rule.SetKinds) are kept as where to find them on disk and parsed
-// again when asked for (deferred.go). What a run holds grows with its
-// findings and with one identity per object, not with the documents.
+// is deterministic because findings are sorted at the end. Each file is
+// parsed once, and each document linted as the parser hands it over and
+// then dropped (a large file is cut at document markers so that every
+// worker lints a part of it): a run holds one document's tree per worker,
+// not a file's. Cross-object (deferred) rules look at each object as it
+// is read and leave only small decisions for the end
+// (rule.Pass.ReportLater); the objects those decisions read
+// (rule.Rule.SetKinds) are kept as compact records of the fields the rules
+// declare (rule.Rule.SetFields), see deferred.go. What a run holds grows
+// with its findings and one identity per object, not with the documents.
 //
-// Custom resources and their CRDs: every CustomResourceDefinition in the
-// linted set is registered before any object is validated. For files and
-// directories that is a pre-pass that scans each file through a small
-// buffer and parses only those that mention CustomResourceDefinition; a
-// kustomization registers the CRDs it renders before validating what it
+// Custom resources and their CRDs: a CRD is registered when its document
+// is parsed, before the documents after it are linted. An object that has
+// no schema when it is linted keeps its results aside; at the end, if a
+// CRD for its kind was registered after it, its file is parsed again and
+// the object linted against the CRD (crd.go). So a custom resource is
+// validated against its CRD whatever the order of files, and a file is
+// parsed twice only when it holds custom resources read before their CRD.
+// A kustomization registers the CRDs it renders before validating what it
 // renders; LintDocuments and LintObjects register the CRDs among their
-// input first. So a custom resource is validated against its CRD whatever
-// the order of files, without holding documents back.
+// input first.
 package lint
 
 import (
@@ -97,9 +102,9 @@ type Options struct {
 	// MaxFileSize bounds each input (0: DefaultMaxFileSize).
 	MaxFileSize int64
 	// MaxInFlight bounds the bytes of input linted at once by all workers
-	// together (0: DefaultMaxInFlight): parsing and checking a file takes
-	// some 25 times its size in memory, so this, not the number of cores,
-	// bounds a run's memory.
+	// together (0: DefaultMaxInFlight): a file is held whole while it is
+	// linted (with one document's tree at a time), so this, not the
+	// number of cores, bounds the input a run holds.
 	MaxInFlight int64
 	// Rules is the catalog to run (nil: rules.All()).
 	Rules []*rule.Rule

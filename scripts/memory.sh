@@ -6,8 +6,8 @@
 #   scripts/memory.sh [DIR]
 #
 # DIR keeps the inputs (default: a temporary directory). Needs GNU time
-# (/usr/bin/time -v). The binary runs as users run it: its own GOGC and
-# soft memory limit, on every core.
+# (/usr/bin/time -v). The binary runs as users run it: its own pacing of
+# the garbage collector, on every core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
