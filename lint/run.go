@@ -565,6 +565,7 @@ func (fr *fileResult) merge(pr *fileResult) {
 	fr.later = append(fr.later, pr.later...)
 	fr.setObjects = append(fr.setObjects, pr.setObjects...)
 	fr.pending = append(fr.pending, pr.pending...)
+	fr.facts = append(fr.facts, pr.facts...)
 }
 
 // lintValue lints the value of one document (or one KRM item): an object,

@@ -36,6 +36,7 @@ shift $((OPTIND - 1))
 # Package and target, in the order they are run.
 all=(
   ./internal/document:FuzzParsePositions
+  ./internal/document:FuzzSplit
   ./internal/document:FuzzTypingMatchesKubectl
   ./lint:FuzzLintDocuments
   ./generator:FuzzGenerate
