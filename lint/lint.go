@@ -43,6 +43,7 @@ import (
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/schemas"
 )
 
 // DefaultMaxFileSize is the largest file read (a full CNI install is about
@@ -171,6 +172,9 @@ type Linter struct {
 	schemaMu sync.RWMutex
 	walker   *input.Walker
 	excludes []input.Pattern
+	// version is the target Kubernetes release, normalised ("1.37"),
+	// which the rules see on every object.
+	version string
 	// crdFindings are about the --crd files, reported by Lint.
 	crdFindings []finding.Finding
 }
@@ -205,6 +209,10 @@ func New(opts Options) (*Linter, error) {
 	}
 	if l.walker, err = input.NewWalker(wopts); err != nil {
 		return nil, err
+	}
+	l.version = l.kubernetesVersion()
+	if v, err := schemas.NormalizeVersion(l.version); err == nil {
+		l.version = v
 	}
 	l.schema = opts.hooks.Schema
 	if l.schema == nil {

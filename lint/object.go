@@ -107,7 +107,7 @@ func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs
 
 	base := finding.Finding{File: pl.file, Document: pl.index, Resource: res}
 	var out []finding.Finding
-	obj := &rule.Object{Base: pl.base, Resource: res, Map: m, Locate: pl.locate}
+	obj := &rule.Object{Base: pl.base, Resource: res, Map: m, Locate: pl.locate, KubernetesVersion: r.l.version}
 	for _, e := range schemaErrs {
 		if e.WrongType {
 			obj.Invalid = append(obj.Invalid, e.Path)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -172,6 +173,11 @@ type Object struct {
 	// is written: the file, line and column. Whoever reads the object
 	// sets it (the engine, ruletest); an object made in memory has none.
 	Locate func(path fieldpath.Path) (file string, line, column int)
+	// KubernetesVersion is the target release ("1.33"); empty means the
+	// newest the linter knows. Rules that mirror a check Kubernetes added
+	// in some release ask AtLeast, so that an older target is not told of
+	// an error its API server would not raise.
+	KubernetesVersion string
 
 	ds      *appsv1.DaemonSet
 	dsErr   error
@@ -253,6 +259,19 @@ func removeAt(v any, p fieldpath.Path) any {
 		return cp
 	}
 	return v
+}
+
+// AtLeast reports whether the target Kubernetes release is 1.minor or
+// newer; true when the object has no target (the newest release).
+func (o *Object) AtLeast(minor int) bool {
+	v := strings.TrimPrefix(o.KubernetesVersion, "v")
+	if v == "" {
+		return true
+	}
+	_, m, _ := strings.Cut(v, ".")
+	m, _, _ = strings.Cut(m, ".")
+	n, err := strconv.Atoi(m)
+	return err != nil || n >= minor
 }
 
 // Position says where a path of the object (relative to it) is written,

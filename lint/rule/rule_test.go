@@ -81,3 +81,23 @@ func TestObjectHasAndPosition(t *testing.T) {
 		t.Errorf("Position does not go through Locate: %s:%d", file, line)
 	}
 }
+
+func TestObjectAtLeast(t *testing.T) {
+	tests := []struct {
+		version string
+		minor   int
+		want    bool
+	}{
+		{"", 40, true},
+		{"1.30", 31, false},
+		{"1.31", 31, true},
+		{"v1.37", 33, true},
+		{"1.32.4", 33, false},
+	}
+	for _, tt := range tests {
+		o := &Object{KubernetesVersion: tt.version}
+		if got := o.AtLeast(tt.minor); got != tt.want {
+			t.Errorf("AtLeast(%d) with %q = %v, want %v", tt.minor, tt.version, got, tt.want)
+		}
+	}
+}
