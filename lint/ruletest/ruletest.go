@@ -21,6 +21,7 @@
 // A comment anywhere in the file sets what the configuration would say:
 //
 //	# settings: podSecurity=restricted checkReferences=true param:max=3
+//	# settings: kubernetesVersion=1.30
 //
 // A param: value is read as the parameter's type: an integer, true or
 // false, a string, or a comma-separated list of strings.
@@ -147,6 +148,9 @@ func compare(t testing.TB, path string, results []finding.Finding, wants []*want
 type Settings struct {
 	PodSecurity     string
 	CheckReferences bool
+	// KubernetesVersion is the target release the objects carry (empty:
+	// the newest).
+	KubernetesVersion string
 	// Params are parameter values as written (param:NAME=VALUE), for
 	// whichever rule declares NAME.
 	Params map[string]string
@@ -177,10 +181,12 @@ func ParseSettings(data []byte) (Settings, error) {
 					return s, fmt.Errorf("settings: checkReferences=%s: %w", v, err)
 				}
 				s.CheckReferences = b
+			case k == "kubernetesVersion":
+				s.KubernetesVersion = v
 			case strings.HasPrefix(k, "param:"):
 				s.Params[strings.TrimPrefix(k, "param:")] = v
 			default:
-				return s, fmt.Errorf("settings: unknown key %q (want podSecurity, checkReferences or param:NAME)", k)
+				return s, fmt.Errorf("settings: unknown key %q (want podSecurity, checkReferences, kubernetesVersion or param:NAME)", k)
 			}
 		}
 	}
@@ -255,6 +261,9 @@ func Findings(t testing.TB, name string, data []byte, rules []*rule.Rule, s Sett
 	targets := readTargets(t, name, data)
 	if len(targets) == 0 {
 		t.Fatalf("%s: no objects (documents with apiVersion and kind)", name)
+	}
+	for _, tg := range targets {
+		tg.Object.KubernetesVersion = s.KubernetesVersion
 	}
 	return Checker(t, rules, s).Run(targets)
 }
