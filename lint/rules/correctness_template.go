@@ -96,10 +96,14 @@ var dnsNoneWithoutConfigRule = &rule.Rule{
 			return
 		}
 		switch {
+		// Reported where the API server's error is: at the missing
+		// dnsConfig (placed at the pod spec) or its nameservers.
 		case ps.DNSConfig == nil:
-			p.Reportf(base.Child("dnsPolicy"), "dnsPolicy None needs dnsConfig with at least one nameserver (the pod gets no other DNS settings): add dnsConfig.nameservers, or use ClusterFirst")
+			p.Report(rule.Diagnostic{Path: base.Child("dnsConfig"),
+				Message: "dnsPolicy None needs dnsConfig with at least one nameserver (the pod gets no other DNS settings): add dnsConfig.nameservers, or use ClusterFirst",
+				Related: []rule.RelatedPath{{Path: base.Child("dnsPolicy"), Message: "dnsPolicy None"}}})
 		case len(ps.DNSConfig.Nameservers) == 0:
-			p.Reportf(base.Child("dnsConfig"), "dnsConfig lists no nameserver, which dnsPolicy None requires: add dnsConfig.nameservers")
+			p.Reportf(base.Child("dnsConfig", "nameservers"), "dnsConfig lists no nameserver, which dnsPolicy None requires: add dnsConfig.nameservers")
 		}
 	},
 }

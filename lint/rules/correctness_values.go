@@ -41,8 +41,8 @@ var unsupportedValueRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A pod template field with a fixed set of values set to something else: dnsPolicy, preemptionPolicy, a container's " +
 			"imagePullPolicy, terminationMessagePolicy, port protocol, mountPropagation, seccompProfile.type, appArmorProfile.type and " +
-			"procMount, a toleration's " +
-			"operator and effect, and node affinity operators. The values are case-sensitive: tcp, always and noSchedule are rejected.",
+			"procMount, and a toleration's " +
+			"operator and effect (invalid-affinity checks node affinity operators). The values are case-sensitive: tcp, always and noSchedule are rejected.",
 		Why: "The API server rejects the DaemonSet (\"Unsupported value\"). The published schema types these fields as plain " +
 			"strings, so schema validation alone does not catch them.",
 		In: rule.InContainer,
@@ -53,7 +53,7 @@ imagePullPolicy: always`,
   - {containerPort: 53, protocol: UDP}
 imagePullPolicy: Always`,
 		Fix:     "Use one of the listed values, spelled exactly.",
-		Mirrors: "ValidatePodSpec in pkg/apis/core/validation (validateDNSPolicy, validatePullPolicy, validateContainerPorts, validateMountPropagation, validateSeccompProfileField, ValidateAppArmorProfileField, ValidateProcMountType, validateTolerations, validateNodeSelectorRequirement)",
+		Mirrors: "ValidatePodSpec in pkg/apis/core/validation (validateDNSPolicy, validatePullPolicy, validateContainerPorts, validateMountPropagation, validateSeccompProfileField, ValidateAppArmorProfileField, ValidateProcMountType, validateTolerations)",
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
@@ -105,29 +105,7 @@ imagePullPolicy: Always`,
 			check(tp.Child("operator"), "toleration operator", string(t.Operator), tolerationOps)
 			check(tp.Child("effect"), "toleration effect", string(t.Effect), taintEffects)
 		}
-		if a := ps.Affinity; a != nil && a.NodeAffinity != nil {
-			na := base.Child("affinity", "nodeAffinity")
-			if req := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution; req != nil {
-				tp := na.Child("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
-				for i, term := range req.NodeSelectorTerms {
-					checkNodeSelectorTerm(check, tp.Index(i), term)
-				}
-			}
-			pp := na.Child("preferredDuringSchedulingIgnoredDuringExecution")
-			for i, pref := range a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
-				checkNodeSelectorTerm(check, pp.Index(i).Child("preference"), pref.Preference)
-			}
-		}
 	},
-}
-
-func checkNodeSelectorTerm(check func(fieldpath.Path, string, string, []string), path fieldpath.Path, term corev1.NodeSelectorTerm) {
-	for j, e := range term.MatchExpressions {
-		check(path.Child("matchExpressions").Index(j).Child("operator"), "node selector operator", string(e.Operator), nodeSelectorOps)
-	}
-	for j, e := range term.MatchFields {
-		check(path.Child("matchFields").Index(j).Child("operator"), "node selector operator", string(e.Operator), nodeSelectorOps)
-	}
 }
 
 var invalidTolerationRule = &rule.Rule{
@@ -167,21 +145,28 @@ var invalidTolerationRule = &rule.Rule{
 						Message: fmt.Sprintf("toleration key %q is not a valid taint key: %s", t.Key, labelProblem(t.Key, msgs))})
 				}
 			} else if t.Operator != corev1.TolerationOpExists {
-				p.Reportf(tp, "a toleration without a key must use operator: Exists (which tolerates every taint); add the taint's key, or set operator: Exists")
+				// The API server names the operator in each of the
+				// errors below, whichever field is wrong; the finding
+				// does too and points at the other field as related.
+				p.Reportf(tp.Child("operator"), "a toleration without a key must use operator: Exists (which tolerates every taint); add the taint's key, or set operator: Exists")
 			}
 			if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
-				p.Reportf(tp.Child("tolerationSeconds"), "tolerationSeconds applies only to effect NoExecute (it bounds how long the pod stays after the taint appears): set effect: NoExecute or remove tolerationSeconds")
+				p.Report(rule.Diagnostic{Path: tp.Child("effect"), AtValue: t.Effect != "",
+					Message: "tolerationSeconds applies only to effect NoExecute (it bounds how long the pod stays after the taint appears): set effect: NoExecute or remove tolerationSeconds",
+					Related: []rule.RelatedPath{{Path: tp.Child("tolerationSeconds"), Message: "tolerationSeconds"}}})
 			}
 			switch t.Operator {
 			case corev1.TolerationOpExists:
 				if t.Value != "" {
-					p.Report(rule.Diagnostic{Path: tp.Child("value"), AtValue: true,
-						Message: fmt.Sprintf("a toleration with operator Exists takes no value (got %q): remove value, or use operator: Equal", t.Value)})
+					p.Report(rule.Diagnostic{Path: tp.Child("operator"), AtValue: true,
+						Message: fmt.Sprintf("a toleration with operator Exists takes no value (got %q): remove value, or use operator: Equal", t.Value),
+						Related: []rule.RelatedPath{{Path: tp.Child("value"), Message: "the value"}}})
 				}
 			case corev1.TolerationOpEqual, "":
 				if msgs := validation.IsValidLabelValue(t.Value); len(msgs) > 0 {
-					p.Report(rule.Diagnostic{Path: tp.Child("value"), AtValue: true,
-						Message: fmt.Sprintf("toleration value %q is not a valid taint value: %s", t.Value, labelProblem(t.Value, msgs))})
+					p.Report(rule.Diagnostic{Path: tp.Child("operator"), AtValue: t.Operator != "",
+						Message: fmt.Sprintf("toleration value %q is not a valid taint value: %s", t.Value, labelProblem(t.Value, msgs)),
+						Related: []rule.RelatedPath{{Path: tp.Child("value"), Message: "the value"}}})
 				}
 			}
 		}

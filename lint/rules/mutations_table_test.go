@@ -83,4 +83,21 @@ var mutations = map[string]func(o obj){
 	"invalid-env":              func(o obj) { o.set(vAgent+".env[0].value", "x") },
 	"run-as-non-root-conflict": func(o obj) { o.set(vPod+".securityContext.runAsUser", 0) },
 	"probe-on-udp-port":        func(o obj) { o.set(vAgent+".ports[0].protocol", "UDP") },
+	"invalid-affinity": func(o obj) {
+		o.set(vPod+".affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution", []any{map[string]any{
+			"weight": 0, "preference": map[string]any{"matchExpressions": []any{
+				map[string]any{"key": "node.example.com/pool", "operator": "Exists"}}}}})
+	},
+	"invalid-topology-spread": func(o obj) {
+		o.set(vPod+".topologySpreadConstraints", []any{map[string]any{
+			"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule", "minDomains": 0}})
+	},
+	"invalid-node-selector": func(o obj) { o.set(vPod+".nodeSelector[node.example.com/pool]", "gpu pool") },
+	"invalid-dns-config": func(o obj) {
+		o.set(vPod+".dnsConfig", map[string]any{"options": []any{map[string]any{"value": "2"}}})
+	},
+	"invalid-hostname": func(o obj) { o.set(vPod+".hostname", "agent.example.com") },
+	"invalid-pod-spec": func(o obj) {
+		o.set(vPod+".readinessGates", []any{map[string]any{"conditionType": "example.com/ready/now"}})
+	},
 }
