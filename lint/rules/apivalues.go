@@ -177,6 +177,14 @@ func intAt(o *rule.Object, path fieldpath.Path) (n int64, fits32 bool, ok bool) 
 	return 0, false, false
 }
 
+// fitsInt64 reports whether a value as the object's typed values hold it
+// decodes into an int64: only an unsigned integer beyond its range does
+// not (a missing value or one of another type is someone else's finding).
+func fitsInt64(v any) bool {
+	u, ok := v.(uint64)
+	return !ok || u <= math.MaxInt64
+}
+
 // oneOf is the message tail that lists the allowed values of an enum.
 func oneOf(v string, allowed []string) string {
 	return fmt.Sprintf("%s: use %s", didYouMean(v, allowed), strings.Join(allowed, " or "))

@@ -55,7 +55,7 @@ var invalidPodSpecRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "Checks of the pod spec as a whole: a readiness gate's conditionType or a scheduling gate's name that is not " +
 			"a qualified name, or a scheduling gate listed twice; `os` without a name or with one other than linux and " +
-			"windows; shareProcessNamespace with hostPID; hostUsers: false with hostNetwork, hostPID, hostIPC or a " +
+			"windows; shareProcessNamespace with hostPID; a terminationGracePeriodSeconds beyond 64 bits; hostUsers: false with hostNetwork, hostPID, hostIPC or a " +
 			"container's volumeDevices; Windows HostProcess containers mixed with others, set differently at pod and " +
 			"container level, or without hostNetwork. The message says which check failed.",
 		Why: "The API server rejects the DaemonSet.",
@@ -119,6 +119,9 @@ shareProcessNamespace: true`,
 					r.at(c.Path.Child("volumeDevices"), "%s has volumeDevices, which a pod with hostUsers: false cannot use (they cannot be mapped into a user namespace)", containerName(c))
 				}
 			}
+		}
+		if gp := base.Child("terminationGracePeriodSeconds"); !fitsInt64(p.Object.Get(gp)) {
+			r.value(gp, "terminationGracePeriodSeconds %v does not fit in a 64-bit integer, which the API server cannot decode: use a number of seconds such as 30", p.Object.Get(gp))
 		}
 		checkHostProcess(r, ps, base)
 	},

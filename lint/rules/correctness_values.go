@@ -150,6 +150,10 @@ var invalidTolerationRule = &rule.Rule{
 				// does too and points at the other field as related.
 				p.Reportf(tp.Child("operator"), "a toleration without a key must use operator: Exists (which tolerates every taint); add the taint's key, or set operator: Exists")
 			}
+			if sp := tp.Child("tolerationSeconds"); !fitsInt64(p.Object.Get(sp)) {
+				p.Report(rule.Diagnostic{Path: sp, AtValue: true,
+					Message: fmt.Sprintf("tolerationSeconds %v does not fit in a 64-bit integer, which the API server cannot decode: use a number of seconds such as 300", p.Object.Get(sp))})
+			}
 			if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
 				p.Report(rule.Diagnostic{Path: tp.Child("effect"), AtValue: t.Effect != "",
 					Message: "tolerationSeconds applies only to effect NoExecute (it bounds how long the pod stays after the taint appears): set effect: NoExecute or remove tolerationSeconds",
