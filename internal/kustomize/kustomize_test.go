@@ -496,3 +496,44 @@ func TestCapture(t *testing.T) {
 		t.Error("the log package was not restored")
 	}
 }
+
+func TestInputs(t *testing.T) {
+	for _, tc := range []struct {
+		dir  string
+		want []string
+	}{
+		{"base", []string{"base/agent.conf", "base/daemonset.yaml", "base/kustomization.yaml", "base/serviceaccount.yaml"}},
+		{"overlay", []string{"base/agent.conf", "base/daemonset.yaml", "base/kustomization.yaml", "base/serviceaccount.yaml",
+			"overlay/hostnetwork-patch.yaml", "overlay/kustomization.yaml", "overlay/tolerations-patch.json"}},
+		{"withcomponent", []string{"base/agent.conf", "base/daemonset.yaml", "base/kustomization.yaml", "base/serviceaccount.yaml",
+			"components/debug/debug-patch.yaml", "components/debug/kustomization.yaml", "withcomponent/kustomization.yaml"}},
+		// A refused entry is not an input; the base it names is.
+		{"remote-http", []string{"base/agent.conf", "base/daemonset.yaml", "base/kustomization.yaml", "base/serviceaccount.yaml",
+			"remote-http/kustomization.yaml"}},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			abs, err := filepath.Abs("testdata")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Inputs(filepath.Join("testdata", tc.dir), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rel []string
+			for _, g := range got {
+				r, err := filepath.Rel(abs, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rel = append(rel, filepath.ToSlash(r))
+			}
+			if !reflect.DeepEqual(rel, tc.want) {
+				t.Errorf("got %q, want %q", rel, tc.want)
+			}
+		})
+	}
+	if _, err := Inputs(filepath.Join("testdata", "nowhere"), Options{}); err == nil {
+		t.Error("no error for a directory without a kustomization")
+	}
+}

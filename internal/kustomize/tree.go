@@ -121,9 +121,12 @@ type walker struct {
 	// problems are the entries refused and the files that could not be
 	// read; a build with any is not run.
 	problems []*Error
-	// readContent is false for PatchFiles, which needs the tree's shape
-	// only.
+	// readContent is false for PatchFiles and Inputs, which need the
+	// tree's shape only.
 	readContent bool
+	// inputs holds every file the build would read, by absolute path,
+	// whether or not its content was read (Inputs).
+	inputs map[string]bool
 
 	rf  *resource.Factory
 	rmf *resmap.Factory
@@ -134,6 +137,7 @@ func newWalker(root *safefs.Root, opts Options, name func(string) string, readCo
 	return &walker{
 		root: root, lim: opts.Limits, maxFile: opts.maxFile(), maxTotal: opts.maxTotal(), maxDocs: opts.maxDocs(), name: name,
 		byAbs: map[string]*kust{}, files: map[string][]byte{}, parsed: map[string]*document.Stream{}, readContent: readContent,
+		inputs: map[string]bool{},
 		rf: rf, rmf: resmap.NewFactory(rf),
 	}
 }
@@ -154,6 +158,7 @@ func (w *walker) problem(k *kust, pos fieldpath.Path, rule, format string, args 
 // read reads a file of the build through the root, once, counting it
 // against the build's total.
 func (w *walker) read(path string) ([]byte, error) {
+	w.inputs[path] = true
 	if data, ok := w.files[path]; ok {
 		return data, nil
 	}
@@ -244,6 +249,7 @@ func (w *walker) walk(dir string) (*kust, error) {
 	}
 	k := &kust{dir: dir, name: found[0], abs: abs}
 	w.byAbs[abs] = k
+	w.inputs[abs] = true
 	if len(found) > 1 {
 		return nil, &Error{File: w.name(abs), Rule: RulePath,
 			Msg: fmt.Sprintf("the directory holds %s: kustomize refuses more than one kustomization file; delete all but one", strings.Join(found, " and "))}
@@ -480,6 +486,7 @@ func (w *walker) fileIn(k *kust, pos fieldpath.Path, e, base string) string {
 // content reads a resolved file into the build, unless only the tree's
 // shape is wanted.
 func (w *walker) content(k *kust, pos fieldpath.Path, p string) {
+	w.inputs[p] = true
 	if !w.readContent {
 		return
 	}
@@ -947,4 +954,34 @@ func PatchFiles(dir string, opts Options) ([]string, error) {
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
+}
+
+// Inputs lists every file the kustomization in dir reads when it is
+// built: its own kustomization file and those of its bases and
+// components, their resource files, patches, generator inputs (files,
+// envs, Daemon specs), CRDs, configurations, OpenAPI and replacement
+// files, and the files builtin plugin configurations name. Paths are
+// absolute and lexically clean, sorted. Only entries that resolve to
+// files inside the root are listed: what Render would refuse is left out
+// (Render reports it). A changed file that is in this list changes what
+// the kustomization renders.
+func Inputs(dir string, opts Options) ([]string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := opts.root(abs)
+	if err != nil {
+		return nil, err
+	}
+	w := newWalker(root, opts, filepath.ToSlash, false)
+	if _, err := w.walk(abs); err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(w.inputs))
+	for p := range w.inputs {
+		out = append(out, filepath.Clean(p))
+	}
+	slices.Sort(out)
+	return out, nil
 }
