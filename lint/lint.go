@@ -93,6 +93,11 @@ type Options struct {
 	CheckReferences bool
 	// FailIfNoObjects adds an error finding when nothing was linted.
 	FailIfNoObjects bool
+	// Changed says the paths are the files a change touched, as
+	// pre-commit names them: a named file that is not a manifest (.yaml,
+	// .yml, .json) is linted only through the kustomizations that read
+	// it (a ConfigMap generator's input), and skipped otherwise.
+	Changed bool
 	// Workers is the number of files linted at once (0: GOMAXPROCS).
 	Workers int
 	// Stdin is read for the path "-".
@@ -280,6 +285,9 @@ func (l *Linter) lint(ctx context.Context, paths []string) (*Result, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if sources, err = l.withReaching(ctx, sources); err != nil {
 		return nil, err
 	}
 	r := l.newRun()

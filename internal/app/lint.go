@@ -40,6 +40,7 @@ func lintCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
 			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
 			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
+			&cli.BoolFlag{Name: "changed", Usage: "PATHs are the files a change touched (as pre-commit passes them): files that are not manifests are linted only through the kustomizations that read them"},
 			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
 			&cli.BoolFlag{Name: "schema-only", Usage: "turn every rule off: schema validation only"},
 			&cli.StringFlag{Name: "pod-security", Usage: "Pod Security Standards `LEVEL` to enforce as warnings: none, baseline or restricted"},
@@ -87,6 +88,7 @@ func runLint(c *cli.Context) error {
 		SchemaOnly:        c.Bool("schema-only"),
 		CheckReferences:   c.Bool("check-references"),
 		FailIfNoObjects:   c.Bool("fail-if-no-objects"),
+		Changed:           c.Bool("changed"),
 		Stdin:             c.App.Reader,
 		WorkDir:           workDir,
 	}

@@ -67,6 +67,9 @@ type Source struct {
 	// repository that leads to such a file is refused instead: a pull
 	// request can commit a link to /dev/zero.
 	Stream bool
+	// Named marks a file named on the command line (not met while
+	// walking a directory).
+	Named bool
 	// Root is what reads of this source (and of what it names: the files
 	// of a kustomization) must stay in; nil for standard input and
 	// streams.
@@ -310,7 +313,7 @@ func (w *Walker) Walk(ctx context.Context, paths []string, fn func(Source) error
 			return &PathError{Path: p, Err: err}
 		}
 		if !fi.IsDir() {
-			src := Source{Name: w.Name(abs), Path: abs, Root: root}
+			src := Source{Name: w.Name(abs), Path: abs, Root: root, Named: true}
 			if !fi.Mode().IsRegular() {
 				// A pipe or device the user made and named is read once.
 				// A symbolic link to one in the repository is refused:

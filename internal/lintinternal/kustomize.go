@@ -39,6 +39,13 @@ func (k kustomizer) PatchFiles(dir string, root *safefs.Root) []string {
 	return files
 }
 
+func (k kustomizer) Inputs(dir string, root *safefs.Root) []string {
+	opts := k.opts
+	opts.Root = root
+	files, _ := kustomize.Inputs(dir, opts)
+	return files
+}
+
 func (k kustomizer) Render(dir string, root *safefs.Root) ([]Rendered, []string, error) {
 	opts := k.opts
 	opts.Root = root

@@ -68,6 +68,10 @@ type Kustomizer interface {
 	// dir) that the kustomization in dir uses as patches: partial objects
 	// that would only give false errors if linted alone.
 	PatchFiles(dir string, root *safefs.Root) []string
+	// Inputs lists every file (absolute, clean) that building the
+	// kustomization in dir reads: a change to any of them changes what
+	// it renders.
+	Inputs(dir string, root *safefs.Root) []string
 	// Kustomization is the kustomization file in dir, for findings about
 	// the build as a whole.
 	Kustomization(dir string) string
