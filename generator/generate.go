@@ -71,6 +71,23 @@ type Result struct {
 	// files are the files of the jobs with an Output directory, in a
 	// stable order: Write writes them, Check compares them with the disk.
 	files []write.File
+	// prune are generated files in those directories that no spec
+	// generates any more: Prune removes them, Check reports them.
+	prune []write.File
+}
+
+// Prune removes the generated files (those that start with HeaderPrefix)
+// in the output directories that no Daemon of the run writes any more and
+// whose spec is gone, or was read by the run and no longer holds their
+// Daemon (deleted or renamed). A file everynode did not generate, or
+// whose spec exists and this run did not read, is never removed. It
+// returns the files it removed, named as messages name them.
+func (r *Result) Prune() (removed []string, err error) {
+	files, err := write.Remove(r.prune)
+	for _, f := range files {
+		removed = append(removed, f.Display())
+	}
+	return removed, err
 }
 
 // Write writes the files of the jobs with an Output directory, each
@@ -93,17 +110,30 @@ type Stale struct {
 	// File is how messages name the file; Diff is a unified diff from
 	// its content on disk to the new one.
 	File, Diff string
+	// Removed is set for a generated file whose spec is gone: Prune
+	// would remove it.
+	Removed bool
 }
 
-// Check compares the files Write would write with the disk, and writes
-// nothing: generate --check.
+// Check compares the files Write would write with the disk, and lists
+// the files Prune would remove; it writes nothing: generate --check.
 func (r *Result) Check() ([]Stale, error) {
 	stale, err := write.Check(r.files)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Stale, len(stale))
 	for i, s := range stale {
 		out[i] = Stale{File: s.File.Display(), Diff: s.Diff}
 	}
-	return out, err
+	for _, f := range r.prune {
+		diff, err := write.RemovalDiff(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Stale{File: f.Display(), Diff: diff, Removed: true})
+	}
+	return out, nil
 }
 
 // HasErrors reports whether any finding is an error.
@@ -129,6 +159,10 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 	}
 	var all []jobSpecs
 	res := &Result{Sources: map[string][]byte{}}
+	// read holds the spec files this run read, by path on disk: a
+	// generated file naming one of them that no Daemon writes any more
+	// is pruned.
+	read := map[string]bool{}
 	for _, j := range jobs {
 		files, err := g.collect(j)
 		if err != nil {
@@ -136,6 +170,9 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 		}
 		var specs []*Spec
 		for _, f := range files {
+			if f.Path != "" {
+				read[filepath.Clean(f.Path)] = true
+			}
 			res.Sources[f.Name] = f.Data
 			s, fs := Load(f)
 			specs = append(specs, s...)
@@ -202,6 +239,10 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 		spec *Spec
 	}
 	claims := map[string]claim{}
+	// outDirs are the output directories, in order, each once, with the
+	// job that names it first (for Within and Label).
+	var outDirs []write.File
+	seenDir := map[string]bool{}
 	var stdout bytes.Buffer
 	i := 0
 	for _, js := range all {
@@ -212,6 +253,10 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 				return nil, err
 			}
 			outDir = g.resolve(js.job.Base, js.job.Output)
+			if !seenDir[outDir] {
+				seenDir[outDir] = true
+				outDirs = append(outDirs, write.File{Dir: outDir, Label: g.display(outDir), Within: js.job.Root})
+			}
 		}
 		for range js.specs {
 			r := results[i].out
@@ -255,7 +300,22 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 			names = append(names, name)
 		}
 		if outDir != "" && js.job.Kustomization {
+			claims[filepath.Join(outDir, "kustomization.yaml")] = claim{}
 			res.files = append(res.files, write.File{Dir: outDir, Label: g.display(outDir), Name: "kustomization.yaml", Data: kustomization(names), Within: js.job.Root})
+		}
+	}
+	for _, d := range outDirs {
+		existing, err := write.Existing(d, MaxSpecSize)
+		if err != nil {
+			return nil, fmt.Errorf("output directory %s: %w", d.Label, err)
+		}
+		for _, f := range existing {
+			if _, claimed := claims[filepath.Join(d.Dir, f.Name)]; claimed {
+				continue
+			}
+			if orphaned(d.Dir, d.Within, f.Data, read) {
+				res.prune = append(res.prune, f)
+			}
 		}
 	}
 	for i := range res.Findings {
@@ -263,11 +323,42 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 	}
 	res.Findings = finding.SortAndDedupe(res.Findings)
 	if res.HasErrors() {
-		res.files, res.Stdout = nil, nil
+		res.files, res.prune, res.Stdout = nil, nil, nil
 		return res, nil
 	}
 	res.Stdout = stdout.Bytes()
 	return res, nil
+}
+
+// orphaned reports whether a file in an output directory is one
+// everynode generated from a spec that no longer generates it: its header
+// names a spec (relative to dir) that is gone, or that this run read
+// (which then no longer holds the file's Daemon). A file without the
+// header, or from standard input, or from a spec that exists and this run
+// did not read (another job's, another command's), is not.
+func orphaned(dir, within string, data []byte, read map[string]bool) bool {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	rest, ok := bytes.CutPrefix(line, []byte(HeaderPrefix+" from "))
+	if !ok {
+		return false
+	}
+	name, ok := bytes.CutSuffix(rest, []byte("; DO NOT EDIT."))
+	if !ok || len(name) == 0 || string(name) == StdinName || string(name) == "-" {
+		return false
+	}
+	spec := filepath.Clean(filepath.Join(dir, filepath.FromSlash(string(name))))
+	if filepath.IsAbs(filepath.FromSlash(string(name))) {
+		spec = filepath.Clean(filepath.FromSlash(string(name)))
+	}
+	if read[spec] {
+		return true
+	}
+	if within != "" && !safefs.Within(spec, within) {
+		// A repository's configuration decides nothing outside it.
+		return false
+	}
+	_, err := os.Lstat(spec)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 func (s *Spec) nameFinding(msg string) finding.Finding {

@@ -87,6 +87,10 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	}
 }
 
+// argsKey holds the command line as given, in App.Metadata (generate
+// --check repeats it without --check).
+const argsKey = "args"
+
 // runMu serialises Runs: urfave/cli writes to package-level flags (its
 // help flag) while parsing, so two Runs at once in one process race. A
 // process runs one command; only in-process tests ever wait here.
@@ -96,7 +100,9 @@ var runMu sync.Mutex
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	runMu.Lock()
 	defer runMu.Unlock()
-	err := newApp(stdin, stdout, stderr).Run(args)
+	a := newApp(stdin, stdout, stderr)
+	a.Metadata = map[string]any{argsKey: args}
+	err := a.Run(args)
 	if err == nil {
 		return ExitOK
 	}

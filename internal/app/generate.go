@@ -31,6 +31,7 @@ func generateCommand() *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write one file per Daemon into `DIR` instead of standard output"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; print a diff of what would change and exit 3 if anything would"},
 			&cli.BoolFlag{Name: "kustomization", Usage: "also write a kustomization.yaml listing the generated files (with -o)"},
+			&cli.BoolFlag{Name: "exit-non-zero-on-change", Usage: "exit 3 when a file was written or removed (the pre-commit hook: the commit stops until the change is staged)"},
 			// Paths are reported relative to the working directory; tests,
 			// which cannot chdir in parallel, set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
@@ -99,11 +100,15 @@ func runGenerate(c *cli.Context) error {
 			fmt.Fprint(c.App.Writer, safetext.Lines(s.Diff))
 		}
 		if len(stale) > 0 {
-			names := make([]string, len(stale))
-			for i, s := range stale {
-				names[i] = safetext.Escape(s.File)
+			var names []string
+			for _, s := range stale {
+				if s.Removed {
+					names = append(names, safetext.Escape(s.File)+" (its spec is gone: it would be removed)")
+				} else {
+					names = append(names, safetext.Escape(s.File))
+				}
 			}
-			return exit(ExitStale, fmt.Errorf("out of date: %s (run everynode generate)", strings.Join(names, ", ")))
+			return exit(ExitStale, fmt.Errorf("out of date: %s (run %s)", strings.Join(names, ", "), rerunWithout(c, "check")))
 		}
 		return nil
 	}
@@ -114,7 +119,56 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return exit(ExitUsage, err)
 	}
+	removed, err := res.Prune()
+	for _, f := range removed {
+		fmt.Fprintf(c.App.ErrWriter, "removed %s (its spec is gone)\n", safetext.Escape(f))
+	}
+	if err != nil {
+		return exit(ExitUsage, err)
+	}
+	if c.Bool("exit-non-zero-on-change") && len(written)+len(removed) > 0 {
+		// pre-commit sees a change to a tracked file, but not a new
+		// untracked one: the first commit of a spec would pass without
+		// its manifest. The exit status says it for both.
+		return exit(ExitStale, fmt.Errorf("generated files changed: stage them (git add) and commit again"))
+	}
 	return nil
+}
+
+// rerunWithout is the command line the user ran, without the flag name
+// (and the hidden --workdir that tests pass), quoted for a POSIX shell:
+// what --check tells them to run.
+func rerunWithout(c *cli.Context, name string) string {
+	args, _ := c.App.Metadata[argsKey].([]string)
+	if len(args) == 0 {
+		return "everynode " + c.Command.Name
+	}
+	out := []string{filepath.Base(args[0])}
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		flag, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && flag == name {
+			continue
+		}
+		if strings.HasPrefix(a, "-") && flag == "workdir" {
+			if !strings.Contains(a, "=") {
+				i++
+			}
+			continue
+		}
+		out = append(out, shellQuote(a))
+	}
+	return strings.Join(out, " ")
+}
+
+// shellQuote quotes an argument for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // configJobs reads the generate: section of the configuration. Its spec

@@ -373,3 +373,84 @@ func Create(f File) error {
 	}
 	return nil
 }
+
+// Existing lists the regular files of dir's directory (dir.Dir, through
+// dir.Within as Write would open it) whose names end in .yaml or .yml,
+// each with its content in Data; files over limit bytes are left out.
+// A directory that does not exist holds nothing.
+func Existing(dir File, limit int64) ([]File, error) {
+	root, err := openDir(dir, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	d, err := root.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, e := range entries {
+		name := e.Name()
+		ext := strings.ToLower(filepath.Ext(name))
+		if !e.Type().IsRegular() || (ext != ".yaml" && ext != ".yml") || ValidName(name) != nil {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || fi.Size() > limit {
+			continue
+		}
+		data, err := root.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		f := dir
+		f.Name, f.Data = name, data
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Remove removes files from their directories (through Within, as Write
+// writes them), and returns those it removed; a file already gone is
+// not an error.
+func Remove(files []File) (removed []File, err error) {
+	for _, f := range files {
+		if err := ValidName(f.Name); err != nil {
+			return removed, err
+		}
+		root, err := openDir(f, false)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return removed, fmt.Errorf("output directory %s: %w", filepath.ToSlash(cmp.Or(f.Label, f.Dir)), err)
+		}
+		err = root.Remove(f.Name)
+		root.Close()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return removed, fmt.Errorf("removing %s: %w", f.Display(), err)
+		default:
+			removed = append(removed, f)
+		}
+	}
+	return removed, nil
+}
+
+// RemovalDiff is the unified diff that removes a file whose content is
+// f.Data, as Check shows a change.
+func RemovalDiff(f File) (string, error) {
+	name := strings.TrimPrefix(f.Display(), "/")
+	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: lines(f.Data), FromFile: "a/" + name, ToFile: "/dev/null", Context: 3,
+	})
+}
