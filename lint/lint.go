@@ -152,12 +152,25 @@ type Result struct {
 	Summary  finding.Summary
 	// Objects lists every resource linted (JUnit's passing testcases).
 	Objects []ObjectRef
+	// Skipped lists what was not linted and why (a Helm chart, a
+	// patch, a document that is not a Kubernetes object), by file.
+	Skipped []Skipped
 	// InternalErrors counts internal-error findings: the CLI exits 2.
 	InternalErrors int
 	// Source returns a file's text for reporters' source lines: files in
 	// memory (stdin, LintDocuments) are kept, files on disk are read again
 	// when asked for, so the run holds no file it is done with.
 	Source func(file string) []byte
+}
+
+// Skipped is a file, or a document of one, that was not linted.
+type Skipped struct {
+	// File is named as findings name files; a directory for a Helm chart.
+	File string
+	// Document is the document's index in the file, -1 for the whole
+	// file.
+	Document int
+	Reason   string
 }
 
 // ObjectRef identifies one linted resource.

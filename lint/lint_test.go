@@ -425,12 +425,29 @@ func TestSkipped(t *testing.T) {
 		t.Errorf("linted %q, want %q", linted, want)
 	}
 	// Files: every .yaml/.yml/.json walked (not Kptfile or notes.txt, not
-	// .github).
-	// Skipped: Chart, values, pre-commit, 2 template docs, plain template,
-	// helm-elsewhere, kptfile.yaml, kustomization, local, 2 scalar docs,
-	// the Daemon (no spec checker) and the List's non-object item.
-	if s := res.Summary; s.Files != 15 || s.Skipped != 14 || s.Resources != 3 {
-		t.Errorf("summary %+v: want 15 files, 14 skipped, 3 resources", s)
+	// .github, not the chart's templates/).
+	// Skipped: Chart, values, pre-commit, helm-elsewhere, kptfile.yaml,
+	// kustomization, local, 2 scalar docs, the Daemon (no spec checker)
+	// and the List's non-object item.
+	if s := res.Summary; s.Files != 13 || s.Skipped != 11 || s.Resources != 3 {
+		t.Errorf("summary %+v: want 13 files, 11 skipped, 3 resources", s)
+	}
+	// Every skipped file or document is listed with its reason, and the
+	// chart with what to run instead of linting its templates.
+	var skipped []string
+	for _, s := range res.Skipped {
+		skipped = append(skipped, fmt.Sprintf("%s#%d", s.File, s.Document))
+		if s.Reason == "" {
+			t.Errorf("%s#%d skipped without a reason", s.File, s.Document)
+		}
+	}
+	wantSkipped := []string{".#-1", ".pre-commit-config.yaml#0", "Chart.yaml#0", "daemon.yaml#0", "helm-elsewhere.yaml#-1",
+		"kptfile.yaml#0", "kustomization.yaml#0", "list.yaml#0", "local.yaml#0", "scalars.yaml#0", "scalars.yaml#1", "values.yaml#0"}
+	if !slices.Equal(skipped, wantSkipped) {
+		t.Errorf("skipped %q, want %q", skipped, wantSkipped)
+	}
+	if res.Skipped[0].Reason != "Helm chart skipped (render it with helm template . | everynode lint -)" {
+		t.Errorf("the chart's reason is %q", res.Skipped[0].Reason)
 	}
 }
 

@@ -29,6 +29,13 @@ const (
 	skipKustomize   = "kustomize configuration (Kustomization, Component)"
 	skipKptfile     = "kpt package file (Kptfile)"
 	skipLocalConfig = "annotated config.kubernetes.io/local-config: \"true\""
+	skipNotMapping  = "not a mapping"
+	skipDaemonSpec  = "everynode Daemon spec (checked by everynode generate)"
+	// Whole files.
+	skipHelmTemplate = "Helm chart template (under a chart's templates/ directory): render it with helm template ... | everynode lint -"
+	skipHelmSyntax   = "Helm template syntax ({{ .Values }}, include, toYaml ...): render it with helm template ... | everynode lint -"
+	skipTemplate     = "a template ({{ ... }}) that does not parse as YAML"
+	skipPatch        = "kustomize patch: linted through the kustomization that applies it"
 )
 
 // classify says why a document is skipped, or "" to lint it.
@@ -78,7 +85,7 @@ func isCRD(m map[string]any) bool {
 // lintObject validates one object and runs the rules on it.
 func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 	if reason := classify(m); reason != "" {
-		fr.summary.Skipped++
+		fr.skip(pl.file, pl.index, reason)
 		return
 	}
 	gen := r.crdGen.Load()
@@ -267,7 +274,7 @@ func (r *run) everynodeKind(fr *fileResult, pl place, doc *document.Document) bo
 	default:
 		// A Daemon spec with no spec checker wired in: not a Kubernetes
 		// object, so not linted as one.
-		fr.summary.Skipped++
+		fr.skip(pl.file, pl.index, skipDaemonSpec)
 		return true
 	}
 	res := finding.ResourceOf(m)

@@ -2,11 +2,13 @@ package lint
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -32,6 +34,7 @@ type run struct {
 	directives []*suppress.Directive
 	summary    finding.Summary
 	objects    []ObjectRef
+	skipped    []Skipped
 	set        *rule.Set
 	intern     *interner
 	later      []*laterReport
@@ -75,6 +78,7 @@ type fileResult struct {
 	directives []*suppress.Directive
 	summary    finding.Summary
 	objects    []ObjectRef
+	skipped    []Skipped
 	idents     []finding.Resource
 	later      []*laterReport
 	setObjects []setObject
@@ -132,6 +136,7 @@ func (r *run) add(fr *fileResult) {
 	s.Resources += fr.summary.Resources
 	s.Skipped += fr.summary.Skipped
 	r.objects = append(r.objects, fr.objects...)
+	r.skipped = append(r.skipped, fr.skipped...)
 	for _, id := range fr.idents {
 		r.set.AddIdentity(id)
 	}
@@ -308,12 +313,14 @@ func (r *run) lintSource(src input.Source) *fileResult {
 		return r.lintData(src.Name, "", sd.data)
 	case src.Kustomization:
 		return r.lintKustomization(src)
+	case src.Skip != "":
+		return &fileResult{skipped: []Skipped{{File: src.Name, Document: -1, Reason: src.Skip}}}
 	}
 	if n := r.helmTemplateDir(src.Path); n {
-		return r.skipFile(src)
+		return r.skipFile(src, skipHelmTemplate)
 	}
 	if r.isPatchFile(src.Path, src.Root) {
-		return r.skipFile(src)
+		return r.skipFile(src, skipPatch)
 	}
 	data, err := src.Read(r.l.opts.MaxFileSize)
 	if err != nil {
@@ -356,13 +363,20 @@ func (r *run) readFailure(name string, err error) *fileResult {
 // skipFile counts a file that is skipped whole (a Helm template, a
 // kustomize patch) without linting it: one skipped document per
 // document marker, read cheaply without parsing.
-func (r *run) skipFile(src input.Source) *fileResult {
+func (r *run) skipFile(src input.Source, reason string) *fileResult {
 	data, err := src.Read(r.l.opts.MaxFileSize)
 	if err != nil {
 		return r.readFailure(src.Name, err)
 	}
 	n := countDocuments(data)
-	return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n}}
+	return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n},
+		skipped: []Skipped{{File: src.Name, Document: -1, Reason: reason}}}
+}
+
+// skip records a document that is not linted, and why.
+func (fr *fileResult) skip(file string, doc int, reason string) {
+	fr.summary.Skipped++
+	fr.skipped = append(fr.skipped, Skipped{File: file, Document: doc, Reason: reason})
 }
 
 // countDocuments counts the non-empty "---"-separated parts of a file.
@@ -406,6 +420,7 @@ func (r *run) lintData(name, path string, data []byte) *fileResult {
 	if looksLikeHelm(data) {
 		n := countDocuments(data)
 		fr.summary.Documents, fr.summary.Skipped = n, n
+		fr.skipped = append(fr.skipped, Skipped{File: name, Document: -1, Reason: skipHelmSyntax})
 		return fr
 	}
 	f := document.NewFile(name, data)
@@ -493,7 +508,7 @@ func (r *run) lintDocument(fr *fileResult, path string, doc *document.Document) 
 	}
 	m, ok := doc.Value.(map[string]any)
 	if !ok {
-		fr.summary.Skipped++
+		fr.skip(name, doc.Index, skipNotMapping)
 		return
 	}
 	r.lintValue(fr, pl, m)
@@ -507,7 +522,8 @@ func (r *run) finishData(fr *fileResult, f *document.File, problems []document.P
 	name := f.Name
 	if len(problems) > 0 && bytes.Contains(f.Data, []byte("{{")) {
 		n := countDocuments(f.Data)
-		return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n}}
+		return &fileResult{summary: finding.Summary{Files: 1, Documents: n, Skipped: n},
+			skipped: []Skipped{{File: name, Document: -1, Reason: skipTemplate}}}
 	}
 	m0 := fr.mark()
 	for _, p := range problems {
@@ -575,7 +591,7 @@ func (r *run) lintValue(fr *fileResult, pl place, m map[string]any) {
 		for i, it := range items {
 			im, ok := it.(map[string]any)
 			if !ok {
-				fr.summary.Skipped++
+				fr.skip(pl.file, pl.index, fmt.Sprintf("items[%d] is not a mapping", i))
 				continue
 			}
 			ipl := pl
@@ -673,7 +689,10 @@ func (r *run) finish() *Result {
 	suppress.Apply(fs, ds)
 	fs = append(fs, suppress.Check(ds, r.l.status, r.l.checker.Known())...)
 	fs = finding.SortAndDedupe(fs)
-	res := &Result{Findings: fs, Summary: r.summary, Objects: r.objects}
+	slices.SortStableFunc(r.skipped, func(a, b Skipped) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Document, b.Document))
+	})
+	res := &Result{Findings: fs, Summary: r.summary, Objects: r.objects, Skipped: r.skipped}
 	res.Summary.Count(fs)
 	for _, f := range fs {
 		if f.Rule == finding.RuleInternal {
@@ -779,7 +798,7 @@ func (b *budget) release(w int64) {
 // and for a kustomization the most its build may read.
 func (r *run) sourceWeight(s input.Source) int64 {
 	switch {
-	case s.Err != nil:
+	case s.Err != nil || s.Skip != "":
 		return 0
 	case s.Stdin:
 		return int64(len(r.stdin))

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/everynode/everynode/generator"
 	"github.com/everynode/everynode/internal/generatorinternal"
+	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/internal/lintinternal"
+	"github.com/everynode/everynode/internal/safetext"
 
 	"github.com/urfave/cli/v2"
 
@@ -40,6 +43,7 @@ func lintCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
 			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
 			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
+			&cli.BoolFlag{Name: "verbose", Usage: "list every file (or document) that was skipped, and why, on standard error"},
 			&cli.BoolFlag{Name: "changed", Usage: "PATHs are the files a change touched (as pre-commit passes them): files that are not manifests are linted only through the kustomizations that read them"},
 			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
 			&cli.BoolFlag{Name: "schema-only", Usage: "turn every rule off: schema validation only"},
@@ -100,6 +104,14 @@ func runLint(c *cli.Context) error {
 		strict := c.Bool("strict")
 		opts.Strict = &strict
 	}
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		// cat ds.yaml | everynode lint: standard input when something is
+		// piped in, as kubeconform reads it (stdinPiped).
+		if r, ok := stdinPiped(c.App.Reader); ok {
+			args, opts.Stdin = []string{"-"}, r
+		}
+	}
 	l, err := lint.New(opts)
 	if err != nil {
 		return exit(ExitUsage, err)
@@ -107,7 +119,7 @@ func runLint(c *cli.Context) error {
 	// A path that does not exist is a usage error (exit 2), but the other
 	// paths are still linted and reported first: one typo in a hook's
 	// file list must not hide the findings in the rest.
-	paths, missing := splitMissing(c.Args().Slice(), workDir)
+	paths, missing := splitMissing(args, workDir)
 	if len(missing) > 0 && len(paths) == 0 {
 		return exit(ExitUsage, errors.Join(missing...))
 	}
@@ -134,6 +146,7 @@ func runLint(c *cli.Context) error {
 	if err := report.WriteTargets(resolveTargets(targets, workDir), c.App.Writer, rep, ropts); err != nil {
 		return exit(ExitUsage, err)
 	}
+	printSkipped(c.App.ErrWriter, res, c.Bool("verbose"), opts.FailIfNoObjects)
 	switch {
 	case len(missing) > 0:
 		return exit(ExitUsage, errors.Join(missing...))
@@ -212,6 +225,63 @@ func githubLinkBase() string {
 		return ""
 	}
 	return strings.TrimSuffix(server, "/") + "/" + repo + "/blob/" + sha + "/"
+}
+
+// stdinPiped returns standard input to read when it is not a terminal
+// and holds something. A terminal (and /dev/null, a character device too)
+// is not read. Standard input that is empty at once, as CI runners and
+// hooks often give a process, is not read either: the current directory
+// is linted, so that `everynode lint` in a CI step never passes by
+// linting nothing. A reader that is not a file (a test's) counts as
+// piped.
+func stdinPiped(in io.Reader) (io.Reader, bool) {
+	if in == nil {
+		return nil, false
+	}
+	if f, ok := in.(*os.File); ok {
+		fi, err := f.Stat()
+		if err != nil || fi.Mode()&os.ModeCharDevice != 0 {
+			return nil, false
+		}
+	}
+	br := bufio.NewReader(in)
+	if _, err := br.Peek(1); err != nil {
+		return nil, false
+	}
+	return br, true
+}
+
+// printSkipped says on standard error what was not linted: a Helm chart
+// always (it holds manifests that are never checked unless rendered),
+// everything with --verbose, and a note when no object was linted at all,
+// which passes (exit 0) but should never pass unseen.
+func printSkipped(w io.Writer, res *lint.Result, verbose, failIfNone bool) {
+	for _, s := range res.Skipped {
+		switch {
+		case verbose && s.Document >= 0:
+			fmt.Fprintf(w, "skipped %s (document %d): %s\n", safetext.Escape(s.File), s.Document, s.Reason)
+		case verbose && s.Reason != input.HelmChartSkip(s.File):
+			fmt.Fprintf(w, "skipped %s: %s\n", safetext.Escape(s.File), s.Reason)
+		case s.Reason == input.HelmChartSkip(s.File):
+			fmt.Fprintf(w, "note: %s: %s\n", safetext.Escape(s.File), safetext.Escape(s.Reason))
+		}
+	}
+	if res.Summary.Resources == 0 && !failIfNone {
+		sum := res.Summary
+		msg := fmt.Sprintf("note: no Kubernetes objects were linted (%d %s, %d %s skipped)",
+			sum.Files, plural(sum.Files, "file", "files"), sum.Skipped, plural(sum.Skipped, "document", "documents"))
+		if !verbose && len(res.Skipped) > 0 {
+			msg += "; --verbose lists what was skipped and why"
+		}
+		fmt.Fprintln(w, msg)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // splitMissing separates the paths that do not exist (as errors) from the

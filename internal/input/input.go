@@ -67,6 +67,9 @@ type Source struct {
 	// repository that leads to such a file is refused instead: a pull
 	// request can commit a link to /dev/zero.
 	Stream bool
+	// Skip, when set, says why a directory met while walking is not
+	// linted at all (a Helm chart): the engine lists it as skipped.
+	Skip string
 	// Named marks a file named on the command line (not met while
 	// walking a directory).
 	Named bool
@@ -413,6 +416,16 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 			return err
 		}
 	}
+	// A Helm chart's templates are Go templates, not manifests: they are
+	// not walked, and the chart is listed as skipped with what to run
+	// instead. Its other files (values, Chart.yaml, crds/) are walked as
+	// usual.
+	chart := IsHelmChart(dir)
+	if chart {
+		if err := fn(Source{Name: w.Name(dir), Path: dir, Skip: HelmChartSkip(w.Name(dir))}); err != nil {
+			return err
+		}
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fn(Source{Name: w.Name(dir), Path: dir, Err: fmt.Errorf("cannot read directory: %w", err)})
@@ -476,6 +489,9 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 			if strings.HasPrefix(name, ".") {
 				continue
 			}
+			if chart && name == "templates" {
+				continue // Go templates: the chart's note says what to do
+			}
 			if err := w.walkDir(ctx, p, targetReal, st, fn); err != nil {
 				return err
 			}
@@ -489,6 +505,17 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 		}
 	}
 	return nil
+}
+
+// IsHelmChart reports whether dir is a Helm chart: it holds a Chart.yaml.
+func IsHelmChart(dir string) bool {
+	fi, err := os.Lstat(filepath.Join(dir, "Chart.yaml"))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// HelmChartSkip says why a chart is not linted, and what to run instead.
+func HelmChartSkip(name string) string {
+	return fmt.Sprintf("Helm chart skipped (render it with helm template %s | everynode lint -)", name)
 }
 
 func unwrapPathErr(err error) error {
