@@ -93,6 +93,9 @@ type Options struct {
 	CheckReferences bool
 	// FailIfNoObjects adds an error finding when nothing was linted.
 	FailIfNoObjects bool
+	// NoIgnoreFiles lints what .gitignore, .everynodeignore and
+	// .git/info/exclude ignore too, when walking directories.
+	NoIgnoreFiles bool
 	// Changed says the paths are the files a change touched, as
 	// pre-commit names them: a named file that is not a manifest (.yaml,
 	// .yml, .json) is linted only through the kustomizations that read
@@ -221,7 +224,7 @@ func New(opts Options) (*Linter, error) {
 	for _, g := range opts.Config.Lint.Exclude {
 		l.excludes = append(l.excludes, input.Pattern{Glob: g, Base: opts.Config.Dir()})
 	}
-	wopts := input.Options{WorkDir: opts.WorkDir, Exclude: l.excludes}
+	wopts := input.Options{WorkDir: opts.WorkDir, Exclude: l.excludes, NoIgnoreFiles: opts.NoIgnoreFiles}
 	if opts.hooks.Kustomize != nil {
 		wopts.IsKustomization = opts.hooks.Kustomize.IsKustomization
 	}

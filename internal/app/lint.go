@@ -31,9 +31,11 @@ func lintCommand() *cli.Command {
 		Name:      "lint",
 		Usage:     "validate manifests against the Kubernetes schemas and DaemonSet best practices",
 		ArgsUsage: "[PATH...]",
-		Description: "Lints files, directories (recursively: .yaml, .yml, .json) and - (standard input); the default is the\n" +
-			"current directory. Helm templates, kustomize patches and YAML that is not a Kubernetes object are skipped\n" +
-			"and counted. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or\n" +
+		Description: "Lints files, directories (recursively: .yaml, .yml, .json) and - (standard input); the default is\n" +
+			"standard input when something is piped in, else the current directory. Directory walks skip what\n" +
+			".gitignore and .everynodeignore ignore, hidden directories, vendor/ and node_modules/. Helm charts,\n" +
+			"kustomize patches and YAML that is not a Kubernetes object are skipped and counted (--verbose lists\n" +
+			"them); a file that a kustomization reads is also linted through it. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or\n" +
 			"--fail-if-no-objects and nothing linted), 2 usage error, missing path or internal error.",
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FMT` or FMT=FILE (text, json, sarif, junit, github, markdown); repeatable"},
@@ -43,6 +45,7 @@ func lintCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
 			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
 			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
+			&cli.BoolFlag{Name: "respect-gitignore", Value: true, Usage: "skip what .gitignore and .everynodeignore files ignore when walking directories (--respect-gitignore=false lints it)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "list every file (or document) that was skipped, and why, on standard error"},
 			&cli.BoolFlag{Name: "changed", Usage: "PATHs are the files a change touched (as pre-commit passes them): files that are not manifests are linted only through the kustomizations that read them"},
 			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
@@ -93,6 +96,7 @@ func runLint(c *cli.Context) error {
 		CheckReferences:   c.Bool("check-references"),
 		FailIfNoObjects:   c.Bool("fail-if-no-objects"),
 		Changed:           c.Bool("changed"),
+		NoIgnoreFiles:     !c.Bool("respect-gitignore"),
 		Stdin:             c.App.Reader,
 		WorkDir:           workDir,
 	}

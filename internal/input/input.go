@@ -108,7 +108,15 @@ type Options struct {
 	// IsKustomization reports whether a directory is a kustomization to be
 	// rendered; nil means kustomizations are walked as plain directories.
 	IsKustomization func(dir string) bool
+	// NoIgnoreFiles walks what .gitignore, .everynodeignore and
+	// .git/info/exclude ignore too (ignore.go).
+	NoIgnoreFiles bool
 }
+
+// SkippedDirs are directory names never walked into (they can still be
+// named on the command line): vendored dependencies, whose manifests are
+// someone else's, as ruff leaves node_modules and venv alone.
+var SkippedDirs = []string{"vendor", "node_modules"}
 
 // Extensions are the file name endings read from directories.
 var Extensions = []string{".yaml", ".yml", ".json"}
@@ -350,6 +358,9 @@ func (w *Walker) Walk(ctx context.Context, paths []string, fn func(Source) error
 			continue
 		}
 		st := &walkState{visited: map[string]bool{}, root: root}
+		if err := w.ancestorIgnores(abs, st, fn); err != nil {
+			return err
+		}
 		if err := w.walkDir(ctx, abs, real, st, fn); err != nil {
 			return err
 		}
@@ -366,6 +377,67 @@ type walkState struct {
 	stack []string
 	// root is what the tree's links must stay in.
 	root *safefs.Root
+	// ignores are the ignore files' patterns in force, lowest precedence
+	// first: the directories being walked push theirs.
+	ignores ignoreSet
+}
+
+// ancestorIgnores loads the ignore files that apply to a directory named
+// on the command line from above it: .git/info/exclude and those of the
+// directories from the root down to its parent, as git applies them.
+func (w *Walker) ancestorIgnores(dir string, st *walkState, fn func(Source) error) error {
+	if w.opts.NoIgnoreFiles {
+		return nil
+	}
+	top := st.root.Dir()
+	if err := w.loadIgnore(filepath.Join(top, ".git", "info", "exclude"), top, st, fn); err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(top, dir)
+	if err != nil || rel == "." || !filepath.IsLocal(rel) {
+		return nil
+	}
+	d := top
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		if err := w.loadIgnores(d, st, fn); err != nil {
+			return err
+		}
+		d = filepath.Join(d, part)
+	}
+	return nil
+}
+
+// loadIgnores adds the patterns of dir's ignore files.
+func (w *Walker) loadIgnores(dir string, st *walkState, fn func(Source) error) error {
+	if w.opts.NoIgnoreFiles {
+		return nil
+	}
+	for _, n := range IgnoreFileNames {
+		if err := w.loadIgnore(filepath.Join(dir, n), dir, st, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadIgnore reads one ignore file through the root. One that cannot be
+// read (too large, a link out of the repository) is reported and
+// skipped; one that does not exist is nothing.
+func (w *Walker) loadIgnore(file, base string, st *walkState, fn func(Source) error) error {
+	if _, err := os.Lstat(file); err != nil {
+		return nil
+	}
+	data, err := st.root.ReadFile(file, MaxIgnoreFileSize)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		src := Source{Name: w.Name(file), Path: file}
+		src.Err, src.Outside = outsideError(file, err)
+		return fn(src)
+	}
+	st.ignores = append(st.ignores, parseIgnore(base, data)...)
+	return nil
 }
 
 // inRepository reports whether a path named on the command line is in the
@@ -430,6 +502,10 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 	if err != nil {
 		return fn(Source{Name: w.Name(dir), Path: dir, Err: fmt.Errorf("cannot read directory: %w", err)})
 	}
+	defer func(n int) { st.ignores = st.ignores[:n] }(len(st.ignores))
+	if err := w.loadIgnores(dir, st, fn); err != nil {
+		return err
+	}
 	for _, e := range entries {
 		name := e.Name()
 		p := filepath.Join(dir, name)
@@ -437,6 +513,14 @@ func (w *Walker) walkDir(ctx context.Context, dir, real string, st *walkState, f
 			continue
 		}
 		typ := e.Type()
+		// git does not follow symbolic links: one is a file to it, which
+		// a directory pattern ("build/") does not match.
+		if st.ignores.ignored(p, typ.IsDir()) {
+			continue
+		}
+		if typ.IsDir() && slices.Contains(SkippedDirs, name) {
+			continue
+		}
 		isDir := typ.IsDir()
 		targetReal := filepath.Join(real, name)
 		if typ&fs.ModeSymlink != 0 {
