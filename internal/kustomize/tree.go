@@ -137,8 +137,7 @@ func newWalker(root *safefs.Root, opts Options, name func(string) string, readCo
 	return &walker{
 		root: root, lim: opts.Limits, maxFile: opts.maxFile(), maxTotal: opts.maxTotal(), maxDocs: opts.maxDocs(), name: name,
 		byAbs: map[string]*kust{}, files: map[string][]byte{}, parsed: map[string]*document.Stream{}, readContent: readContent,
-		inputs: map[string]bool{},
-		rf: rf, rmf: resmap.NewFactory(rf),
+		inputs: map[string]bool{}, rf: rf, rmf: resmap.NewFactory(rf),
 	}
 }
 
