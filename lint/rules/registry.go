@@ -111,6 +111,7 @@ var catalog = []*rule.Rule{
 	invalidResourcesRule,
 	configMapKeyNotFoundRule,
 	secretKeyNotFoundRule,
+	imageRunsAsRootRule,
 
 	// Reliability.
 	missingResourceRequestsRule,
