@@ -211,6 +211,11 @@ func Generate(jobs []Job, opt Options) (*Result, error) {
 				wg.Done()
 			}()
 			out, fs, err := Render(s)
+			if err == nil && out != nil {
+				var more []finding.Finding
+				more, err = advise(out)
+				fs = append(fs, more...)
+			}
 			if out != nil && err == nil {
 				// Only the YAML is written from here on: the typed objects
 				// and their provenance, many times its size, would stay

@@ -12,7 +12,15 @@ import (
 	"github.com/everynode/everynode/internal/write"
 )
 
+// specText is a spec with what generate asks every spec for (resources,
+// a readiness probe), so that only the findings a test is about appear.
 func specText(name, extra string) string {
+	if !strings.Contains(extra, "resources:") {
+		extra += "  resources: {cpu: 10m, memory: 32Mi}\n"
+	}
+	if !strings.Contains(extra, "readinessProbe:") {
+		extra += "  readinessProbe: {tcp: 8080}\n"
+	}
 	return fmt.Sprintf("apiVersion: everynode.dev/v1alpha1\nkind: Daemon\nmetadata: {name: %s, namespace: agents}\nspec:\n  image: registry.example.com/%s:1.0.0\n%s", name, name, extra)
 }
 

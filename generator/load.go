@@ -151,7 +151,7 @@ func Render(s *Spec) (*Rendered, []finding.Finding, error) {
 	if len(fs) > 0 {
 		return nil, finding.SortAndDedupe(fs), nil
 	}
-	fs, err = runChecks(out)
+	fs, err = runChecks(out, checks, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -194,6 +194,54 @@ var checks = sync.OnceValues(func() (*checker.Checker, error) {
 	}})
 })
 
+// adviceChecks are the rules for what a spec must say and the generator
+// cannot guess (resources, a readiness probe). generate runs them on what
+// it renders and reports what is missing as warnings, in the spec's words
+// (specAdvice): the generated output is to lint without warnings by
+// default, and lint would only say it later, about the output.
+var adviceChecks = sync.OnceValues(func() (*checker.Checker, error) {
+	return checker.New(rules.All(), checker.Options{Only: func(r *rule.Rule) bool {
+		return specAdvice[r.ID] != ""
+	}})
+})
+
+// advise is what generate says a spec lacks (adviceChecks).
+func advise(out *Rendered) ([]finding.Finding, error) {
+	return runChecks(out, adviceChecks, false)
+}
+
+// specAdvice says, in the spec's words, what is missing for the rules the
+// generator runs beyond correctness; %q is the container's name.
+var specAdvice = map[string]string{
+	"missing-resource-requests": "container %q requests no CPU and no memory, so it is evicted first under node pressure: set resources: {cpu: 50m, memory: 64Mi} in the spec, or ignore missing-resource-requests with a reason",
+	"missing-memory-limit":      "container %q has no memory limit: set resources: {memory: 64Mi} in the spec (requested and limited), or ignore missing-memory-limit with a reason",
+	"missing-readiness-probe":   "container %q has no readiness probe, so a broken release rolls out to every node: set readinessProbe: {http: /healthz:PORT} (or tcp, or exec) in the spec, or ignore missing-readiness-probe with a reason",
+}
+
+// containerAt is the name of the container a path of a DaemonSet is in.
+func containerAt(m map[string]any, p fieldpath.Path) string {
+	var v any = m
+	for i, e := range p {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[e.Key]
+		case []any:
+			if e.Index < 0 || e.Index >= len(x) {
+				return ""
+			}
+			v = x[e.Index]
+		default:
+			return ""
+		}
+		if e.IsIndex && i > 0 && (p[i-1].Key == "containers" || p[i-1].Key == "initContainers") {
+			c, _ := v.(map[string]any)
+			name, _ := c["name"].(string)
+			return name
+		}
+	}
+	return ""
+}
+
 // outputSchema validates rendered objects against the official schema of
 // the newest embedded Kubernetes release: what it requires (a probe's
 // port, a hostPath's path, an env var's name) the spec's long forms,
@@ -207,8 +255,8 @@ var outputSchema = sync.OnceValues(func() (*schema.Validator, error) {
 // Both see the objects as the linter would: the YAML written, read back
 // by the document model (positions are those of the output, which no
 // finding reports). A rule the spec's ignore list names is skipped, as
-// the linter would suppress it.
-func runChecks(out *Rendered) ([]finding.Finding, error) {
+// the linter would suppress it. validate adds the schema's own checks.
+func runChecks(out *Rendered, checks func() (*checker.Checker, error), validate bool) ([]finding.Finding, error) {
 	body, err := out.body()
 	if err != nil {
 		return nil, err
@@ -248,7 +296,11 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 				return
 			}
 			seen[k] = true
-			f.Message = fmt.Sprintf("%s (generated %s %s)", f.Message, o.Kind, f.Path)
+			if advice := specAdvice[f.Rule]; advice != "" {
+				f.Message = fmt.Sprintf(advice, containerAt(m, f.Path))
+			} else {
+				f.Message = fmt.Sprintf("%s (generated %s %s)", f.Message, o.Kind, f.Path)
+			}
 			f.File, f.Line, f.Column, f.Document, f.Path = out.Spec.File, line, col, out.Spec.doc.Index, found
 			f.Resource = out.Spec.Resource()
 			for j, rel := range f.Related {
@@ -270,6 +322,9 @@ func runChecks(out *Rendered) ([]finding.Finding, error) {
 		for _, f := range c.Check(t, entries) {
 			ruled = append(ruled, f.Path)
 			report(f)
+		}
+		if !validate {
+			continue
 		}
 		for _, e := range v.Validate(m) {
 			if name, ok := strings.CutPrefix(e.Message, "missing required field "); ok {
