@@ -113,6 +113,80 @@ func TestPreCommit(t *testing.T) {
 		}
 	})
 
+	t.Run("kustomize patch error fails at the patch's line", func(t *testing.T) {
+		// pre-commit passes only the changed patch: the hook must render
+		// the overlay that applies it.
+		writeFile(t, filepath.Join(repo, "deploy/base/kustomization.yaml"), "resources: [daemonset.yaml]\n")
+		writeFile(t, filepath.Join(repo, "deploy/base/daemonset.yaml"), cleanDaemonSet(t))
+		writeFile(t, filepath.Join(repo, "deploy/overlays/prod/kustomization.yaml"),
+			"resources: [../../base]\npatches:\n  - path: patch.yaml\n")
+		patch := "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: node-exporter\n  namespace: monitoring\nspec:\n  minReadySeconds: 20\n"
+		writeFile(t, filepath.Join(repo, "deploy/overlays/prod/patch.yaml"), patch)
+		mustRun(t, git, "add", "-A")
+		if res := command(t, repo, env, nil, git, "commit", "-m", "overlay"); res.code != 0 {
+			t.Fatalf("committing a clean overlay: %v", res)
+		}
+		before := head(t)
+		writeFile(t, filepath.Join(repo, "deploy/overlays/prod/patch.yaml"), patch+"  replicas: 3\n")
+		mustRun(t, git, "add", "deploy/overlays/prod/patch.yaml")
+		res := command(t, repo, env, nil, git, "commit", "-m", "replicas")
+		if res.code == 0 {
+			t.Fatalf("a patch that adds an error was committed: %v", res)
+		}
+		if out := res.stdout + res.stderr; !regexp.MustCompile(`deploy/overlays/prod/patch\.yaml:8:3: error: .*\[deployment-field-in-daemonset\]`).MatchString(out) {
+			t.Errorf("the finding is not at the patch's line:\n%s", out)
+		}
+		if head(t) != before {
+			t.Error("the commit was made")
+		}
+		writeFile(t, filepath.Join(repo, "deploy/overlays/prod/patch.yaml"), patch)
+		mustRun(t, git, "add", "-A")
+	})
+
+	t.Run("a new spec's first commit fails until its manifest is staged", func(t *testing.T) {
+		before := head(t)
+		spec := readFile(t, filepath.Join(repo, "specs/node-exporter.yaml"))
+		writeFile(t, filepath.Join(repo, "specs/agent.yaml"), strings.ReplaceAll(spec, "node-exporter", "agent"))
+		mustRun(t, git, "add", "specs/agent.yaml")
+		res := command(t, repo, env, nil, git, "commit", "-m", "new spec")
+		if res.code == 0 {
+			t.Fatalf("a new spec was committed without its generated manifest: %v", res)
+		}
+		if out := res.stdout + res.stderr; !regexp.MustCompile(`everynode generate\.+Failed`).MatchString(out) ||
+			!strings.Contains(out, "wrote generated/agent.yaml") {
+			t.Errorf("the generate hook did not fail for a new file:\n%s", out)
+		}
+		if head(t) != before {
+			t.Error("the commit was made")
+		}
+		mustRun(t, git, "add", "-A")
+		if res := command(t, repo, env, nil, git, "commit", "-m", "new spec"); res.code != 0 {
+			t.Fatalf("committing the spec with its manifest: %v", res)
+		}
+
+		// Deleting the spec: the hook removes its manifest and fails
+		// until the removal is staged.
+		before = head(t)
+		mustRun(t, git, "rm", "-q", "specs/agent.yaml")
+		res = command(t, repo, env, nil, git, "commit", "-m", "drop spec")
+		if res.code == 0 {
+			t.Fatalf("a spec was deleted with its generated manifest left behind: %v", res)
+		}
+		if out := res.stdout + res.stderr; !strings.Contains(out, "removed generated/agent.yaml") {
+			t.Errorf("the generate hook did not prune:\n%s", out)
+		}
+		if _, err := os.Stat(filepath.Join(repo, "generated/agent.yaml")); !os.IsNotExist(err) {
+			t.Errorf("generated/agent.yaml is still there: %v", err)
+		}
+		if head(t) != before {
+			t.Error("the commit was made")
+		}
+		mustRun(t, git, "add", "-A")
+		if res := command(t, repo, env, nil, git, "commit", "-m", "drop spec"); res.code != 0 {
+			t.Fatalf("committing the pruned output: %v", res)
+		}
+	})
+
 	t.Run("system hooks", func(t *testing.T) {
 		writeFile(t, filepath.Join(repo, ".pre-commit-config.yaml"), `repos:
   - repo: `+src+`
