@@ -257,8 +257,9 @@ func stdinPiped(in io.Reader) (io.Reader, bool) {
 
 // printSkipped says on standard error what was not linted: a Helm chart
 // always (it holds manifests that are never checked unless rendered),
-// everything with --verbose, and a note when no object was linted at all,
-// which passes (exit 0) but should never pass unseen.
+// everything with --verbose, and a note when no object was linted at all
+// and nothing else was found, which passes (exit 0) but should never pass
+// unseen.
 func printSkipped(w io.Writer, res *lint.Result, verbose, failIfNone bool) {
 	for _, s := range res.Skipped {
 		switch {
@@ -270,7 +271,9 @@ func printSkipped(w io.Writer, res *lint.Result, verbose, failIfNone bool) {
 			fmt.Fprintf(w, "note: %s: %s\n", safetext.Escape(s.File), safetext.Escape(s.Reason))
 		}
 	}
-	if res.Summary.Resources == 0 && !failIfNone {
+	// With errors or warnings, those say what is wrong; the note is for a
+	// run that would otherwise pass in silence.
+	if res.Summary.Resources == 0 && !failIfNone && res.Summary.Errors == 0 && res.Summary.Warnings == 0 {
 		sum := res.Summary
 		msg := fmt.Sprintf("note: no Kubernetes objects were linted (%d %s, %d %s skipped)",
 			sum.Files, plural(sum.Files, "file", "files"), sum.Skipped, plural(sum.Skipped, "document", "documents"))
