@@ -35,8 +35,9 @@ func lintCommand() *cli.Command {
 			"standard input when something is piped in, else the current directory. Directory walks skip what\n" +
 			".gitignore and .everynodeignore ignore, hidden directories, vendor/ and node_modules/. Helm charts,\n" +
 			"kustomize patches and YAML that is not a Kubernetes object are skipped and counted (--verbose lists\n" +
-			"them); a file that a kustomization reads is also linted through it. Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or\n" +
-			"--fail-if-no-objects and nothing linted), 2 usage error, missing path or internal error.",
+			"them); a file that a kustomization reads is also linted through it. Exit status: 0 no finding at or\n" +
+			"above --fail-on, 1 findings at or above it (or --fail-if-no-objects and nothing linted), 2 usage\n" +
+			"error, missing path or internal error.",
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FMT` or FMT=FILE (text, json, sarif, junit, github, markdown); repeatable"},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings at or above `SEVERITY`: error, warning, info or none"},
