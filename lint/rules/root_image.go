@@ -99,6 +99,7 @@ var imageRunsAsRootRule = &rule.Rule{
 			"`nginxinc/nginx-unprivileged`), or set `securityContext.runAsUser` to a non-zero user the image " +
 			"works as (its files must be readable by that user). If the container must run as root, say so " +
 			"with `runAsUser: 0` and no `runAsNonRoot`, and the security rules ask for a reason.",
+		Mirrors: "verifyRunAsNonRoot in pkg/kubelet/kuberuntime (the image's user 0, or a user name, under runAsNonRoot without runAsUser)",
 	},
 	Check: func(p *rule.Pass) {
 		ps, _ := daemonSetPod(p.Object)
