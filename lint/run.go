@@ -576,6 +576,7 @@ func (fr *fileResult) merge(pr *fileResult) {
 	fr.summary.Documents += pr.summary.Documents
 	fr.summary.Resources += pr.summary.Resources
 	fr.summary.Skipped += pr.summary.Skipped
+	fr.skipped = append(fr.skipped, pr.skipped...)
 	fr.objects = append(fr.objects, pr.objects...)
 	fr.idents = append(fr.idents, pr.idents...)
 	fr.later = append(fr.later, pr.later...)
