@@ -79,10 +79,13 @@ type node struct {
 	minProps     int
 	maxProps     int // -1: no limit
 
-	items    *node
-	minItems int
-	maxItems int // -1: no limit
-	unique   bool
+	items *node
+	// nullItemsZero: a null item is checked as the zero value of the
+	// item type, as the API server decodes it (built-in kinds only).
+	nullItemsZero bool
+	minItems      int
+	maxItems      int // -1: no limit
+	unique        bool
 
 	minLength int
 	maxLength int // -1: no limit
@@ -124,7 +127,10 @@ func (e *defEntry) get() (*node, error) {
 			e.err = err
 			return
 		}
-		e.node, e.err = compiler{defs: e.defs, strict: e.defs.strict}.compile(raw, true)
+		e.node, e.err = compiler{defs: e.defs, strict: e.defs.strict, builtin: true}.compile(raw, true)
+		if e.err == nil {
+			e.node.required = withoutRelaxed(e.node.required, relaxedRequired(e.defs.set.Version(), e.name))
+		}
 	})
 	return e.node, e.err
 }
@@ -160,6 +166,9 @@ func (c *defCache) entry(name string) *defEntry {
 type compiler struct {
 	defs   *defCache
 	strict bool
+	// builtin: the schema is a built-in kind's, decoded by the API server
+	// into Go types (see divergence.go).
+	builtin bool
 }
 
 // compile builds a node from a schema given as a value tree: decoded JSON
@@ -256,6 +265,7 @@ func (c compiler) compile(s map[string]any, spine bool) (*node, error) {
 		if n.items, err = c.compile(it, spine); err != nil {
 			return nil, fmt.Errorf("items: %w", err)
 		}
+		n.nullItemsZero = c.builtin
 	case []any:
 		// Tuple validation is not part of Kubernetes' structural schemas;
 		// leave the items unchecked rather than guess.

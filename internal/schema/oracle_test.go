@@ -21,7 +21,13 @@ import (
 // general JSON Schema implementation on the schemas export writes: for
 // many objects, valid and broken, both must find errors at the same
 // places. The objects are mutations of realistic manifests: every scalar
-// given a value of another type, every object given an unknown field.
+// given a value of another type, every object given an unknown field,
+// every field deleted, every list item made null.
+//
+// Where the validator follows the API server rather than the OpenAPI
+// document (divergence.go), the oracle is told so: its document has the
+// same fields taken out of "required", and where the validator sees a null
+// list item the oracle sees the zero value the API server decodes it to.
 func TestAgreesWithGojsonschema(t *testing.T) {
 	set, err := schemas.Kubernetes("")
 	if err != nil {
@@ -37,6 +43,11 @@ func TestAgreesWithGojsonschema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		root, _ := set.Lookup(g)
+		relaxDefinition(set.Version(), root, doc)
+		for name, d := range doc["definitions"].(map[string]any) {
+			relaxDefinition(set.Version(), name, d.(map[string]any))
+		}
 		s, err := gojsonschema.NewSchemaLoader().Compile(gojsonschema.NewGoLoader(doc))
 		if err != nil {
 			t.Fatal(err)
@@ -45,26 +56,27 @@ func TestAgreesWithGojsonschema(t *testing.T) {
 		return s
 	}
 
-	var objs []map[string]any
-	for _, f := range []string{"testdata/daemonset.yaml", "testdata/node-agent.yaml"} {
+	var objs []mutation
+	for _, f := range []string{"testdata/daemonset.yaml", "testdata/node-agent.yaml", "testdata/divergent.yaml"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, d := range document.Parse(f, data, document.Limits{}).Docs {
 			obj := d.Value.(map[string]any)
-			objs = append(objs, obj)
+			objs = append(objs, mutation{obj, obj})
 			objs = append(objs, mutations(obj)...)
 		}
 	}
 	checked := 0
-	for _, obj := range objs {
+	for _, m := range objs {
+		obj := m.ours
 		g := schemas.ParseGVK(obj["apiVersion"].(string), obj["kind"].(string))
 		ours := map[string]bool{}
 		for _, e := range v.Validate(obj) {
 			ours[dotted(e.Path)] = true
 		}
-		js, err := json.Marshal(obj)
+		js, err := json.Marshal(m.theirs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,23 +119,44 @@ func dotted(p fieldpath.Path) string {
 	return strings.Join(parts, ".")
 }
 
+// mutation is one object as the validator sees it and as the oracle
+// does; they differ only where the API server reads a value as another
+// (a null list item as its zero value).
+type mutation struct{ ours, theirs map[string]any }
+
 // mutations returns copies of obj with one change each: a scalar replaced
-// by a value of another type, or an unknown field added to an object.
-func mutations(obj map[string]any) []map[string]any {
-	var out []map[string]any
+// by a value of another type, an unknown field added to an object, a field
+// deleted, or a list item made null.
+func mutations(obj map[string]any) []mutation {
+	var out []mutation
+	one := func(path []any, f func(any) any) {
+		m := mutate(obj, path, f)
+		out = append(out, mutation{m, m})
+	}
 	var walk func(v any, path []any)
 	walk = func(v any, path []any) {
+		if n := len(path); n > 0 {
+			if i, ok := path[n-1].(int); ok {
+				// A null item: the API server decodes the zero value.
+				parent := slices.Clone(path[:n-1])
+				zero := zeroOf(v)
+				out = append(out, mutation{
+					mutate(obj, parent, func(old any) any { l := slices.Clone(old.([]any)); l[i] = nil; return l }),
+					mutate(obj, parent, func(old any) any { l := slices.Clone(old.([]any)); l[i] = zero; return l }),
+				})
+			} else if n > 1 || (path[0] != "apiVersion" && path[0] != "kind") {
+				k := path[n-1].(string)
+				one(path[:n-1], func(old any) any { m := maps.Clone(old.(map[string]any)); delete(m, k); return m })
+			}
+		}
 		switch x := v.(type) {
 		case map[string]any:
-			out = append(out, mutate(obj, path, func(old any) any {
+			one(path, func(old any) any {
 				m := maps.Clone(old.(map[string]any))
 				m["zzUnknown"] = "x"
 				return m
-			}))
+			})
 			for _, k := range slices.Sorted(maps.Keys(x)) {
-				if len(path) == 0 && (k == "apiVersion" || k == "kind") {
-					continue
-				}
 				walk(x[k], append(slices.Clone(path), k))
 			}
 		case []any:
@@ -131,7 +164,10 @@ func mutations(obj map[string]any) []map[string]any {
 				walk(it, append(slices.Clone(path), i))
 			}
 		default:
-			out = append(out, mutate(obj, path, func(old any) any {
+			if len(path) == 1 && (path[0] == "apiVersion" || path[0] == "kind") {
+				return
+			}
+			one(path, func(old any) any {
 				switch old.(type) {
 				case string:
 					return int64(5)
@@ -140,11 +176,27 @@ func mutations(obj map[string]any) []map[string]any {
 				default:
 					return "five"
 				}
-			}))
+			})
 		}
 	}
 	walk(obj, nil)
 	return out
+}
+
+// zeroOf is the zero value of the Go type a value of this shape decodes
+// into: what the API server makes of a null in its place.
+func zeroOf(v any) any {
+	switch v.(type) {
+	case map[string]any:
+		return map[string]any{}
+	case string:
+		return ""
+	case bool:
+		return false
+	case []any:
+		return nil
+	}
+	return int64(0)
 }
 
 func mutate(obj map[string]any, path []any, f func(any) any) map[string]any {
@@ -168,4 +220,35 @@ func mutate(obj map[string]any, path []any, f func(any) any) map[string]any {
 		return v
 	}
 	return rec(obj, 0).(map[string]any)
+}
+
+// TestDivergencesAreReal: every field the validator does not require
+// against the OpenAPI document is required by the newest embedded
+// document, so the list says something and shrinks when upstream
+// changes.
+func TestDivergencesAreReal(t *testing.T) {
+	set, err := schemas.Kubernetes("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range notRequiredFields {
+		d, err := set.Decode(n.definition)
+		if err != nil {
+			t.Errorf("%s: %v", n.definition, err)
+			continue
+		}
+		if !slices.Contains(listOf(d["required"]), any(n.field)) {
+			t.Errorf("%s.%s is not required by the Kubernetes %s document: drop it from notRequiredFields", n.definition, n.field, set.Version())
+		}
+		if n.why == "" {
+			t.Errorf("%s.%s: say why the API server does not require it", n.definition, n.field)
+		}
+	}
+	v := validator(t, "1.32", true)
+	obj := map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": map[string]any{"name": "a"},
+		"spec": map[string]any{"selector": map[string]any{}, "template": map[string]any{"spec": map[string]any{"containers": []any{
+			map[string]any{"name": "a", "lifecycle": map[string]any{"preStop": map[string]any{"sleep": map[string]any{}}}}}}}}}
+	if errs := v.Validate(obj); len(errs) != 1 || !strings.Contains(errs[0].Message, `"seconds"`) {
+		t.Errorf("Kubernetes 1.32 refuses a sleep of zero seconds: got %v", errs)
+	}
 }

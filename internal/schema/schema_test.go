@@ -157,12 +157,23 @@ func TestValidate(t *testing.T) {
 			want: []string{`spec.template.spec: missing required field "containers" [schema]`},
 		},
 		{
-			name: "null in a list",
+			// The API server decodes a null item as its type's zero value
+			// ("" and an empty toleration here) and accepts both.
+			name: "null in a list is the zero value",
 			yaml: daemonSet(container("args: [--v=2, null]") + "tolerations: [null]\n"),
-			want: []string{
-				c0 + `.args[1]: expected string, got null [schema]`,
-				`spec.template.spec.tolerations[0]: expected object, got null [schema]`,
-			},
+		},
+		{
+			// An empty container still lacks its name.
+			name: "null container",
+			yaml: daemonSet(container("") + "initContainers: [null]\n"),
+			want: []string{`spec.template.spec.initContainers[0]: missing required field "name" [schema]`},
+		},
+		{
+			// The document marks these required; the API server does not.
+			name: "fields the API server does not require",
+			yaml: daemonSet(container("lifecycle: {preStop: {sleep: {}}, postStart: {httpGet: {port: 80, httpHeaders: [{name: X-A}]}}}") +
+				"securityContext: {sysctls: [{name: net.ipv4.ip_forward}]}\n" +
+				"volumes: [{name: v, iscsi: {targetPortal: 10.0.0.1, iqn: iqn.2001-04.com.example:storage}}]\n"),
 		},
 		{name: "empty maps", yaml: daemonSet(container("resources: {}\nsecurityContext: {}") + "nodeSelector: {}\naffinity: {}\n")},
 		{

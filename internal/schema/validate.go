@@ -180,6 +180,13 @@ func (w *walker) array(n *node, l []any) {
 	}
 	if n.items != nil {
 		for i, it := range l {
+			if it == nil && n.nullItemsZero {
+				zero, ok := zeroValue(n.items)
+				if !ok {
+					continue
+				}
+				it = zero
+			}
 			w.push(fieldpath.Elem{Index: i, IsIndex: true})
 			w.validate(n.items, it)
 			w.pop()
