@@ -219,15 +219,18 @@ var rollingUpdateIgnoredRule = &rule.Rule{
 var maxSurgeWithHostPortRule = &rule.Rule{
 	ID:       "max-surge-with-host-port",
 	Category: rule.Correctness,
-	Severity: finding.Error,
+	// A warning: the API server accepts the DaemonSet, and the rollout
+	// stalls only at the next update.
+	Severity: finding.Warning,
 	Summary:  "maxSurge above zero while a container uses a hostPort (or hostNetwork with ports): the rollout stalls",
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
-		What: "A rolling update with maxSurge above zero when a container declares a hostPort, or when the pod uses hostNetwork " +
-			"and declares container ports (warning for hostNetwork without declared ports).",
-		Why: "With a surge the new pod starts on a node while the old one still runs there. Both want the same port on the same " +
-			"node, so the scheduler cannot place the new pod; it stays Pending, the old pod is never removed, and the rollout " +
-			"stalls on the first node (kubernetes/kubernetes#106417).",
+		What: "A rolling update with maxSurge above zero when a container declares a hostPort, when the pod uses hostNetwork " +
+			"and declares container ports, or when it uses hostNetwork at all.",
+		Why: "The API server accepts it, and the first rollout shows the problem: with a surge the new pod starts on a node " +
+			"while the old one still runs there. Both want the same port on the same node, so the scheduler cannot place the " +
+			"new pod; it stays Pending, the old pod is never removed, and the rollout stalls on the first node " +
+			"(kubernetes/kubernetes#106417).",
 		In: rule.InSpec,
 		Bad: `updateStrategy:
   rollingUpdate: {maxSurge: 1, maxUnavailable: 0}

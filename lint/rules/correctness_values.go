@@ -70,6 +70,11 @@ imagePullPolicy: Always`,
 		check(base.Child("dnsPolicy"), "dnsPolicy", string(ps.DNSPolicy), dnsPolicies)
 		if ps.PreemptionPolicy != nil {
 			check(base.Child("preemptionPolicy"), "preemptionPolicy", string(*ps.PreemptionPolicy), preemptionPolicies)
+			if *ps.PreemptionPolicy == "" {
+				// Set but empty: refused as a missing value.
+				p.Report(rule.Diagnostic{Path: base.Child("preemptionPolicy"), AtValue: true,
+					Message: fmt.Sprintf("preemptionPolicy is empty: use one of %s, or remove it", strings.Join(preemptionPolicies, ", "))})
+			}
 		}
 		if sc := ps.SecurityContext; sc != nil && sc.SeccompProfile != nil {
 			check(base.Child("securityContext", "seccompProfile", "type"), "seccompProfile.type", string(sc.SeccompProfile.Type), seccompTypes)
@@ -332,11 +337,16 @@ var invalidVolumeSourceRule = &rule.Rule{
 	Summary:  "a volume with no source, with more than one, or whose source lacks its path or name",
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
-		What: "A volume that names no source (hostPath, configMap, secret, emptyDir, ...) or more than one; a hostPath " +
-			"without a path, a configMap without a name, a secret without a secretName, a persistentVolumeClaim without a claimName.",
-		Why: "A volume is exactly one thing; the API server rejects the DaemonSet (\"must specify a volume type\", \"may not " +
-			"specify more than 1 volume type\", \"hostPath.path: Required value\"). Two sources in one entry usually mean a " +
-			"missing \"- name:\" line.",
+		What: "A volume that names more than one source (hostPath, configMap, secret, emptyDir, ...); a hostPath " +
+			"without a path, a configMap without a name, a secret without a secretName, a persistentVolumeClaim without a claimName; " +
+			"and the other checks the API server makes of a source's fields: file modes above 0777, item and file paths that are " +
+			"absolute or contain '..', downwardAPI fields and resources a volume cannot expose, projected sources of two kinds or " +
+			"writing the same file, short service account tokens, an NFS path that is not absolute, iSCSI names and LUNs, fc, " +
+			"quobyte, flocker, azureDisk, storageos and csi fields. A volume with no source at all gets a warning.",
+		Why: "A volume is exactly one thing; the API server rejects the DaemonSet (\"may not specify more than 1 volume type\", " +
+			"\"hostPath.path: Required value\"). Two sources in one entry usually mean a missing \"- name:\" line. A volume " +
+			"with no source is accepted and defaulted to an emptyDir, which is rarely what a volume with a name and nothing " +
+			"else was meant to be (a source lost to indentation is the usual cause).",
 		In: rule.InPodSpec,
 		Bad: `volumes:
   - name: config
@@ -348,7 +358,7 @@ var invalidVolumeSourceRule = &rule.Rule{
   - name: host-config
     hostPath: {path: /etc/agent}`,
 		Fix:     "Give each volume exactly one source, with its path or name; split an entry with two into two volumes.",
-		Mirrors: "validateVolumeSource in pkg/apis/core/validation",
+		Mirrors: "validateVolumeSource in pkg/apis/core/validation and the validators of each source it calls",
 	},
 	Check: func(p *rule.Pass) {
 		ps, base := daemonSetPod(p.Object)
@@ -368,7 +378,11 @@ var invalidVolumeSourceRule = &rule.Rule{
 			slices.SortStableFunc(sources, func(a, b string) int { return line(a) - line(b) })
 			switch {
 			case len(sources) == 0:
-				p.Reportf(vp, "volume %q has no source: add one such as emptyDir: {}, hostPath, configMap or secret", v.Name)
+				// The API server accepts it: defaulting makes a volume
+				// without a source an emptyDir. Often a source was lost
+				// to indentation, hence a warning, not an error.
+				p.Report(rule.Diagnostic{Path: vp, Severity: finding.Warning, Message: fmt.Sprintf(
+					"volume %q has no source, so Kubernetes makes it an empty emptyDir: write emptyDir: {} if that is meant, or add the source that is missing", v.Name)})
 			case len(sources) > 1:
 				p.Reportf(vp.Child(sources[1]), "volume %q has %d sources (%s), and a volume is exactly one: split it into separate volumes",
 					v.Name, len(sources), strings.Join(sources, ", "))
@@ -376,6 +390,7 @@ var invalidVolumeSourceRule = &rule.Rule{
 				if field, what := missingSourceField(v); field != "" {
 					p.Reportf(vp.Child(sources[0]), "volume %q: %s has no %s: set it to the %s", v.Name, sources[0], field, what)
 				}
+				checkVolumeSourceFields(p, v, vp)
 			}
 		}
 	},
