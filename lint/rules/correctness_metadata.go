@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/validate/content"
@@ -59,7 +60,8 @@ var invalidObjectNameRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "A metadata.name that is missing, or not valid for its kind: a DNS-1123 subdomain for most kinds (lowercase letters, " +
 			"digits, '-' and '.', at most 253 characters), a DNS-1123 label for a Namespace, a DNS-1035 label for a Service, " +
-			"a path segment for RBAC objects. An unrendered ${NAME} or {{ .Values.name }} placeholder is the usual cause.",
+			"a path segment for RBAC objects; a metadata.generateName that cannot start such a name. An unrendered ${NAME} " +
+			"or {{ .Values.name }} placeholder is the usual cause.",
 		Why: "The API server rejects the object.",
 		Bad: `metadata:
   name: Node_Exporter`,
@@ -74,10 +76,28 @@ var invalidObjectNameRule = &rule.Rule{
 		if kind == "List" || isToolConfig(o.Resource.APIVersion) {
 			return
 		}
+		what, check := "a DNS-1123 subdomain", validation.IsDNS1123Subdomain
+		if r, ok := nameRules[kind]; ok {
+			what, check = r.what, r.check
+		}
+		// generateName is a prefix: the API server checks it as a name
+		// with a trailing '-' read as a letter, since more follows.
+		gnPath := metadataPath.Child("generateName")
+		gn, _ := o.Get(gnPath).(string)
+		if gn != "" {
+			masked := gn
+			if len(masked) > 1 && strings.HasSuffix(masked, "-") {
+				masked = masked[:len(masked)-1] + "a"
+			}
+			if msgs := check(masked); len(msgs) > 0 {
+				p.Report(rule.Diagnostic{Path: gnPath, AtValue: true,
+					Message: fmt.Sprintf("%s generateName %q is not the start of %s: %s", kind, gn, what, labelProblem(gn, msgs))})
+			}
+		}
 		namePath := metadataPath.Child("name")
 		raw := o.Get(namePath)
 		if raw == nil || raw == "" {
-			if gn, _ := o.Get(metadataPath.Child("generateName")).(string); gn != "" {
+			if gn != "" {
 				return
 			}
 			p.Reportf(namePath, "this %s has no metadata.name, which is required: add a name", kind)
@@ -86,10 +106,6 @@ var invalidObjectNameRule = &rule.Rule{
 		name, ok := raw.(string)
 		if !ok {
 			return // the schema reports the type
-		}
-		what, check := "a DNS-1123 subdomain", validation.IsDNS1123Subdomain
-		if r, ok := nameRules[kind]; ok {
-			what, check = r.what, r.check
 		}
 		if msgs := check(name); len(msgs) > 0 {
 			msg := fmt.Sprintf("%s name %q is not %s: %s", kind, name, what, labelProblem(name, msgs))
@@ -211,4 +227,158 @@ var invalidAnnotationKeyRule = &rule.Rule{
 			}
 		}
 	},
+}
+
+var invalidMetadataRule = &rule.Rule{
+	ID:       "invalid-metadata",
+	Category: rule.Correctness,
+	Severity: finding.Error,
+	Summary:  "owner references, finalizers or annotation sizes the API server rejects",
+	Doc: rule.Doc{
+		What: "The parts of metadata that the name, namespace, label and annotation-key rules do not cover: an entry of " +
+			"metadata.ownerReferences with an empty apiVersion, kind, name or uid, an apiVersion that is not <group>/<version> " +
+			"or <version>, an Event as owner, or more than one entry with controller: true; a finalizer that is not a " +
+			"qualified name, or has no domain prefix and is not a standard one (kubernetes, orphan, foregroundDeletion), or " +
+			"orphan together with foregroundDeletion; annotations (of the object or of its pod template) whose keys and " +
+			"values add up to more than 262144 bytes.",
+		Why: "The API server rejects the object. Owner references are written by controllers with the owner's uid: one in a " +
+			"manifest is usually copied from a live object (kubectl get -o yaml). A finalizer blocks deletion until its " +
+			"controller removes it, so it is named after that controller's domain. Large annotations belong in a ConfigMap " +
+			"(and kubectl apply, which copies the whole manifest into an annotation, fails well before the limit).",
+		Bad: `metadata:
+  name: node-agent
+  ownerReferences:
+    - {apiVersion: v1, kind: ConfigMap, name: agent-owner}`,
+		Good: `metadata:
+  name: node-agent`,
+		Fix: "Remove ownerReferences copied from a live object (or give the owner's apiVersion, kind, name and uid); prefix " +
+			"a finalizer with its controller's domain (example.com/cleanup); move large annotation values into a ConfigMap.",
+		Mirrors: "ValidateObjectMeta in k8s.io/apimachinery/pkg/api/validation (ValidateOwnerReferences, ValidateFinalizers, " +
+			"ValidateAnnotationsSize) and validateKubeFinalizerName in pkg/apis/core/validation; ValidatePodTemplateSpec for " +
+			"the template's annotations",
+	},
+	Check: func(p *rule.Pass) {
+		checkOwnerReferences(p)
+		checkFinalizers(p)
+		checkAnnotationSize(p)
+	},
+}
+
+// checkOwnerReferences checks the object's own owner references (a pod
+// template's are not validated).
+func checkOwnerReferences(p *rule.Pass) {
+	refsPath := metadataPath.Child("ownerReferences")
+	refs, ok := p.Object.Get(refsPath).([]any)
+	if !ok {
+		return
+	}
+	firstController := ""
+	for i, r := range refs {
+		ref, _ := r.(map[string]any) // null is an empty reference to the API server
+		rp := refsPath.Index(i)
+		str := func(k string) string { s, _ := ref[k].(string); return s }
+		if ref != nil && ref["apiVersion"] != nil {
+			if _, ok := ref["apiVersion"].(string); !ok {
+				continue // the schema reports the type
+			}
+		}
+		apiVersion := str("apiVersion")
+		switch {
+		case apiVersion == "":
+			p.Reportf(rp.Child("apiVersion"), "owner reference %d has no apiVersion: give the owner's apiVersion, such as v1 or apps/v1", i)
+		case !validGroupVersion(apiVersion):
+			p.Report(rule.Diagnostic{Path: rp.Child("apiVersion"), AtValue: true,
+				Message: fmt.Sprintf("owner reference apiVersion %q is not <group>/<version> or <version>, such as v1 or apps/v1", apiVersion)})
+		}
+		for _, f := range []string{"kind", "name", "uid"} {
+			if str(f) == "" {
+				p.Reportf(rp.Child(f), "owner reference %d has no %s, which the API server requires: give the owner's %s, or remove the reference", i, f, f)
+			}
+		}
+		if apiVersion == "v1" && str("kind") == "Event" {
+			p.Reportf(rp, "an Event cannot own other objects: remove this owner reference")
+		}
+		if c, _ := ref["controller"].(bool); c {
+			name := str("kind") + "/" + str("name")
+			if firstController != "" {
+				p.Reportf(refsPath, "only one owner reference may have controller: true, and %s and %s both do: keep it on one", firstController, name)
+			} else {
+				firstController = name
+			}
+		}
+	}
+}
+
+// validGroupVersion reports whether the API server reads a non-empty
+// apiVersion as a group and a version: any word with no slash is a
+// version, "group/version" needs a version after its one slash.
+func validGroupVersion(s string) bool {
+	switch strings.Count(s, "/") {
+	case 0:
+		return true
+	case 1:
+		_, version, _ := strings.Cut(s, "/")
+		return version != ""
+	}
+	return false
+}
+
+// standardFinalizers are the finalizer names the API server accepts
+// without a domain prefix.
+var standardFinalizers = []string{"kubernetes", "orphan", "foregroundDeletion"}
+
+func checkFinalizers(p *rule.Pass) {
+	fp := metadataPath.Child("finalizers")
+	list, ok := p.Object.Get(fp).([]any)
+	if !ok {
+		return
+	}
+	orphan, foreground := false, false
+	for i, v := range list {
+		if v != nil {
+			if _, ok := v.(string); !ok {
+				continue // the schema reports the type
+			}
+		}
+		name, _ := v.(string)
+		if msgs := qualifiedName(name); len(msgs) > 0 {
+			// The API server names the list, not the entry; the entry
+			// is where it is written.
+			p.Report(rule.Diagnostic{Path: fp, Related: []rule.RelatedPath{{Path: fp.Index(i), Message: "this finalizer"}},
+				Message: fmt.Sprintf("finalizer %q is not a qualified name: %s", name, labelProblem(name, msgs))})
+			continue
+		}
+		if !strings.Contains(name, "/") && !slices.Contains(standardFinalizers, name) {
+			p.Report(rule.Diagnostic{Path: fp.Index(i), AtValue: true,
+				Message: fmt.Sprintf("finalizer %q is neither a standard finalizer (%s) nor fully qualified: prefix it with a domain, such as example.com/%s",
+					name, strings.Join(standardFinalizers, ", "), name)})
+		}
+		orphan = orphan || name == "orphan"
+		foreground = foreground || name == "foregroundDeletion"
+	}
+	if orphan && foreground {
+		p.Reportf(fp, "finalizers orphan and foregroundDeletion cannot both be set: keep one")
+	}
+}
+
+// maxAnnotationBytes is the API server's limit on the total size of an
+// object's annotations, keys and values together.
+const maxAnnotationBytes = 256 * 1024
+
+func checkAnnotationSize(p *rule.Pass) {
+	for _, meta := range metadataBlocks(p.Object) {
+		annPath := meta.Child("annotations")
+		m, ok := p.Object.Get(annPath).(map[string]any)
+		if !ok {
+			continue
+		}
+		total := 0
+		for k, v := range m {
+			s, _ := v.(string)
+			total += len(k) + len(s)
+		}
+		if total > maxAnnotationBytes {
+			p.Reportf(annPath, "the annotations add up to %d bytes, over the API server's limit of %d: move large values into a ConfigMap", total, maxAnnotationBytes)
+		}
+	}
 }

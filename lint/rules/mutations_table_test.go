@@ -17,22 +17,25 @@ var mutations = map[string]func(o obj){
 	"invalid-annotation-key": func(o obj) {
 		o.set("spec.template.metadata.annotations[prometheus.io/scrape/port]", "9100")
 	},
-	"missing-selector": func(o obj) { o.del("spec.selector") },
+	"invalid-metadata":       func(o obj) { o.set("metadata.finalizers", []any{"cleanup"}) },
+	"invalid-daemonset-spec": func(o obj) { o.set("spec.minReadySeconds", -1) },
+	"ephemeral-containers-in-template": func(o obj) {
+		o.set(vPod+".ephemeralContainers", []any{map[string]any{"name": "debug", "image": "busybox"}})
+	},
+	"invalid-reference-name": func(o obj) { o.set(vPod+".priorityClassName", "system:node-critical") },
+	"missing-selector":       func(o obj) { o.del("spec.selector") },
 	"invalid-selector": func(o obj) {
 		o.set("spec.selector.matchExpressions", []any{map[string]any{"key": "tier", "operator": "In"}})
 	},
 	"selector-mismatch":             func(o obj) { o.set("spec.selector.matchLabels[app.kubernetes.io/instance]", "node-agent-2") },
 	"deployment-field-in-daemonset": func(o obj) { o.set("spec.replicas", 3) },
 	"invalid-update-strategy":       func(o obj) { o.set("spec.updateStrategy.rollingUpdate.maxUnavailable", "0%") },
-	"max-surge-with-host-port": func(o obj) {
-		o.set("spec.updateStrategy.rollingUpdate", map[string]any{"maxSurge": 1, "maxUnavailable": 0})
-	},
-	"invalid-restart-policy":      func(o obj) { o.set(vPod+".restartPolicy", "OnFailure") },
-	"active-deadline-in-template": func(o obj) { o.set(vPod+".activeDeadlineSeconds", 3600) },
-	"dns-none-without-config":     func(o obj) { o.set(vPod+".dnsPolicy", "None") },
-	"invalid-container-name":      func(o obj) { o.set(vInit+".name", "Write_Config") },
-	"duplicate-container-name":    func(o obj) { o.set(vInit+".name", "agent") },
-	"missing-image":               func(o obj) { o.del(vInit + ".image") },
+	"invalid-restart-policy":        func(o obj) { o.set(vPod+".restartPolicy", "OnFailure") },
+	"active-deadline-in-template":   func(o obj) { o.set(vPod+".activeDeadlineSeconds", 3600) },
+	"dns-none-without-config":       func(o obj) { o.set(vPod+".dnsPolicy", "None") },
+	"invalid-container-name":        func(o obj) { o.set(vInit+".name", "Write_Config") },
+	"duplicate-container-name":      func(o obj) { o.set(vInit+".name", "agent") },
+	"missing-image":                 func(o obj) { o.del(vInit + ".image") },
 	"invalid-port-name": func(o obj) {
 		o.set(vAgent+".ports[1]", map[string]any{"name": "prometheus-admin", "containerPort": 9101})
 	},
@@ -65,6 +68,7 @@ var mutations = map[string]func(o obj){
 		o.set(vPod+".volumes[3]", map[string]any{"name": "proc", "emptyDir": map[string]any{}})
 	},
 	"missing-volume":       func(o obj) { o.set(vAgent+".volumeMounts[2].name", "scratch") },
+	"invalid-volume-mount": func(o obj) { o.set(vAgent+".volumeMounts[2].subPath", "../etc") },
 	"duplicate-mount-path": func(o obj) { o.set(vAgent+".volumeMounts[2].mountPath", "/host/proc") },
 	"bidirectional-propagation-without-privileged": func(o obj) {
 		o.set(vAgent+".volumeMounts[1].mountPropagation", "Bidirectional")
