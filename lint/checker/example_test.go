@@ -45,5 +45,5 @@ spec:
 		fmt.Printf("%s: %s at %s\n", f.File, f.Rule, f.Path)
 	}
 	// Output:
-	// ds.yaml: selector-mismatch at spec.selector.matchLabels.app
+	// ds.yaml: selector-mismatch at spec.template.metadata.labels
 }

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )
@@ -209,24 +210,25 @@ template:
 			return // invalid-selector says why; Kubernetes does not match an invalid selector either
 		}
 		labels := ds.Spec.Template.Labels
-		related := func(k string) []rule.RelatedPath {
-			if _, ok := labels[k]; ok {
-				return []rule.RelatedPath{{Path: templateLabelsPath.Child(k), Message: "the template's label"}}
-			}
-			return []rule.RelatedPath{{Path: templateLabelsPath, Message: "the template's labels"}}
+		// One finding, where the API server puts its error: on the
+		// template's labels, with each failing requirement of the
+		// selector as a related place.
+		var problems []string
+		var related []rule.RelatedPath
+		fail := func(at fieldpath.Path, problem string) {
+			problems = append(problems, problem)
+			related = append(related, rule.RelatedPath{Path: at, Message: "a requirement of the selector the template's labels fail"})
 		}
 		for _, k := range sortedKeys(sel.MatchLabels) {
 			want := sel.MatchLabels[k]
 			got, ok := labels[k]
 			switch {
 			case !ok:
-				p.Report(rule.Diagnostic{Path: selectorPath.Child("matchLabels", k), Related: related(k),
-					Message: fmt.Sprintf("selector does not match template labels: spec.selector.matchLabels[%s]=%q but the template has no %s label; add %s: %s to spec.template.metadata.labels",
-						k, want, k, k, want)})
+				fail(selectorPath.Child("matchLabels", k), fmt.Sprintf("spec.selector.matchLabels[%s]=%q but the template has no %s label; add %s: %s to spec.template.metadata.labels",
+					k, want, k, k, want))
 			case got != want:
-				p.Report(rule.Diagnostic{Path: selectorPath.Child("matchLabels", k), Related: related(k),
-					Message: fmt.Sprintf("selector does not match template labels: spec.selector.matchLabels[%s]=%q but the template has %s=%q; make them equal (the selector is immutable once created, so usually change the template)",
-						k, want, k, got)})
+				fail(selectorPath.Child("matchLabels", k), fmt.Sprintf("spec.selector.matchLabels[%s]=%q but the template has %s=%q; make them equal (the selector is immutable once created, so usually change the template)",
+					k, want, k, got))
 			}
 		}
 		for i, e := range sel.MatchExpressions {
@@ -253,10 +255,13 @@ template:
 				}
 			}
 			if problem != "" {
-				p.Report(rule.Diagnostic{Path: selectorPath.Child("matchExpressions").Index(i), Related: related(e.Key),
-					Message: fmt.Sprintf("selector does not match template labels: spec.selector.matchExpressions[%d] (%s %s) fails because %s; change the template's labels so the selector selects its pods",
-						i, e.Key, e.Operator, problem)})
+				fail(selectorPath.Child("matchExpressions").Index(i), fmt.Sprintf("spec.selector.matchExpressions[%d] (%s %s) fails because %s; change the template's labels so the selector selects its pods",
+					i, e.Key, e.Operator, problem))
 			}
+		}
+		if len(problems) > 0 {
+			p.Report(rule.Diagnostic{Path: templateLabelsPath, Related: related,
+				Message: "selector does not match template labels: " + strings.Join(problems, "; and ")})
 		}
 	},
 }
