@@ -60,6 +60,8 @@ func (s *fakeSchema) Validate(obj map[string]any) []schema.Error {
 	return out
 }
 
+func (s *fakeSchema) Incomplete(map[string]any) *schema.Error { return nil }
+
 func (s *fakeSchema) AddCRD(obj map[string]any) []schema.Error {
 	kind, _ := dig(obj, "spec", "names")["kind"].(string)
 	s.mu.Lock()

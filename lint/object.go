@@ -23,7 +23,8 @@ import (
 
 // Why a document is not linted as a Kubernetes object. Each is counted in
 // summary.skipped, never reported: partial or foreign YAML would only give
-// false errors.
+// false errors. The one exception is a document with metadata and half a
+// built-in type (schema.Validator.Incomplete), which kubectl refuses.
 const (
 	skipNotObject   = "no apiVersion and kind (Chart.yaml, values, CI config)"
 	skipKustomize   = "kustomize configuration (Kustomization, Component)"
@@ -85,6 +86,20 @@ func isCRD(m map[string]any) bool {
 // lintObject validates one object and runs the rules on it.
 func (r *run) lintObject(fr *fileResult, pl place, m map[string]any) {
 	if reason := classify(m); reason != "" {
+		if reason == skipNotObject && r.l.schema != nil {
+			// Half a type (kind: DaemonSet without apiVersion) is a
+			// broken object, not foreign YAML.
+			if e := r.l.schema.Incomplete(m); e != nil {
+				f := finding.Finding{File: pl.file, Document: pl.index, Resource: finding.ResourceOf(m),
+					Rule: e.Rule, Severity: e.Severity, Message: e.Message}
+				pl.at(&f, e.Path, false)
+				fr.summary.Resources++
+				out := []finding.Finding{f}
+				suppress.ApplyObject(out, r.objectDirectives(m, pl, f.Resource))
+				fr.findings = append(fr.findings, out...)
+				return
+			}
+		}
 		fr.skip(pl.file, pl.index, reason)
 		return
 	}

@@ -55,6 +55,9 @@ type SpecChecker func(doc *document.Document) []finding.Finding
 type SchemaValidator interface {
 	Validate(obj map[string]any) []schema.Error
 	AddCRD(obj map[string]any) []schema.Error
+	// Incomplete judges a document with an apiVersion or a kind but not
+	// both: nil unless it is a built-in object missing the other half.
+	Incomplete(obj map[string]any) *schema.Error
 }
 
 // Kustomizer is what the engine needs of internal/kustomize.

@@ -230,6 +230,16 @@ func (v *Validator) missingKind(set *schemas.Set, g schemas.GVK) []Error {
 			return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: apiVersionPath,
 				Message: fmt.Sprintf("Kubernetes %s has no %s %s; use apiVersion %s", v.version, g.APIVersion(), g.Kind, replacementIn(set, g))}}
 		}
+		// A built-in kind under the wrong built-in group (a DaemonSet
+		// in v1): the API server has no such kind at that endpoint.
+		if len(sameGroupKind) == 0 {
+			for _, k := range set.Kinds() {
+				if k.Kind == g.Kind && k.Group != g.Group {
+					return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: apiVersionPath,
+						Message: fmt.Sprintf("there is no %s in %s; use apiVersion %s", g.Kind, g.APIVersion(), replacementIn(set, k))}}
+				}
+			}
+		}
 	}
 	return []Error{{Rule: finding.RuleNoSchema, Severity: finding.Info,
 		Message: fmt.Sprintf("no schema for %s %s in Kubernetes %s, not validated (a custom resource? load its CustomResourceDefinition to validate it)", g.APIVersion(), g.Kind, v.version)}}
@@ -253,4 +263,45 @@ func serves(version string, g schemas.GVK) bool {
 	}
 	_, ok := s.Lookup(g)
 	return ok
+}
+
+// Incomplete reports an object that names a built-in kind or API group
+// but lacks the other half of its type: kubectl cannot tell where to send
+// it, and refuses it. Documents with neither, or whose half is not
+// Kubernetes' own, are not Kubernetes objects and get nil; so do
+// documents without a metadata mapping (values files, CI configuration).
+func (v *Validator) Incomplete(obj map[string]any) *Error {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	if (apiVersion == "") == (kind == "") {
+		return nil
+	}
+	if _, ok := obj["metadata"].(map[string]any); !ok {
+		return nil
+	}
+	defs, err := v.defs()
+	if err != nil {
+		return nil
+	}
+	if apiVersion == "" {
+		for _, k := range defs.set.Kinds() {
+			if k.Kind == kind {
+				return &Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("apiVersion"),
+					Message: fmt.Sprintf("this %s has no apiVersion, so kubectl cannot tell where to send it: add apiVersion: %s", kind, replacementIn(defs.set, k))}
+			}
+		}
+		return nil
+	}
+	g := schemas.ParseGVK(apiVersion, "")
+	var kinds []string
+	for _, k := range defs.set.Kinds() {
+		if k.Group == g.Group && k.Version == g.Version {
+			kinds = append(kinds, k.Kind)
+		}
+	}
+	if len(kinds) == 0 {
+		return nil
+	}
+	return &Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("kind"),
+		Message: fmt.Sprintf("this %s object has no kind, so kubectl cannot tell what it is: add kind, such as %s", apiVersion, kinds[0])}
 }

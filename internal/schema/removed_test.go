@@ -1,6 +1,9 @@
 package schema
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRemovedAPI(t *testing.T) {
 	tests := []struct {
@@ -50,6 +53,36 @@ func TestVersionRank(t *testing.T) {
 	for i := 1; i < len(order); i++ {
 		if versionRank(order[i-1]) >= versionRank(order[i]) {
 			t.Errorf("%s should rank below %s", order[i-1], order[i])
+		}
+	}
+}
+
+func TestIncomplete(t *testing.T) {
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := map[string]any{"name": "x"}
+	tests := []struct {
+		obj  map[string]any
+		want string
+	}{
+		{map[string]any{"kind": "DaemonSet", "metadata": md}, "this DaemonSet has no apiVersion, so kubectl cannot tell where to send it: add apiVersion: apps/v1"},
+		{map[string]any{"apiVersion": "apps/v1", "metadata": md}, "this apps/v1 object has no kind"},
+		// Not Kubernetes objects: no metadata, a foreign kind or group,
+		// or both halves (the validator's business).
+		{map[string]any{"kind": "DaemonSet"}, ""},
+		{map[string]any{"kind": "Config", "metadata": md}, ""},
+		{map[string]any{"apiVersion": "example.com/v1", "metadata": md}, ""},
+		{map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": md}, ""},
+	}
+	for _, tt := range tests {
+		e := v.Incomplete(tt.obj)
+		switch {
+		case tt.want == "" && e != nil:
+			t.Errorf("%v: got %s, want nothing", tt.obj, e)
+		case tt.want != "" && (e == nil || !strings.HasPrefix(e.Message, tt.want)):
+			t.Errorf("%v: got %v, want %q", tt.obj, e, tt.want)
 		}
 	}
 }
