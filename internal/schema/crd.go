@@ -41,10 +41,10 @@ func (v *Validator) AddCRD(obj map[string]any) []Error {
 	crKind, _ := names["kind"].(string)
 	var errs []Error
 	if group == "" {
-		errs = append(errs, Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec"), Message: `missing required field "group"`})
+		errs = append(errs, Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec", "group"), Message: `missing required field "group"`})
 	}
 	if crKind == "" {
-		errs = append(errs, Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec", "names"), Message: `missing required field "kind"`})
+		errs = append(errs, Error{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("spec", "names", "kind"), Message: `missing required field "kind"`})
 	}
 	if errs != nil {
 		return errs

@@ -83,7 +83,7 @@ func TestAddCRD(t *testing.T) {
 		{
 			name: "missing required",
 			yaml: head + "spec: {mode: Fast}\n",
-			want: []string{`spec: missing required field "target" [schema]`},
+			want: []string{`spec.target: missing required field "target" [schema]`},
 		},
 		{
 			name: "unknown field",
@@ -116,7 +116,7 @@ func TestAddCRD(t *testing.T) {
 		{
 			name: "oneOf with no match reports the closest branch",
 			yaml: head + "spec: {target: x, auth: {}}\n",
-			want: []string{`spec.auth: missing required field "token" [schema]`},
+			want: []string{`spec.auth.token: missing required field "token" [schema]`},
 		},
 		{
 			name: "metadata is ObjectMeta",
@@ -175,8 +175,8 @@ func TestAddCRDProblems(t *testing.T) {
 			name: "no group or kind",
 			yaml: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec: {names: {plural: xs}}\n",
 			want: []string{
-				`spec: missing required field "group" [schema]`,
-				`spec.names: missing required field "kind" [schema]`,
+				`spec.group: missing required field "group" [schema]`,
+				`spec.names.kind: missing required field "kind" [schema]`,
 			},
 		},
 		{

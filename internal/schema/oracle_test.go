@@ -87,6 +87,10 @@ func TestAgreesWithGojsonschema(t *testing.T) {
 		theirs := map[string]bool{}
 		for _, e := range res.Errors() {
 			p := e.Field()
+			if e.Type() == "required" {
+				// We name the missing field, gojsonschema its parent.
+				p = strings.TrimPrefix(p+"."+fmt.Sprint(e.Details()["property"]), "(root).")
+			}
 			if e.Type() == "additional_property_not_allowed" {
 				p = strings.TrimPrefix(p+"."+fmt.Sprint(e.Details()["property"]), "(root).")
 			}

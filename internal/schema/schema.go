@@ -43,7 +43,8 @@ type Error struct {
 	Rule     string           // finding.RuleSchema, finding.RuleRemovedAPI or finding.RuleNoSchema
 	Severity finding.Severity // error for schema and removed versions, info for no-schema
 	// Path is where: for an unknown field the path of the unknown key,
-	// for a missing required field the object that lacks it.
+	// for a missing required field that field's path (a finding about it
+	// is placed at the object that lacks it).
 	Path    fieldpath.Path
 	Message string
 	// WrongType marks a value of the wrong JSON type: typed decoding of

@@ -154,7 +154,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "a null required field is missing",
 			yaml: daemonSet("containers: null"),
-			want: []string{`spec.template.spec: missing required field "containers" [schema]`},
+			want: []string{`spec.template.spec.containers: missing required field "containers" [schema]`},
 		},
 		{
 			// The API server decodes a null item as its type's zero value
@@ -166,7 +166,7 @@ func TestValidate(t *testing.T) {
 			// An empty container still lacks its name.
 			name: "null container",
 			yaml: daemonSet(container("") + "initContainers: [null]\n"),
-			want: []string{`spec.template.spec.initContainers[0]: missing required field "name" [schema]`},
+			want: []string{`spec.template.spec.initContainers[0].name: missing required field "name" [schema]`},
 		},
 		{
 			// The document marks these required; the API server does not.
@@ -180,8 +180,8 @@ func TestValidate(t *testing.T) {
 			name: "empty spec",
 			yaml: "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x}\nspec: {}\n",
 			want: []string{
-				`spec: missing required field "selector" [schema]`,
-				`spec: missing required field "template" [schema]`,
+				`spec.selector: missing required field "selector" [schema]`,
+				`spec.template: missing required field "template" [schema]`,
 			},
 		},
 		{
@@ -291,6 +291,11 @@ func TestValidate(t *testing.T) {
 			name: "kind typo in a built-in group",
 			yaml: "apiVersion: apps/v1\nkind: Daemonset\nmetadata: {name: x}\n",
 			want: []string{`kind: unknown kind "Daemonset" in apps/v1 (did you mean "DaemonSet"?) [schema]`},
+		},
+		{
+			name: "kind of another group",
+			yaml: "apiVersion: v1\nkind: DaemonSet\nmetadata: {name: x}\n",
+			want: []string{`apiVersion: there is no DaemonSet in v1; use apiVersion apps/v1 [schema]`},
 		},
 		{
 			name: "version that never existed",

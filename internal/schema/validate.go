@@ -111,9 +111,13 @@ func (w *walker) object(n *node, m map[string]any) {
 	}
 	for _, r := range n.required {
 		// A null field is absent: the API server decodes it to the zero
-		// value (and prunes it from custom resources).
+		// value (and prunes it from custom resources). The error names
+		// the missing field, as the API server's does; it is placed at
+		// the object that lacks it.
 		if val, ok := m[r]; !ok || val == nil {
+			w.push(fieldpath.Elem{Key: r})
 			w.fail("missing required field %q", r)
+			w.pop()
 		}
 	}
 	if n.props == nil && n.patternProps == nil && n.additional == nil && !n.closed {

@@ -388,7 +388,7 @@ var invalidVolumeSourceRule = &rule.Rule{
 					v.Name, len(sources), strings.Join(sources, ", "))
 			default:
 				if field, what := missingSourceField(v); field != "" {
-					p.Reportf(vp.Child(sources[0]), "volume %q: %s has no %s: set it to the %s", v.Name, sources[0], field, what)
+					p.Reportf(vp.Child(sources[0], field), "volume %q: %s has no %s: set it to the %s", v.Name, sources[0], field, what)
 				}
 				checkVolumeSourceFields(p, v, vp)
 			}
