@@ -96,10 +96,16 @@ var invalidReferenceNameRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
-		for _, f := range []struct{ field, value, what string }{
+		refs := []struct{ field, value, what string }{
 			{"serviceAccountName", ps.ServiceAccountName, "ServiceAccount"},
 			{"priorityClassName", ps.PriorityClassName, "PriorityClass"},
-		} {
+		}
+		if ps.ServiceAccountName == "" {
+			// The deprecated field stands in for serviceAccountName when
+			// that is empty: the API server copies it over and checks it.
+			refs = append(refs, struct{ field, value, what string }{"serviceAccount", ps.DeprecatedServiceAccount, "ServiceAccount"})
+		}
+		for _, f := range refs {
 			if f.value == "" {
 				continue
 			}

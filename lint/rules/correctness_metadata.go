@@ -240,7 +240,9 @@ var invalidMetadataRule = &rule.Rule{
 			"or <version>, an Event as owner, or more than one entry with controller: true; a finalizer that is not a " +
 			"qualified name, or has no domain prefix and is not a standard one (kubernetes, orphan, foregroundDeletion), or " +
 			"orphan together with foregroundDeletion; annotations (of the object or of its pod template) whose keys and " +
-			"values add up to more than 262144 bytes.",
+			"values add up to more than 262144 bytes; a pod template's container.apparmor.security.beta.kubernetes.io/<name> " +
+			"annotation for a container the pod does not have, or with a profile other than runtime/default, unconfined or " +
+			"localhost/<profile>.",
 		Why: "The API server rejects the object. Owner references are written by controllers with the owner's uid: one in a " +
 			"manifest is usually copied from a live object (kubectl get -o yaml). A finalizer blocks deletion until its " +
 			"controller removes it, so it is named after that controller's domain. Large annotations belong in a ConfigMap " +
@@ -255,12 +257,13 @@ var invalidMetadataRule = &rule.Rule{
 			"a finalizer with its controller's domain (example.com/cleanup); move large annotation values into a ConfigMap.",
 		Mirrors: "ValidateObjectMeta in k8s.io/apimachinery/pkg/api/validation (ValidateOwnerReferences, ValidateFinalizers, " +
 			"ValidateAnnotationsSize) and validateKubeFinalizerName in pkg/apis/core/validation; ValidatePodTemplateSpec for " +
-			"the template's annotations",
+			"the template's annotations (ValidateAppArmorPodAnnotations)",
 	},
 	Check: func(p *rule.Pass) {
 		checkOwnerReferences(p)
 		checkFinalizers(p)
 		checkAnnotationSize(p)
+		checkAppArmorAnnotations(p)
 	},
 }
 
@@ -379,6 +382,34 @@ func checkAnnotationSize(p *rule.Pass) {
 		}
 		if total > maxAnnotationBytes {
 			p.Reportf(annPath, "the annotations add up to %d bytes, over the API server's limit of %d: move large values into a ConfigMap", total, maxAnnotationBytes)
+		}
+	}
+}
+
+// checkAppArmorAnnotations checks a pod template's AppArmor annotations:
+// each names one of its containers and a profile the API server knows.
+func checkAppArmorAnnotations(p *rule.Pass) {
+	ps, _ := daemonSetPod(p.Object)
+	if ps == nil {
+		return
+	}
+	annPath := templateMetadataPath.Child("annotations")
+	anns, keys := stringMap(p.Object, annPath)
+	for _, k := range keys {
+		name, ok := strings.CutPrefix(k, appArmorAnnotationPrefix)
+		if !ok {
+			continue
+		}
+		found := false
+		for _, c := range containers(ps, podSpecPath) {
+			found = found || c.C.Name == name
+		}
+		if !found {
+			p.Reportf(annPath.Child(k), "AppArmor annotation %s names container %q, which the pod does not have: use a container's name, or remove the annotation", k, name)
+		}
+		if v := anns[k]; v != "" && v != "runtime/default" && v != "unconfined" && !strings.HasPrefix(v, "localhost/") {
+			p.Report(rule.Diagnostic{Path: annPath.Child(k), AtValue: true,
+				Message: fmt.Sprintf("AppArmor profile %q is not runtime/default, unconfined or localhost/<profile>: use one of those (or securityContext.appArmorProfile)", v)})
 		}
 	}
 }

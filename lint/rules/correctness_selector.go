@@ -145,7 +145,7 @@ var invalidSelectorRule = &rule.Rule{
 			switch e.Operator {
 			case metav1.LabelSelectorOpIn, metav1.LabelSelectorOpNotIn:
 				if len(e.Values) == 0 {
-					p.Reportf(path.Child("operator"), "operator %s needs at least one value: add values: [...]", e.Operator)
+					p.Reportf(path.Child("values"), "operator %s needs at least one value: add values: [...]", e.Operator)
 				}
 			case metav1.LabelSelectorOpExists, metav1.LabelSelectorOpDoesNotExist:
 				if len(e.Values) > 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -250,6 +251,8 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 		if r := s.StorageOS.SecretRef; r != nil && r.Name == "" {
 			c.required(at.Child("secretRef", "name"), "storageos.secretRef.name", "name the Secret")
 		}
+	case s.Ephemeral != nil:
+		checkEphemeral(c, s.Ephemeral, vp.Child("ephemeral"))
 	case s.CSI != nil:
 		at := vp.Child("csi")
 		if s.CSI.Driver != "" {
@@ -497,6 +500,7 @@ func checkClusterTrustBundle(c volumeChecks, b *corev1.ClusterTrustBundleProject
 		}
 	case b.SignerName != nil:
 		checkSignerName(c, at.Child("signerName"), *b.SignerName)
+		c.selector(b.LabelSelector, at.Child("labelSelector"), "clusterTrustBundle labelSelector")
 	default:
 		c.reportf(at, false, "clusterTrustBundle needs name or signerName: add one")
 	}
@@ -538,5 +542,88 @@ func checkSignerName(c volumeChecks, at fieldpath.Path, s string) {
 			bad()
 			return
 		}
+	}
+}
+
+// selector reports a label selector's problems inside a volume.
+func (c volumeChecks) selector(sel *metav1.LabelSelector, at fieldpath.Path, what string) {
+	for _, d := range labelSelectorDiagnostics(sel, at, what) {
+		c.reportf(d.Path, d.AtValue, "%s", d.Message)
+	}
+}
+
+var (
+	pvcAccessModes = []string{"ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"}
+	pvcVolumeModes = []string{"Block", "Filesystem"}
+)
+
+// checkEphemeral checks a generic ephemeral volume's claim template: the
+// spec of the PersistentVolumeClaim each pod gets.
+func checkEphemeral(c volumeChecks, e *corev1.EphemeralVolumeSource, at fieldpath.Path) {
+	if e.VolumeClaimTemplate == nil {
+		c.required(at.Child("volumeClaimTemplate"), "ephemeral.volumeClaimTemplate", "give the PersistentVolumeClaim to create for each pod")
+		return
+	}
+	sp := at.Child("volumeClaimTemplate", "spec")
+	spec := &e.VolumeClaimTemplate.Spec
+	if len(spec.AccessModes) == 0 {
+		c.required(sp.Child("accessModes"), "accessModes", "give at least one, such as [ReadWriteOnce]")
+	}
+	c.selector(spec.Selector, sp.Child("selector"), "claim template selector")
+	rwop, other := false, false
+	for i, m := range spec.AccessModes {
+		switch {
+		case !slices.Contains(pvcAccessModes, string(m)):
+			c.reportf(sp.Child("accessModes").Index(i), true, "access mode %q is not supported%s: use one of %s", m, didYouMean(string(m), pvcAccessModes), strings.Join(pvcAccessModes, ", "))
+		case m == corev1.ReadWriteOncePod:
+			rwop = true
+		default:
+			other = true
+		}
+	}
+	if rwop && other {
+		c.reportf(sp.Child("accessModes"), false, "ReadWriteOncePod cannot be combined with other access modes: keep it alone")
+	}
+	if q, ok := spec.Resources.Requests[corev1.ResourceStorage]; !ok {
+		c.required(sp.Child("resources", "requests", "storage"), "resources.requests.storage", "give the size of the claim, such as 1Gi")
+	} else if q.Sign() <= 0 {
+		c.reportf(sp.Child("resources", "requests", "storage"), true, "storage request %s must be greater than zero", q.String())
+	}
+	if n := spec.StorageClassName; n != nil && *n != "" {
+		c.dnsSubdomain(sp.Child("storageClassName"), "storageClassName", *n)
+	}
+	if n := spec.VolumeAttributesClassName; n != nil && *n != "" {
+		c.dnsSubdomain(sp.Child("volumeAttributesClassName"), "volumeAttributesClassName", *n)
+	}
+	if m := spec.VolumeMode; m != nil && !slices.Contains(pvcVolumeModes, string(*m)) {
+		c.reportf(sp.Child("volumeMode"), true, "volumeMode %q is not supported: use Block or Filesystem", *m)
+	}
+	if ds := spec.DataSource; ds != nil {
+		checkDataSource(c, sp.Child("dataSource"), ds.Name, ds.Kind, ds.APIGroup)
+	}
+	if ds := spec.DataSourceRef; ds != nil {
+		checkDataSource(c, sp.Child("dataSourceRef"), ds.Name, ds.Kind, ds.APIGroup)
+		if ns := ds.Namespace; ns != nil && *ns != "" {
+			c.dnsLabel(sp.Child("dataSourceRef", "namespace"), "dataSourceRef namespace", *ns)
+		}
+	}
+}
+
+func checkDataSource(c volumeChecks, at fieldpath.Path, name, kind string, apiGroup *string) {
+	if name == "" {
+		c.required(at.Child("name"), "name", "name the object to populate the claim from")
+	}
+	if kind == "" {
+		c.required(at.Child("kind"), "kind", "give the kind of the object, such as VolumeSnapshot")
+	}
+	group := ""
+	if apiGroup != nil {
+		group = *apiGroup
+	}
+	if group == "" && kind != "PersistentVolumeClaim" {
+		c.reportf(at, false, "a data source in the core group must be a PersistentVolumeClaim, not %q: set apiGroup (snapshot.storage.k8s.io for a VolumeSnapshot)", kind)
+	}
+	if group != "" {
+		c.dnsSubdomain(at.Child("apiGroup"), "apiGroup", group)
 	}
 }
