@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/everynode/everynode/conformance/everynode"
 	"github.com/everynode/everynode/conformance/oracle"
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -29,7 +31,10 @@ func stripIndices(p string) string { return indexRe.ReplaceAllString(p, "") }
 // way: Kubernetes writes every one in brackets (limits[cpu]), everynode's
 // field paths only those that are not plain names (limits.cpu,
 // labels[app.kubernetes.io/name]), so both are compared as everynode
-// writes them.
+// writes them. Some validation paths leave out the index of a list item
+// (volumeMounts.subPath for the subPath of volumeMounts[2]): an everynode
+// path that is Kubernetes' with such indices added names the same field,
+// in the item it is in.
 func pathMatches(first oracle.Error, ev everynode.Verdict) bool {
 	if first.Field == "" {
 		return false
@@ -37,11 +42,31 @@ func pathMatches(first oracle.Error, ev everynode.Verdict) bool {
 	noIndex := !strings.Contains(first.Field, "[")
 	want := fieldpath.Parse(first.Field).String()
 	for _, e := range ev.Errors {
-		if e.Path == first.Field || e.Path == want || noIndex && stripIndices(e.Path) == first.Field {
+		if e.Path == first.Field || e.Path == want || noIndex && stripIndices(e.Path) == first.Field || addsIndices(e.Path, first.Field) || addsIndices(e.Path, want) {
 			return true
 		}
 	}
 	return false
+}
+
+var listIndexRe = regexp.MustCompile(`\[\d+\]`)
+
+// addsIndices reports whether ours is theirs with list indices ([0])
+// added after some of its list fields, and nothing else changed; an
+// index after theirs' last field (an item for the list) is a change.
+func addsIndices(ours, theirs string) bool {
+	for len(ours) > 0 && len(theirs) > 0 {
+		if ours[0] == theirs[0] {
+			ours, theirs = ours[1:], theirs[1:]
+			continue
+		}
+		loc := listIndexRe.FindStringIndex(ours)
+		if loc == nil || loc[0] != 0 {
+			return false
+		}
+		ours = ours[loc[1]:]
+	}
+	return ours == "" && theirs == ""
 }
 
 // HasField reports whether Kubernetes' first error names a field (a YAML
@@ -157,6 +182,10 @@ var allowList = []struct {
 		func(r Result) bool { return r.Outcome == Missed && len(r.Everynode.Suppressed) > 0 },
 	},
 	{
+		"the document is not a mapping (a YAML list or a scalar): everynode lints Kubernetes objects and skips other YAML, such as Ansible playbooks and lists of values, as kubeconform does; kubectl refuses such a document if it is ever applied",
+		func(r Result) bool { return r.Outcome == Missed && !isMapping(r.Case.Data) },
+	},
+	{
 		"Kubernetes creates the DaemonSet but refuses every pod its controller makes from it (the pod's own defaulting and validation, run by the oracle): everynode's error says so before the rollout",
 		func(r Result) bool { return r.Outcome == FalseError && len(r.K8s.PodErrors) > 0 },
 	},
@@ -188,6 +217,17 @@ var allowList = []struct {
 			return true
 		},
 	},
+}
+
+// isMapping reports whether a document is a YAML mapping (or does not
+// parse: that is a syntax error both sides see).
+func isMapping(data []byte) bool {
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		return true
+	}
+	_, ok := v.(map[string]any)
+	return ok || v == nil
 }
 
 func allowed(r Result) string {

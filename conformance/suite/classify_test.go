@@ -52,6 +52,21 @@ func TestPathMatches(t *testing.T) {
 	if pathMatches(oracle.Error{Field: "spec.template.spec.containers[0].resources.limits[memory]"}, keyed) {
 		t.Error("another key matches")
 	}
+	// Validation that names a list for the field of one of its items.
+	mount := everynode.Verdict{Errors: []everynode.Error{{Path: "spec.template.spec.containers[0].volumeMounts[2].subPath"}}}
+	if !pathMatches(oracle.Error{Field: "spec.template.spec.containers[0].volumeMounts.subPath"}, mount) {
+		t.Error("an item's field does not match the list's")
+	}
+	for _, other := range []string{
+		"spec.template.spec.containers[1].volumeMounts.subPath", // another container
+		"spec.template.spec.containers[0].volumeMounts",         // the list itself
+		"spec.template.spec.containers[0].volumeMounts[2]",      // the item
+		"spec.template.spec.containers[0].volumeMounts.mountPath",
+	} {
+		if pathMatches(oracle.Error{Field: other}, mount) {
+			t.Errorf("%s matches %s", other, mount.Errors[0].Path)
+		}
+	}
 }
 
 func TestAllowList(t *testing.T) {
