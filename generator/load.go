@@ -327,11 +327,9 @@ func runChecks(out *Rendered, checks func() (*checker.Checker, error), validate 
 			continue
 		}
 		for _, e := range v.Validate(m) {
-			if name, ok := strings.CutPrefix(e.Message, "missing required field "); ok {
-				missing := e.Path.Child(strings.Trim(name, `"`))
-				if slices.ContainsFunc(ruled, missing.Equal) {
-					continue
-				}
+			// A missing required field's error carries the field's path.
+			if strings.HasPrefix(e.Message, "missing required field ") && slices.ContainsFunc(ruled, e.Path.Equal) {
+				continue
 			}
 			report(finding.Finding{Rule: e.Rule, Severity: e.Severity, Message: e.Message, Path: e.Path})
 		}

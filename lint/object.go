@@ -210,8 +210,9 @@ func dropAtInvalid(fs []finding.Finding, obj *rule.Object, pl place) []finding.F
 }
 
 // dropExplained removes the schema errors that a rule explains better: a
-// rule finding at the same path as a schema error (or at the field that an
-// "unknown field" or "missing required field" error names) at least as
+// rule finding at the same path as a schema error (a missing required
+// field's error has the field's path; an "unknown field" error is matched
+// at the field it names) at least as
 // severe replaces it, so that Deployment leftovers in a DaemonSet
 // (replicas) read as the rule's advice rather than as "unknown field", and
 // a probe without a port reads as the rule's finding at the port, the
@@ -230,8 +231,6 @@ func dropExplained(errs []schema.Error, rules []finding.Finding, pl place) []sch
 		var unknown fieldpath.Path
 		if name := unknownField(e.Message); name != "" {
 			unknown = full.Child(name)
-		} else if name := missingField(e.Message); name != "" {
-			unknown = full.Child(name)
 		}
 		explained := false
 		for _, f := range rules {
@@ -247,18 +246,7 @@ func dropExplained(errs []schema.Error, rules []finding.Finding, pl place) []sch
 	return out
 }
 
-var (
-	unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)"`)
-	missingFieldRE = regexp.MustCompile(`^missing required field "([^"]+)"`)
-)
-
-// missingField returns the field a "missing required field" message names.
-func missingField(msg string) string {
-	if m := missingFieldRE.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
-}
+var unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)"`)
 
 // unknownField returns the field an "unknown field" message names.
 func unknownField(msg string) string {

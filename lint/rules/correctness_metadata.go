@@ -263,7 +263,7 @@ var invalidMetadataRule = &rule.Rule{
 		checkOwnerReferences(p)
 		checkFinalizers(p)
 		checkAnnotationSize(p)
-		checkAppArmorAnnotations(p)
+		checkTemplateAppArmorAnnotations(p)
 	},
 }
 
@@ -386,9 +386,9 @@ func checkAnnotationSize(p *rule.Pass) {
 	}
 }
 
-// checkAppArmorAnnotations checks a pod template's AppArmor annotations:
+// checkTemplateAppArmorAnnotations checks a pod template's AppArmor annotations:
 // each names one of its containers and a profile the API server knows.
-func checkAppArmorAnnotations(p *rule.Pass) {
+func checkTemplateAppArmorAnnotations(p *rule.Pass) {
 	ps, _ := daemonSetPod(p.Object)
 	if ps == nil {
 		return

@@ -380,7 +380,7 @@ func checkVolumeResourceFieldRef(c volumeChecks, r *corev1.ResourceFieldSelector
 	var allowed []string
 	switch {
 	case strings.HasSuffix(r.Resource, ".cpu"):
-		allowed = []string{"1m", "1"}
+		allowed = cpuDivisors
 	case strings.HasSuffix(r.Resource, ".memory"), strings.HasSuffix(r.Resource, ".ephemeral-storage"), strings.Contains(r.Resource, ".hugepages-"):
 		allowed = byteDivisors
 	default:
@@ -584,11 +584,7 @@ func checkEphemeral(c volumeChecks, e *corev1.EphemeralVolumeSource, at fieldpat
 	if rwop && other {
 		c.reportf(sp.Child("accessModes"), false, "ReadWriteOncePod cannot be combined with other access modes: keep it alone")
 	}
-	if q, ok := spec.Resources.Requests[corev1.ResourceStorage]; !ok {
-		c.required(sp.Child("resources", "requests", "storage"), "resources.requests.storage", "give the size of the claim, such as 1Gi")
-	} else if q.Sign() <= 0 {
-		c.reportf(sp.Child("resources", "requests", "storage"), true, "storage request %s must be greater than zero", q.String())
-	}
+	// The storage request is invalid-resources' to check.
 	if n := spec.StorageClassName; n != nil && *n != "" {
 		c.dnsSubdomain(sp.Child("storageClassName"), "storageClassName", *n)
 	}
