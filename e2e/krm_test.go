@@ -63,7 +63,7 @@ func TestKustomize(t *testing.T) {
 			name: "validator-failing", dir: "kustomize/validator-failing", wantCode: 1,
 			wantStderr: []string{
 				// origin annotations name the file; the field path the place.
-				`agent\.yaml\[0\]: DaemonSet kube-system/agent: spec\.selector\.matchLabels\.app: error: selector does not match template labels.*\[selector-mismatch\]`,
+				`agent\.yaml\[0\]: DaemonSet kube-system/agent: spec\.template\.metadata\.labels: error: selector does not match template labels.*\[selector-mismatch\]`,
 				`agent\.yaml\[0\]: DaemonSet kube-system/agent: spec\.replicas: error: .*\[deployment-field-in-daemonset\]`,
 				`everynode fn: 2 errors`,
 				`couldn't execute function`,
@@ -152,7 +152,7 @@ func TestKpt(t *testing.T) {
 			args:     []string{"--exec", "everynode fn", "--truncate-output=false"},
 			wantCode: 1,
 			wantOutput: []string{
-				`\[error\] apps/v1/DaemonSet/kube-system/agent spec\.selector\.matchLabels\.app: selector does not match .*\[selector-mismatch\]`,
+				`\[error\] apps/v1/DaemonSet/kube-system/agent spec\.template\.metadata\.labels: selector does not match .*\[selector-mismatch\]`,
 				`agent\.yaml\[0\]: DaemonSet kube-system/agent: spec\.replicas: error:`,
 			},
 		},
