@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/urfave/cli/v2"
@@ -64,26 +65,58 @@ func commands() []*cli.Command {
 var Version = "devel"
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:      "everynode",
 		Usage:     "generate and lint Kubernetes DaemonSets",
 		UsageText: "everynode COMMAND [options] [arguments]",
 		Description: "everynode turns compact Daemon specs into complete, secure-by-default DaemonSet manifests,\n" +
 			"and lints manifests against the official Kubernetes schemas and DaemonSet best practices.",
-		Commands:             commands(),
-		Reader:               stdin,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		EnableBashCompletion: true,
+		Commands:  commands(),
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags:     globalFlags(),
+		Before:    checkColor,
 		// A --format sarif=a,b.sarif path may contain commas: repeated
 		// flags, not commas, separate values.
 		DisableSliceFlagSeparator: true,
-		HideVersion:               true,
+		Version:                   versionString(),
 		// Errors are printed once, by Run, with the exit code they carry.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			return exit(ExitUsage, fmt.Errorf("%w (see '%s --help')", err, c.Command.HelpName))
 		},
+	}
+	// A bad flag value (--workers x) is one line on standard error, never
+	// the command's help on standard output: urfave/cli asks each command's
+	// own OnUsageError, so every command gets the app's.
+	var walk func([]*cli.Command)
+	walk = func(cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			if cmd.OnUsageError == nil {
+				cmd.OnUsageError = app.OnUsageError
+			}
+			walk(cmd.Subcommands)
+		}
+	}
+	walk(app.Commands)
+	return app
+}
+
+const envKey = "env"
+
+// lookupEnv reads an environment variable through RunEnv's env.
+func lookupEnv(c *cli.Context, name string) (string, bool) {
+	if env, ok := c.App.Metadata[envKey].(func(string) (string, bool)); ok {
+		return env(name)
+	}
+	return os.LookupEnv(name)
+}
+
+// globalFlags are the flags every command takes, before or after its name.
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the output: `WHEN` is auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never"},
 	}
 }
 
@@ -98,11 +131,21 @@ var runMu sync.Mutex
 
 // Run runs the command line and returns the process exit code.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return RunEnv(args, os.LookupEnv, stdin, stdout, stderr)
+}
+
+// RunEnv is Run with the environment variables it reads (NO_COLOR,
+// FORCE_COLOR, TERM) looked up with env: tests run the CLI in-process,
+// in parallel, each with its own environment.
+func RunEnv(args []string, env func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) int {
 	runMu.Lock()
 	defer runMu.Unlock()
-	a := newApp(stdin, stdout, stderr)
-	a.Metadata = map[string]any{argsKey: args}
-	err := a.Run(args)
+	app := newApp(stdin, stdout, stderr)
+	app.Metadata = map[string]any{envKey: env, argsKey: args}
+	args, err := normalizeArgs(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
 	if err == nil {
 		return ExitOK
 	}

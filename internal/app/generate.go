@@ -226,5 +226,5 @@ func writeFindings(c *cli.Context, fs []finding.Finding, sources map[string][]by
 		Summary:  sum,
 		Source:   func(name string) []byte { return sources[name] },
 	}
-	_ = report.Write(c.App.ErrWriter, report.Text, rep, report.Options{})
+	_ = report.Write(c.App.ErrWriter, report.Text, rep, report.Options{Color: useColor(c, c.App.ErrWriter)})
 }

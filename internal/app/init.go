@@ -23,7 +23,7 @@ func initCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "template", Aliases: []string{"t"}, Value: "nginx", Usage: "start from template `NAME` (see --list)"},
 			&cli.BoolFlag{Name: "list", Aliases: []string{"l"}, Usage: "list the templates"},
-			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "overwrite FILE if it exists"},
+			&cli.BoolFlag{Name: "force", Usage: "overwrite FILE if it exists"},
 			&cli.StringFlag{Name: "workdir", Hidden: true},
 		},
 		Action: runInit,

@@ -147,7 +147,7 @@ func runLint(c *cli.Context) error {
 	for _, o := range res.Objects {
 		rep.Objects = append(rep.Objects, report.Object{File: o.File, Document: o.Document, Resource: o.Resource})
 	}
-	ropts := report.Options{Color: useColor(c.App.Writer), FailOn: failOn, LinkBase: githubLinkBase()}
+	ropts := report.Options{Color: useColor(c, c.App.Writer), FailOn: failOn, LinkBase: githubLinkBase()}
 	if err := report.WriteTargets(resolveTargets(targets, workDir), c.App.Writer, rep, ropts); err != nil {
 		return exit(ExitUsage, err)
 	}
@@ -197,9 +197,29 @@ func reaches(s finding.Summary, failOn finding.Severity) bool {
 		s.Infos > 0 && failOn <= finding.Info
 }
 
-// useColor: only on a terminal, and never with NO_COLOR set (no-color.org).
-func useColor(w io.Writer) bool {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+// useColor decides colour for output written to w: --color always or
+// never wins; with auto (the default) a non-empty FORCE_COLOR turns it on
+// (force-color.org; "0" and "false" do not), a non-empty NO_COLOR turns it
+// off (no-color.org: an empty one does not count), and otherwise colour is
+// on for a terminal that is not TERM=dumb.
+func useColor(c *cli.Context, w io.Writer) bool {
+	return colorFor(c.String("color"), func(k string) (string, bool) { return lookupEnv(c, k) }, w)
+}
+
+func colorFor(mode string, env func(string) (string, bool), w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if v, _ := env("FORCE_COLOR"); v != "" && v != "0" && v != "false" {
+		return true
+	}
+	if v, _ := env("NO_COLOR"); v != "" {
+		return false
+	}
+	if v, _ := env("TERM"); v == "dumb" {
 		return false
 	}
 	f, ok := w.(*os.File)
@@ -208,6 +228,16 @@ func useColor(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// checkColor rejects a --color value other than auto, always or never.
+func checkColor(c *cli.Context) error {
+	switch m := c.String("color"); m {
+	case "auto", "always", "never":
+		return nil
+	default:
+		return usageError("--color %q: want auto, always or never", m)
+	}
 }
 
 // ruleInfo describes rules for SARIF metadata and Markdown links, from the

@@ -70,7 +70,13 @@ func Everynode(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) > 0 && (args[0] == "lint" || args[0] == "generate" || args[0] == "init") {
 		args = append([]string{args[0], "--workdir", ts.MkAbs(".")}, args[1:]...)
 	}
-	code := app.Run(append([]string{"everynode"}, args...), stdin, ts.Stdout(), ts.Stderr())
+	// The environment variables the CLI reads (NO_COLOR, FORCE_COLOR,
+	// TERM, COLUMNS) are the script's, not the test process's.
+	env := func(k string) (string, bool) {
+		v := ts.Getenv(k)
+		return v, v != ""
+	}
+	code := app.RunEnv(append([]string{"everynode"}, args...), env, stdin, ts.Stdout(), ts.Stderr())
 	ts.Setenv("EXIT", strconv.Itoa(code))
 	if neg != (code != 0) {
 		ts.Fatalf("everynode exited %d", code)
