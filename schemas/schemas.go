@@ -109,12 +109,12 @@ func Newest() string {
 }
 
 // NormalizeVersion turns "1.36", "v1.36", "1.36.0" or "v1.36.2" into the
-// embedded release name "1.36"; "" means the newest. A release that is not
+// embedded release name "1.36"; "" and "latest" mean the newest. A release that is not
 // embedded is an error that lists the ones that are.
 func NormalizeVersion(s string) (string, error) {
 	in := s
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || s == "latest" {
 		if n := Newest(); n != "" {
 			return n, nil
 		}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/everynode/everynode/generator"
@@ -16,6 +17,7 @@ import (
 	"github.com/everynode/everynode/internal/input"
 	"github.com/everynode/everynode/internal/lintinternal"
 	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/internal/suggest"
 
 	"github.com/urfave/cli/v2"
 
@@ -40,8 +42,8 @@ func lintCommand() *cli.Command {
 			"error, missing path or internal error.",
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FMT` or FMT=FILE (text, json, sarif, junit, github, markdown); repeatable"},
-			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings at or above `SEVERITY`: error, warning, info or none"},
-			&cli.StringFlag{Name: "kubernetes-version", Usage: "validate against Kubernetes `VERSION` (default: the newest embedded)"},
+			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 on findings at or above `SEVERITY`: error, warning (warn), info, or none to never fail on findings"},
+			&cli.StringFlag{Name: "kubernetes-version", Usage: "validate against Kubernetes `VERSION`: 1.36, v1.36.2 or latest (the default, the newest embedded)"},
 			&cli.BoolFlag{Name: "strict", Value: true, Usage: "unknown fields are errors, as kubectl --validate=strict (--strict=false relaxes)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
 			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
@@ -82,8 +84,8 @@ func runLint(c *cli.Context) error {
 		failOnName = cfg.Lint.FailOn
 	}
 	failOn, ok := finding.ParseSeverity(failOnName)
-	if !ok {
-		return usageError("--fail-on %q: want error, warning, info or none", failOnName)
+	if !ok || !slices.Contains(config.FailOnValues, failOnName) {
+		return usageError("--fail-on %q: want %s%s", failOnName, strings.Join(config.FailOnValues, ", "), didYouMean(failOnName, config.FailOnValues))
 	}
 	opts := lint.Options{
 		Config:            cfg,
@@ -340,4 +342,13 @@ func splitMissing(args []string, workDir string) (paths []string, missing []erro
 		paths = append(paths, a)
 	}
 	return paths, missing
+}
+
+// didYouMean is " (did you mean "x"?)" for the candidate closest to a
+// mistyped word, or "".
+func didYouMean(word string, candidates []string) string {
+	if s := suggest.Closest(word, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
 }

@@ -143,7 +143,7 @@ func (v *validator) decodeLint(l *config.Lint, m map[string]any) {
 	if s, ok := m["podSecurity"].(string); ok && slices.Contains([]string{"none", "baseline", "restricted"}, s) {
 		l.PodSecurity = s
 	}
-	if s, ok := m["failOn"].(string); ok && slices.Contains([]string{"error", "warning", "info", "none"}, s) {
+	if s, ok := m["failOn"].(string); ok && slices.Contains(config.FailOnValues, s) {
 		l.FailOn = s
 	}
 	l.Exclude = v.globs(m["exclude"], fieldpath.New("lint", "exclude"))

@@ -26,6 +26,10 @@ const (
 	FileName = ".everynode.yaml"
 )
 
+// FailOnValues are the words lint.failOn and --fail-on accept, the same
+// in both (schemas/config.schema.json lists them too).
+var FailOnValues = []string{"error", "warning", "warn", "info", "none"}
+
 // Config is a parsed configuration.
 type Config struct {
 	// Path is the file the configuration was read from, as given to Load;
@@ -53,7 +57,7 @@ type Lint struct {
 	Strict *bool
 	// PodSecurity is none, baseline or restricted ("" is none).
 	PodSecurity string
-	// FailOn is error, warning, info or none ("" means the default).
+	// FailOn is one of FailOnValues ("" means the default).
 	FailOn string
 	// Exclude holds glob patterns relative to the configuration's
 	// directory; see Config.RelPath.
