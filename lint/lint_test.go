@@ -368,7 +368,7 @@ func TestNewErrors(t *testing.T) {
 		opts lint.Options
 		want string
 	}{
-		{"unknown rule on the command line", lint.Options{Disable: []string{"latest-tags"}}, `unknown rule "latest-tags" (did you mean "latest-tag"?)`},
+		{"unknown rule on the command line", lint.Options{Disable: []string{"latest-tags"}}, `unknown rule or category "latest-tags" (did you mean "latest-tag"?)`},
 		{"unknown rule in the configuration", lint.Options{Config: c}, `unknown rule "host-netwrok" (did you mean "host-network"?)`},
 		{"an engine rule on the command line", lint.Options{Disable: []string{"no-schema"}}, `rule "no-schema" is the engine's own and is always on`},
 		{"bad pod security level", lint.Options{PodSecurity: "strict"}, `unknown pod security level "strict"`},

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -9,9 +11,10 @@ import (
 
 	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/safefs"
-	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/report"
 )
 
 // configFlags are the flags that choose the configuration.
@@ -29,7 +32,7 @@ func configFlags() []cli.Flag {
 // /etc/passwd, and a workflow may name it with --config); one outside it
 // was named by whoever runs everynode and is read as given. ok is false
 // when there is none.
-func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []finding.Finding, ok bool, err error) {
+func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []finding.Finding, ok bool, src configText, err error) {
 	path := c.String("config")
 	if path != "" {
 		if !filepath.IsAbs(path) {
@@ -39,32 +42,39 @@ func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []findin
 		if safefs.Within(filepath.Clean(path), repo) {
 			root, rerr := safefs.Cached(repo)
 			if rerr != nil {
-				return nil, nil, false, exit(ExitUsage, rerr)
+				return nil, nil, false, src, exit(ExitUsage, rerr)
 			}
-			cfg, fs, err = configfile.LoadWith(path, func(p string) ([]byte, error) { return root.ReadFile(p, configfile.MaxSize) })
+			cfg, fs, err = configfile.LoadWith(path, keep(&src, func(p string) ([]byte, error) { return root.ReadFile(p, configfile.MaxSize) }))
 		} else {
-			cfg, fs, err = configfile.Load(path)
+			cfg, fs, err = configfile.LoadWith(path, keep(&src, func(p string) ([]byte, error) {
+				f, err := os.Open(p)
+				if err != nil {
+					return nil, err
+				}
+				defer f.Close()
+				return safefs.ReadLimited(f, configfile.MaxSize)
+			}))
 		}
 	} else {
 		p, found, ferr := configfile.Find(workDir)
 		if ferr != nil {
-			return nil, nil, false, exit(ExitUsage, ferr)
+			return nil, nil, false, src, exit(ExitUsage, ferr)
 		}
 		if !found {
 			if c.IsSet("config-dir") {
-				return nil, nil, false, usageError("--config-dir goes with --config")
+				return nil, nil, false, src, usageError("--config-dir goes with --config")
 			}
-			return config.Default(), nil, false, nil
+			return config.Default(), nil, false, src, nil
 		}
 		root, rerr := safefs.Cached(safefs.RootFor(workDir, workDir))
 		if rerr != nil {
-			return nil, nil, false, exit(ExitUsage, rerr)
+			return nil, nil, false, src, exit(ExitUsage, rerr)
 		}
 		path = p
-		cfg, fs, err = configfile.LoadWith(p, func(p string) ([]byte, error) { return root.ReadFile(p, configfile.MaxSize) })
+		cfg, fs, err = configfile.LoadWith(p, keep(&src, func(p string) ([]byte, error) { return root.ReadFile(p, configfile.MaxSize) }))
 	}
 	if err != nil {
-		return nil, nil, false, exit(ExitUsage, fmt.Errorf("%s: %w", relName(workDir, path), err))
+		return nil, nil, false, src, exit(ExitUsage, fmt.Errorf("%s: %w", relName(workDir, path), err))
 	}
 	if d := c.String("config-dir"); d != "" {
 		if !filepath.IsAbs(d) {
@@ -75,7 +85,15 @@ func readConfig(c *cli.Context, workDir string) (cfg *config.Config, fs []findin
 	for i := range fs {
 		fs[i].File = relName(workDir, fs[i].File)
 	}
-	return cfg, fs, true, nil
+	src.name = relName(workDir, path)
+	return cfg, fs, true, src, nil
+}
+
+// configText is the configuration read last, for the source lines of its
+// findings; set by readConfig.
+type configText struct {
+	name string
+	data []byte
 }
 
 // relName is a path as reported: relative to the working directory when
@@ -87,16 +105,61 @@ func relName(workDir, p string) string {
 	return filepath.ToSlash(p)
 }
 
-// printConfigFindings prints problems of a configuration, one line each,
-// escaped (the configuration is a repository's file like any other).
-func printConfigFindings(c *cli.Context, fs []finding.Finding) (bad bool) {
+// keep wraps a read function to remember what it read.
+func keep(src *configText, read func(string) ([]byte, error)) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		b, err := read(p)
+		src.data = b
+		return b, err
+	}
+}
+
+// configProblems turns the configuration errors in err (lint.New's, which
+// joins every problem it finds) into findings; what is not about the
+// configuration (a mistyped --enable) is returned as errors.
+func configProblems(err error, workDir string) (fs []finding.Finding, other []error) {
+	var walk func(error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var ce *checker.ConfigError
+		if errors.As(err, &ce) && ce.File != "" {
+			fs = append(fs, finding.Finding{Rule: finding.RuleSchema, Severity: finding.Error, Message: ce.Msg,
+				File: relName(workDir, ce.File), Line: ce.Line, Column: ce.Column, Path: ce.Path,
+				Resource: finding.Resource{APIVersion: config.APIVersion, Kind: config.Kind}})
+			return
+		}
+		other = append(other, err)
+	}
+	walk(err)
+	return fs, other
+}
+
+func hasError(fs []finding.Finding) bool {
 	for _, f := range fs {
-		f.File = safetext.Path(f.File)
-		f.Message = safetext.Escape(f.Message)
-		fmt.Fprintln(c.App.ErrWriter, f.String())
 		if f.Severity == finding.Error {
-			bad = true
+			return true
 		}
 	}
-	return bad
+	return false
+}
+
+// writeConfigFindings prints problems of a configuration on standard
+// error as lint prints findings, source line and caret included.
+func writeConfigFindings(c *cli.Context, fs []finding.Finding, src configText) {
+	fs = finding.SortAndDedupe(fs)
+	var sum finding.Summary
+	sum.Files = 1
+	sum.Count(fs)
+	rep := &report.Report{Findings: fs, Summary: sum, Source: func(name string) []byte {
+		if name == src.name {
+			return src.data
+		}
+		return nil
+	}}
+	_ = report.Write(c.App.ErrWriter, report.Text, rep, report.Options{Color: useColor(c, c.App.ErrWriter)})
 }

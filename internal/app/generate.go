@@ -176,7 +176,7 @@ func shellQuote(s string) string {
 // .everynode.yaml): each job is confined to the repository around the
 // configuration's directory.
 func configJobs(c *cli.Context, wd string) ([]generator.Job, error) {
-	cfg, fs, ok, err := readConfig(c, wd)
+	cfg, fs, ok, src, err := readConfig(c, wd)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ func configJobs(c *cli.Context, wd string) ([]generator.Job, error) {
 		bad = bad || fs[i].Severity == finding.Error
 	}
 	if len(fs) > 0 {
-		writeFindings(c, fs, nil, finding.Summary{Files: 1})
+		writeConfigFindings(c, fs, src)
 	}
 	name := relName(wd, cfg.Path)
 	if bad {

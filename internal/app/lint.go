@@ -54,8 +54,8 @@ func lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
 			&cli.BoolFlag{Name: "schema-only", Usage: "turn every rule off: schema validation only"},
 			&cli.StringFlag{Name: "pod-security", Usage: "Pod Security Standards `LEVEL` to enforce as warnings: none, baseline or restricted"},
-			&cli.StringSliceFlag{Name: "enable", Usage: "turn on `RULE`; repeatable"},
-			&cli.StringSliceFlag{Name: "disable", Usage: "turn off `RULE`; repeatable"},
+			&cli.StringSliceFlag{Name: "enable", Usage: "turn on rules: `SELECTOR` is a rule ID, a category (security, reliability, correctness, operations), a glob (missing-*) or all; comma-separated, repeatable"},
+			&cli.StringSliceFlag{Name: "disable", Usage: "turn off rules (`SELECTOR` as for --enable; the most specific selector wins, --disable at a tie)"},
 			// Reported paths are relative to the working directory; tests
 			// (which cannot chdir in parallel) and wrappers set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
@@ -75,7 +75,7 @@ func runLint(c *cli.Context) error {
 			return exit(ExitUsage, fmt.Errorf("finding the working directory: %w", err))
 		}
 	}
-	cfg, err := loadConfig(c, workDir)
+	cfg, cfgFindings, _, cfgSrc, err := readConfig(c, workDir)
 	if err != nil {
 		return err
 	}
@@ -120,8 +120,23 @@ func runLint(c *cli.Context) error {
 		}
 	}
 	l, err := lint.New(opts)
+	// Every problem of the configuration (its shape, and the rule IDs,
+	// selectors and parameters the catalog does not know) is reported in
+	// one pass and one format, that of findings.
+	var other []error
 	if err != nil {
-		return exit(ExitUsage, err)
+		var more []finding.Finding
+		more, other = configProblems(err, workDir)
+		cfgFindings = append(cfgFindings, more...)
+	}
+	if len(cfgFindings) > 0 {
+		writeConfigFindings(c, cfgFindings, cfgSrc)
+	}
+	switch {
+	case len(other) > 0:
+		return exit(ExitUsage, errors.Join(other...))
+	case hasError(cfgFindings):
+		return exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", relName(workDir, cfg.Path)))
 	}
 	// A path that does not exist is a usage error (exit 2), but the other
 	// paths are still linted and reported first: one typo in a hook's
@@ -165,20 +180,6 @@ func runLint(c *cli.Context) error {
 		return exit(ExitFindings, nil)
 	}
 	return nil
-}
-
-// loadConfig reads --config or the .everynode.yaml found from the working
-// directory up. A configuration with errors stops the run (exit 2) after
-// printing every problem with its position.
-func loadConfig(c *cli.Context, workDir string) (*config.Config, error) {
-	cfg, fs, _, err := readConfig(c, workDir)
-	if err != nil {
-		return nil, err
-	}
-	if printConfigFindings(c, fs) {
-		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", relName(workDir, cfg.Path)))
-	}
-	return cfg, nil
 }
 
 // resolveTargets makes report files relative to the working directory.

@@ -148,6 +148,8 @@ func (v *validator) decodeLint(l *config.Lint, m map[string]any) {
 	}
 	l.Exclude = v.globs(m["exclude"], fieldpath.New("lint", "exclude"))
 	l.CheckReferences, _ = m["checkReferences"].(bool)
+	l.Enable = strings_(m["enable"])
+	l.Disable = strings_(m["disable"])
 	rules, _ := m["rules"].(map[string]any)
 	for id, val := range rules {
 		rc, ok := decodeRule(val)
@@ -217,6 +219,21 @@ func (v *validator) globs(val any, p fieldpath.Path) []string {
 			continue
 		}
 		out = append(out, s)
+	}
+	return out
+}
+
+// strings_ reads a list of strings, keeping the items' places (an item of
+// another type, which the schema reports, becomes "") so that the
+// checker's findings about item i point at item i.
+func strings_(val any) []string {
+	l, ok := val.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, len(l))
+	for i, e := range l {
+		out[i], _ = e.(string)
 	}
 	return out
 }

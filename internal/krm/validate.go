@@ -139,7 +139,6 @@ var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "fail
 // reads that, so the values are checked exactly as in .everynode.yaml.
 func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 	lintSection := map[string]any{}
-	rulesSection := map[string]any{}
 	var fs []finding.Finding
 	bad := func(key, format string, args ...any) {
 		p := fieldpath.New("data")
@@ -171,22 +170,19 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 			}
 			lintSection[k] = b
 		case "enable", "disable":
-			state := "on"
-			if k == "disable" {
-				state = "off"
-			}
-			for id := range strings.SplitSeq(v, ",") {
-				if id = strings.TrimSpace(id); id != "" {
-					rulesSection[id] = state
+			// The same selectors as lint.enable and --enable: rule IDs,
+			// categories, globs, all, comma-separated.
+			var sels []any
+			for s := range strings.SplitSeq(v, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					sels = append(sels, s)
 				}
 			}
+			lintSection[k] = sels
 		default:
 			bad(k, "unknown setting %q: the ConfigMap functionConfig takes %s (for everything else use a functionConfig of kind Config)",
 				k, strings.Join(configMapKeys, ", "))
 		}
-	}
-	if len(rulesSection) > 0 {
-		lintSection["rules"] = rulesSection
 	}
 	doc := map[string]any{"apiVersion": config.APIVersion, "kind": config.Kind}
 	if len(lintSection) > 0 {
@@ -204,9 +200,6 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 		// data.podSecurity in the ConfigMap the user wrote.
 		if len(f.Path) >= 2 && f.Path[0].Key == "lint" {
 			key := f.Path[1].Key
-			if key == "rules" {
-				key = "enable/disable"
-			}
 			if rest, ok := strings.CutPrefix(f.Message, f.Path.String()+":"); ok {
 				f.Message = "data." + key + ":" + rest
 			}

@@ -41,7 +41,9 @@ type Options struct {
 	PodSecurity string
 	// CheckReferences, when true, overrides the configuration's.
 	CheckReferences bool
-	// Enable and Disable turn rules on or off, after the configuration.
+	// Enable and Disable turn rules on or off, after the configuration:
+	// selectors (select.go), each a rule ID, a category, a glob of IDs or
+	// all, or a comma-separated list of them.
 	Enable, Disable []string
 	// Only, when set, restricts the run to the rules it accepts (the
 	// generator runs the correctness rules; --schema-only none). Rule IDs
@@ -110,17 +112,26 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 		c.known = append(c.known, r.ID)
 	}
 	sort.Strings(c.known)
-	if err := c.configure(cfg); err != nil {
-		return nil, err
-	}
-	for _, id := range slices.Concat(opts.Enable, opts.Disable) {
-		r, ok := c.catalog[id]
-		if !ok {
-			return nil, fmt.Errorf("unknown rule %q%s (see 'everynode rules')", id, c.didYouMean(id))
+	// Every problem is collected, so that a user fixes them all in one
+	// pass rather than one per run.
+	errs := c.configure(cfg)
+	cfgEnable, enablePaths := configSelectors(cfg, "enable", cfg.Lint.Enable)
+	cfgDisable, disablePaths := configSelectors(cfg, "disable", cfg.Lint.Disable)
+	fromConfig := c.layer(cfgEnable, cfgDisable, func(disable bool, i int, err error) error {
+		if disable {
+			return configError(cfg, disablePaths[i], "%v", err)
 		}
-		if r.Category == rule.Engine {
-			return nil, fmt.Errorf("rule %q is the engine's own and is always on", id)
+		return configError(cfg, enablePaths[i], "%v", err)
+	}, &errs)
+	enable, disable := SplitSelectors(opts.Enable), SplitSelectors(opts.Disable)
+	fromFlags := c.layer(enable, disable, func(disable bool, i int, err error) error {
+		if disable {
+			return fmt.Errorf("--disable: %w", err)
 		}
+		return fmt.Errorf("--enable: %w", err)
+	}, &errs)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	for _, r := range catalog {
 		if r.Category == rule.Engine {
@@ -137,6 +148,9 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 		if r.PodSecurity != rule.PodSecurityNone && r.PodSecurity <= level {
 			on, sev = true, max(sev, finding.Warning)
 		}
+		if v, ok := fromConfig[r.ID]; ok {
+			on = v
+		}
 		if rc, ok := cfg.Lint.Rules[r.ID]; ok {
 			if s := rc.SeverityLevel(); s != 0 {
 				on, sev = true, s
@@ -145,11 +159,8 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 				on = *rc.Enabled
 			}
 		}
-		if slices.Contains(opts.Enable, r.ID) {
-			on = true
-		}
-		if slices.Contains(opts.Disable, r.ID) {
-			on = false
+		if v, ok := fromFlags[r.ID]; ok {
+			on = v
 		}
 		if !on {
 			continue
@@ -174,7 +185,8 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 
 // configure checks the configuration's lint.rules against the catalog and
 // converts parameter values to their declared types.
-func (c *Checker) configure(cfg *config.Config) error {
+func (c *Checker) configure(cfg *config.Config) []error {
+	var errs []error
 	ids := make([]string, 0, len(cfg.Lint.Rules))
 	for id := range cfg.Lint.Rules {
 		ids = append(ids, id)
@@ -183,7 +195,8 @@ func (c *Checker) configure(cfg *config.Config) error {
 	for _, id := range ids {
 		r, ok := c.catalog[id]
 		if !ok {
-			return configError(cfg, fieldpath.New("lint", "rules", id), "unknown rule %q%s", id, c.didYouMean(id))
+			errs = append(errs, configError(cfg, fieldpath.New("lint", "rules", id), "unknown rule %q%s", id, c.didYouMean(id)))
+			continue
 		}
 		if r.Category == rule.Engine {
 			// The engine's findings cannot be configured; an entry for
@@ -200,11 +213,13 @@ func (c *Checker) configure(cfg *config.Config) error {
 			at := fieldpath.New("lint", "rules", id, "params", name)
 			p := findParam(r, name)
 			if p == nil {
-				return configError(cfg, at, "rule %q has no parameter %q%s", id, name, paramSuggestion(r, name))
+				errs = append(errs, configError(cfg, at, "rule %q has no parameter %q%s", id, name, paramSuggestion(r, name)))
+				continue
 			}
 			v, err := p.Parse(params[name])
 			if err != nil {
-				return configError(cfg, at, "parameter %q of rule %q: %v", name, id, err)
+				errs = append(errs, configError(cfg, at, "parameter %q of rule %q: %v", name, id, err))
+				continue
 			}
 			if c.settings.params[id] == nil {
 				c.settings.params[id] = map[string]any{}
@@ -212,7 +227,7 @@ func (c *Checker) configure(cfg *config.Config) error {
 			c.settings.params[id][name] = v
 		}
 	}
-	return nil
+	return errs
 }
 
 // ConfigError is a problem with a setting of the configuration, at its

@@ -113,6 +113,10 @@ func TestNewConfigErrors(t *testing.T) {
 	}
 	for _, opts := range []checker.Options{
 		{Enable: []string{"host-netwrk"}},
+		{Enable: []string{"securty"}},
+		{Enable: []string{"nothing-*"}},
+		{Enable: []string{"host-[a"}},
+		{Disable: []string{"engine"}},
 		{Disable: []string{"schema"}},
 		{PodSecurity: "strict"},
 	} {
@@ -122,6 +126,37 @@ func TestNewConfigErrors(t *testing.T) {
 	}
 	if _, err := checker.New([]*rule.Rule{{ID: "Not_Kebab"}}, checker.Options{}); err == nil {
 		t.Error("an invalid catalog was accepted")
+	}
+}
+
+func TestSelectorErrors(t *testing.T) {
+	tests := []struct {
+		opts checker.Options
+		src  string
+		want []string
+	}{
+		{checker.Options{Enable: []string{"securty"}}, "", []string{`--enable: unknown rule or category "securty" (did you mean "security"?)`}},
+		{checker.Options{Disable: []string{"host-netwrk,nothing-*"}}, "", []string{
+			`--disable: unknown rule or category "host-netwrk" (did you mean "host-network"?)`,
+			`--disable: "nothing-*" matches no rule`}},
+		// Every problem of the configuration in one pass, each where it is written.
+		{checker.Options{}, "lint:\n  enable: [reliabilty]\n  disable: [ok-*, host-network]\n  rules:\n    nope: off\n", []string{
+			`cfg.yaml:9:5: unknown rule "nope"`,
+			`cfg.yaml:6:12: unknown rule or category "reliabilty" (did you mean "reliability"?)`,
+			`cfg.yaml:7:13: "ok-*" matches no rule`}},
+	}
+	for _, tt := range tests {
+		tt.opts.Config = parseConfig(t, tt.src)
+		_, err := checker.New(catalog(), tt.opts)
+		if err == nil {
+			t.Errorf("%+v: no error", tt.opts)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q, want it to contain %q", err, w)
+			}
+		}
 	}
 }
 
@@ -153,6 +188,29 @@ func TestSelection(t *testing.T) {
 			"lint:\n  rules:\n    host-network: off\n", []string{"info host-network", "warning sa-not-found", "error schema"}},
 		{"only", checker.Options{Only: func(r *rule.Rule) bool { return r.Category == rule.Reliability }}, "",
 			[]string{"warning image-tag", "warning sa-not-found", "error schema"}},
+		// Selectors: IDs, categories, globs, all, comma lists; the most
+		// specific wins, disable at a tie.
+		{"a category", checker.Options{Disable: []string{"security"}}, "",
+			[]string{"warning image-tag", "warning sa-not-found", "error schema"}},
+		{"a category enables rules off by default", checker.Options{Enable: []string{"security"}}, "",
+			[]string{"info host-network", "info runs-as-root", "warning image-tag", "warning sa-not-found", "error schema"}},
+		{"an ID over its category", checker.Options{Disable: []string{"security"}, Enable: []string{"host-network"}}, "",
+			[]string{"info host-network", "warning image-tag", "warning sa-not-found", "error schema"}},
+		{"a glob", checker.Options{Disable: []string{"*-tag"}}, "",
+			[]string{"info host-network", "warning sa-not-found", "error schema"}},
+		{"a glob over a category", checker.Options{Disable: []string{"reliability"}, Enable: []string{"image-*"}}, "",
+			[]string{"info host-network", "warning image-tag", "error schema"}},
+		{"disable wins a tie", checker.Options{Enable: []string{"host-*"}, Disable: []string{"host-*"}}, "",
+			[]string{"warning image-tag", "warning sa-not-found", "error schema"}},
+		{"comma lists and all", checker.Options{Disable: []string{"all"}, Enable: []string{"image-tag, explodes"}}, "",
+			[]string{"warning image-tag", "error explodes", "error schema"}},
+		{"the engine's rules stay on under all", checker.Options{Disable: []string{"all"}}, "", []string{"error schema"}},
+		{"the configuration's lists", checker.Options{}, "lint:\n  disable: [security, sa-not-found]\n  enable: [\"explodes,runs-*\"]\n",
+			[]string{"info runs-as-root", "warning image-tag", "error explodes", "error schema"}},
+		{"rules entries over the configuration's lists", checker.Options{}, "lint:\n  disable: [security]\n  rules:\n    host-network: on\n",
+			[]string{"info host-network", "warning image-tag", "warning sa-not-found", "error schema"}},
+		{"the command line over the configuration's lists", checker.Options{Enable: []string{"security"}}, "lint:\n  disable: [host-network]\n",
+			[]string{"info host-network", "info runs-as-root", "warning image-tag", "warning sa-not-found", "error schema"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

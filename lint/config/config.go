@@ -63,6 +63,9 @@ type Lint struct {
 	// directory; see Config.RelPath.
 	Exclude         []string
 	CheckReferences bool
+	// Enable and Disable are rule selectors (a rule ID, a category, a
+	// glob of IDs, all; see package checker), applied before Rules.
+	Enable, Disable []string
 	// Rules maps a rule ID to its settings.
 	Rules map[string]RuleConfig
 }
