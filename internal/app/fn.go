@@ -1,7 +1,6 @@
 package app
 
 import (
-	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -42,7 +41,8 @@ func fnCommand() *cli.Command {
 	}
 }
 
-func isTerminal(r io.Reader) bool {
+// isTerminal reports whether r or w is a terminal.
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

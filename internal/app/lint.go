@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/everynode/everynode/generator"
@@ -47,6 +48,9 @@ func lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Value: true, Usage: "unknown fields are errors, as kubectl --validate=strict (--strict=false relaxes)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "skip files and directories matching `GLOB` (** crosses directories); repeatable"},
 			&cli.StringSliceFlag{Name: "crd", Usage: "load CustomResourceDefinitions from `FILE|DIR` to validate custom resources; repeatable"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the findings at or above --fail-on, without source lines or summary"},
+			&cli.StringFlag{Name: "min-severity", Usage: "leave out findings below `LEVEL` (error, warning or info) from the output and the exit status"},
+			&cli.BoolFlag{Name: "statistics", Usage: "print how many findings each rule has instead of the findings (text format)"},
 			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
 			&cli.BoolFlag{Name: "respect-gitignore", Value: true, Usage: "skip what .gitignore and .everynodeignore files ignore when walking directories (--respect-gitignore=false lints it)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "list every file (or document) that was skipped, and why, on standard error"},
@@ -153,6 +157,24 @@ func runLint(c *cli.Context) error {
 		}
 		return exit(ExitUsage, fmt.Errorf("internal error: %w", err))
 	}
+	minSev := finding.Severity(0)
+	if name := c.String("min-severity"); name != "" {
+		s, ok := finding.ParseSeverity(name)
+		if !ok || s == 0 {
+			return usageError("--min-severity %q: want error, warning or info%s", name, didYouMean(name, []string{"error", "warning", "info"}))
+		}
+		minSev = s
+	}
+	if c.Bool("quiet") {
+		// Only what fails the run; with --fail-on none, nothing does.
+		minSev = max(minSev, failOn)
+		if failOn == 0 {
+			minSev = finding.Error + 1
+		}
+	}
+	if minSev > 0 {
+		res.Findings, res.Summary = atLeast(res.Findings, res.Summary, minSev)
+	}
 	rep := &report.Report{
 		Findings:    res.Findings,
 		Summary:     res.Summary,
@@ -164,7 +186,8 @@ func runLint(c *cli.Context) error {
 	for _, o := range res.Objects {
 		rep.Objects = append(rep.Objects, report.Object{File: o.File, Document: o.Document, Resource: o.Resource})
 	}
-	ropts := report.Options{Color: useColor(c, c.App.Writer), FailOn: failOn, LinkBase: githubLinkBase()}
+	ropts := report.Options{Color: useColor(c, c.App.Writer), FailOn: failOn, LinkBase: githubLinkBase(),
+		Quiet: c.Bool("quiet"), Statistics: c.Bool("statistics"), Width: textWidth(c, c.App.Writer)}
 	if err := report.WriteTargets(resolveTargets(targets, workDir), c.App.Writer, rep, ropts); err != nil {
 		return exit(ExitUsage, err)
 	}
@@ -192,6 +215,20 @@ func resolveTargets(ts []report.Target, workDir string) []report.Target {
 		out[i] = t
 	}
 	return out
+}
+
+// atLeast keeps the findings at or above min and counts them again: what
+// --min-severity and --quiet leave out is out of the exit status too.
+func atLeast(fs []finding.Finding, sum finding.Summary, min finding.Severity) ([]finding.Finding, finding.Summary) {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	sum.Errors, sum.Warnings, sum.Infos = 0, 0, 0
+	sum.Count(out)
+	return out, sum
 }
 
 func reaches(s finding.Summary, failOn finding.Severity) bool {
@@ -231,6 +268,22 @@ func colorFor(mode string, env func(string) (string, bool), w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// textWidth is the width the text report wraps messages to: 100 columns
+// on a terminal (or COLUMNS, when set and narrower), none in a pipe or a
+// file, where editors and log parsers read one line per finding.
+func textWidth(c *cli.Context, w io.Writer) int {
+	if !isTerminal(w) {
+		return 0
+	}
+	width := 100
+	if v, _ := lookupEnv(c, "COLUMNS"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 40 && n < width {
+			width = n
+		}
+	}
+	return width
 }
 
 // checkColor rejects a --color value other than auto, always or never.

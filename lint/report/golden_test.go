@@ -26,6 +26,9 @@ var goldenCases = []goldenCase{
 	{name: "findings", report: fixtureReport, opts: Options{FailOn: 3}, formats: Formats()},
 	{name: "empty", report: func(testing.TB) *Report { return emptyReport() }, opts: Options{FailOn: 3}, formats: Formats()},
 	{name: "color", report: fixtureReport, opts: Options{Color: true, FailOn: 2}, formats: []Format{Text}},
+	{name: "wrapped", report: fixtureReport, opts: Options{Width: 100, FailOn: 2}, formats: []Format{Text}},
+	{name: "quiet", report: fixtureReport, opts: Options{Quiet: true}, formats: []Format{Text}},
+	{name: "statistics", report: fixtureReport, opts: Options{Statistics: true, FailOn: 2}, formats: []Format{Text}},
 	{name: "links", report: fixtureReport, opts: Options{LinkBase: "https://github.com/example/infra/blob/0123abc"}, formats: []Format{Markdown}},
 	{name: "many", report: func(testing.TB) *Report { return manyReport() }, formats: []Format{GitHub, JUnit, SARIF}},
 	{name: "workdir", report: func(t testing.TB) *Report {

@@ -78,6 +78,16 @@ type Options struct {
 	// for every suppressed result, which is what the suppression was for
 	// avoiding. The zero value keeps them, as SARIF intends.
 	OmitSuppressed bool
+	// Quiet leaves the text format with the diagnostic lines alone: no
+	// source lines, no closing summary (the caller drops the findings
+	// below --fail-on).
+	Quiet bool
+	// Width, when above zero, wraps the text format's messages to that
+	// many columns (the CLI sets 100 on a terminal).
+	Width int
+	// Statistics makes the text format a count of findings per rule, as
+	// ruff --statistics, instead of the findings themselves.
+	Statistics bool
 }
 
 // Format names an output format.
