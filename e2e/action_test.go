@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/everynode/everynode/internal/app"
+
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -433,6 +435,26 @@ func TestActionSimulated(t *testing.T) {
 			inputs:  map[string]string{"working-directory": "deploy"},
 			want: want{
 				outputs: map[string]string{"errors": "0"},
+				noLog:   []string{`::error file=`},
+			},
+		},
+		{
+			// A baseline of today's findings: the run passes, and only a
+			// finding added afterwards would fail it.
+			name: "baseline",
+			repo: "action/failing",
+			prepare: func(t *testing.T, ws string) {
+				var out, errOut strings.Builder
+				args := []string{"everynode", "lint", "--workdir", ws, "--config", "deploy/.everynode.yaml",
+					"--write-baseline", "deploy/everynode-baseline.json", "deploy"}
+				if code := app.Run(args, strings.NewReader(""), &out, &errOut); code != 0 {
+					t.Fatalf("writing the baseline: exit %d: %s", code, errOut.String())
+				}
+			},
+			inputs: map[string]string{"working-directory": "deploy", "baseline": "everynode-baseline.json"},
+			want: want{
+				outputs: map[string]string{"errors": "0", "warnings": "0", "infos": "0"},
+				log:     []string{`findings in the baseline deploy/everynode-baseline\.json not shown`},
 				noLog:   []string{`::error file=`},
 			},
 		},

@@ -51,6 +51,8 @@ func lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the findings at or above --fail-on, without source lines or summary"},
 			&cli.StringFlag{Name: "min-severity", Usage: "leave out findings below `LEVEL` (error, warning or info) from the output and the exit status"},
 			&cli.BoolFlag{Name: "statistics", Usage: "print how many findings each rule has instead of the findings (text format)"},
+			&cli.StringFlag{Name: "baseline", Usage: "report and fail only on findings not in the baseline `FILE` (see --write-baseline), and list its entries that no longer occur"},
+			&cli.StringFlag{Name: "write-baseline", Usage: "record today's findings in `FILE` (by rule, file, resource and field path, not line) and exit 0"},
 			&cli.BoolFlag{Name: "fail-if-no-objects", Usage: "exit 1 when no Kubernetes object was linted"},
 			&cli.BoolFlag{Name: "respect-gitignore", Value: true, Usage: "skip what .gitignore and .everynodeignore files ignore when walking directories (--respect-gitignore=false lints it)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "list every file (or document) that was skipped, and why, on standard error"},
@@ -156,6 +158,9 @@ func runLint(c *cli.Context) error {
 			return exit(ExitUsage, err)
 		}
 		return exit(ExitUsage, fmt.Errorf("internal error: %w", err))
+	}
+	if err := applyBaseline(c, cfg, workDir, res); err != nil {
+		return err
 	}
 	minSev := finding.Severity(0)
 	if name := c.String("min-severity"); name != "" {
@@ -405,4 +410,62 @@ func didYouMean(word string, candidates []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return ""
+}
+
+// applyBaseline writes the baseline (--write-baseline) or reads it
+// (--baseline, lint.baseline) and marks the findings it holds suppressed,
+// counting the rest again; entries that no longer occur are listed on
+// standard error, so the baseline shrinks as findings are fixed.
+func applyBaseline(c *cli.Context, cfg *config.Config, workDir string, res *lint.Result) error {
+	var (
+		b   *baseline
+		err error
+	)
+	switch {
+	case c.String("write-baseline") != "":
+		name := c.String("write-baseline")
+		if b, err = writeBaseline(name, workDir, res.Findings); err != nil {
+			return exit(ExitUsage, err)
+		}
+		n := 0
+		for _, e := range b.entries {
+			n += e.Count
+		}
+		fmt.Fprintf(c.App.ErrWriter, "everynode: wrote %s to the baseline %s\n", plural(n, "finding", "findings"), safetext.Path(name))
+	case c.String("baseline") != "":
+		if b, err = readBaseline(c.String("baseline"), workDir, true); err != nil {
+			return exit(ExitUsage, err)
+		}
+	case cfg.Lint.Baseline != "":
+		if b, err = readBaseline(relName(workDir, cfg.Resolve(cfg.Lint.Baseline)), workDir, false); err != nil {
+			return exit(ExitUsage, err)
+		}
+	default:
+		return nil
+	}
+	matched, gone := b.apply(res.Findings, workDir)
+	res.Summary.Errors, res.Summary.Warnings, res.Summary.Infos = 0, 0, 0
+	res.Summary.Count(res.Findings)
+	if matched > 0 && c.String("write-baseline") == "" {
+		fmt.Fprintf(c.App.ErrWriter, "everynode: %s in the baseline %s not shown\n", plural(matched, "finding", "findings"), safetext.Path(b.name))
+	}
+	if len(gone) > 0 {
+		n := 0
+		for _, e := range gone {
+			n += e.Count
+		}
+		fmt.Fprintf(c.App.ErrWriter, "everynode: %s of the baseline %s no longer occur (fixed, or moved); update it with --write-baseline %s:\n",
+			plural(n, "finding", "findings"), safetext.Path(b.name), safetext.Path(b.name))
+		for _, e := range gone {
+			fmt.Fprintf(c.App.ErrWriter, "  %s\n", e.describe())
+		}
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

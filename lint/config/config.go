@@ -63,6 +63,9 @@ type Lint struct {
 	// directory; see Config.RelPath.
 	Exclude         []string
 	CheckReferences bool
+	// Baseline is a baseline file (everynode lint --write-baseline),
+	// relative to the configuration's directory; see Config.Resolve.
+	Baseline string
 	// Enable and Disable are rule selectors (a rule ID, a category, a
 	// glob of IDs, all; see package checker), applied before Rules.
 	Enable, Disable []string
