@@ -88,6 +88,9 @@ type Options struct {
 	CRDs []string
 	// SchemaOnly turns every rule off: schema validation only.
 	SchemaOnly bool
+	// Gate, when set (default or strict), overrides the configuration's
+	// lint.gate: strict makes clearly dangerous host access an error.
+	Gate string
 	// CheckReferences makes reference rules speak even when the
 	// referenced kind does not appear in the linted set.
 	CheckReferences bool

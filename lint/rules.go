@@ -25,6 +25,7 @@ func newChecker(opts Options) (*checker.Checker, error) {
 		Config:          opts.Config,
 		PodSecurity:     opts.PodSecurity,
 		CheckReferences: opts.CheckReferences,
+		Gate:            opts.Gate,
 		Enable:          opts.Enable,
 		Disable:         opts.Disable,
 	}

@@ -149,6 +149,9 @@ func (v *validator) decodeLint(l *config.Lint, m map[string]any) {
 	l.Exclude = v.globs(m["exclude"], fieldpath.New("lint", "exclude"))
 	l.CheckReferences, _ = m["checkReferences"].(bool)
 	l.Baseline, _ = m["baseline"].(string)
+	if s, ok := m["gate"].(string); ok && (s == "default" || s == "strict") {
+		l.Gate = s
+	}
 	l.Enable = strings_(m["enable"])
 	l.Disable = strings_(m["disable"])
 	rules, _ := m["rules"].(map[string]any)

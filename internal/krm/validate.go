@@ -133,7 +133,7 @@ func (p *processor) configFinding(fc *object, msg string) finding.Finding {
 // `kpt fn eval --exec "everynode fn" -- podSecurity=restricted` sends
 // them as data. Each is the lint: field of the same name; enable and
 // disable take comma-separated rule IDs.
-var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "checkReferences", "enable", "disable"}
+var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "gate", "checkReferences", "enable", "disable"}
 
 // configFromConfigMap turns a ConfigMap's data into a Config document and
 // reads that, so the values are checked exactly as in .everynode.yaml.
@@ -160,7 +160,7 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 	for _, k := range keys {
 		v := fmt.Sprint(data[k])
 		switch k {
-		case "kubernetesVersion", "podSecurity", "failOn":
+		case "kubernetesVersion", "podSecurity", "failOn", "gate":
 			lintSection[k] = v
 		case "strict", "checkReferences":
 			b, err := strconv.ParseBool(v)

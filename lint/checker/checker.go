@@ -41,6 +41,11 @@ type Options struct {
 	PodSecurity string
 	// CheckReferences, when true, overrides the configuration's.
 	CheckReferences bool
+	// Gate, when set (default or strict), overrides the configuration's:
+	// strict makes the reports a rule marks rule.Diagnostic.Danger
+	// (privileged containers, the runtime socket, writable system paths)
+	// errors.
+	Gate string
 	// Enable and Disable turn rules on or off, after the configuration:
 	// selectors (select.go), each a rule ID, a category, a glob of IDs or
 	// all, or a comma-separated list of them.
@@ -98,6 +103,15 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
+	gate := cfg.Lint.Gate
+	if opts.Gate != "" {
+		gate = opts.Gate
+	}
+	switch gate {
+	case "", "default", "strict":
+	default:
+		return nil, fmt.Errorf("unknown gate %q: want default or strict", gate)
+	}
 	c := &Checker{
 		catalog:   make(map[string]*rule.Rule, len(catalog)),
 		enabled:   map[string]*Entry{},
@@ -105,7 +119,7 @@ func New(catalog []*rule.Rule, opts Options) (*Checker, error) {
 		setFields: map[string]*fieldTree{},
 		facts:     map[string][]*rule.Fact{},
 		settings: &settings{level: level, checkRefs: opts.CheckReferences || cfg.Lint.CheckReferences,
-			params: map[string]map[string]any{}},
+			params: map[string]map[string]any{}, gateStrict: gate == "strict"},
 	}
 	for _, r := range catalog {
 		c.catalog[r.ID] = r
@@ -419,8 +433,9 @@ func (c *Checker) Settings() rule.Settings { return c.settings }
 
 // settings is what the configuration says to rules.
 type settings struct {
-	level     rule.PodSecurityLevel
-	checkRefs bool
+	level      rule.PodSecurityLevel
+	checkRefs  bool
+	gateStrict bool
 	// params holds the configured values, already parsed, by rule ID and
 	// parameter name.
 	params map[string]map[string]any

@@ -366,3 +366,38 @@ func TestForSet(t *testing.T) {
 		})
 	}
 }
+
+// TestGate: gate: strict makes reports marked Danger errors, and only
+// those; the flag overrides the configuration.
+func TestGate(t *testing.T) {
+	danger := testRule("danger", rule.Security, finding.Info, func(p *rule.Pass) {
+		p.Report(rule.Diagnostic{Path: fieldpath.New("metadata"), Message: "dangerous", Danger: true})
+		p.Report(rule.Diagnostic{Path: fieldpath.New("kind"), Message: "merely odd"})
+	})
+	src := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
+	for _, tt := range []struct {
+		cfg, gate string
+		want      []string
+	}{
+		{"", "", []string{"info dangerous", "info merely odd"}},
+		{"", "strict", []string{"error dangerous", "info merely odd"}},
+		{"lint:\n  gate: strict\n", "", []string{"error dangerous", "info merely odd"}},
+		{"lint:\n  gate: strict\n", "default", []string{"info dangerous", "info merely odd"}},
+	} {
+		c, err := checker.New([]*rule.Rule{danger}, checker.Options{Config: parseConfig(t, tt.cfg), Gate: tt.gate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range c.Run(targets(t, src)) {
+			got = append(got, f.Severity.String()+" "+f.Message)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("config %q, gate %q: got %q, want %q", tt.cfg, tt.gate, got, tt.want)
+		}
+	}
+	if _, err := checker.New([]*rule.Rule{danger}, checker.Options{Gate: "loose"}); err == nil {
+		t.Error("gate loose was accepted")
+	}
+}

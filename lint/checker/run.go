@@ -121,7 +121,14 @@ func (c *Checker) check(t *Target, e *Entry, newPass func(report func(rule.Diagn
 			out = append(out, f)
 		}
 	}()
-	e.Rule.Check(newPass(func(d rule.Diagnostic) { out = append(out, t.finding(e, d)) }))
+	e.Rule.Check(newPass(func(d rule.Diagnostic) {
+		if d.Danger && c.settings.gateStrict {
+			// gate: strict: clearly dangerous host access fails the run
+			// whatever the rule's severity.
+			d.Severity = finding.Error
+		}
+		out = append(out, t.finding(e, d))
+	}))
 	return out
 }
 

@@ -63,6 +63,9 @@ type Lint struct {
 	// directory; see Config.RelPath.
 	Exclude         []string
 	CheckReferences bool
+	// Gate is default or strict ("" is default): strict makes the clearly
+	// dangerous host-access findings errors.
+	Gate string
 	// Baseline is a baseline file (everynode lint --write-baseline),
 	// relative to the configuration's directory; see Config.Resolve.
 	Baseline string

@@ -464,6 +464,11 @@ type Diagnostic struct {
 	Severity finding.Severity
 	// AtValue points at the value instead of the key.
 	AtValue bool
+	// Danger marks clearly dangerous host access (a privileged container,
+	// the container runtime socket, a writable mount of /): with the
+	// configuration's gate: strict the report is an error whatever the
+	// rule's severity.
+	Danger  bool
 	Fix     *finding.Fix
 	Related []RelatedPath
 	// Elsewhere are places in other objects that explain the report,

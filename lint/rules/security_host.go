@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
 )
@@ -153,8 +155,8 @@ var privilegedContainerRule = &rule.Rule{
 		}
 		for _, c := range containers(ps, base) {
 			if privilegedContainer(c.C) {
-				p.Reportf(securityContextPath(c).Child("privileged"),
-					"%s runs privileged: every capability and host device, no confinement; %s", containerName(c), askReason("privileged-container"))
+				p.Report(rule.Diagnostic{Path: securityContextPath(c).Child("privileged"), Danger: true,
+					Message: fmt.Sprintf("%s runs privileged: every capability and host device, no confinement; %s", containerName(c), askReason("privileged-container"))})
 			}
 		}
 	},

@@ -169,6 +169,7 @@ var hostPathRule = &rule.Rule{
 			p.Report(rule.Diagnostic{
 				Path:     at,
 				Severity: finding.Warning,
+				Danger:   true,
 				Message:  fmt.Sprintf("hostPath volume %q mounts the node's %s (%s): %s; %s", v.Name, hp, access, danger, askReason("host-path")),
 			})
 		}
