@@ -58,6 +58,7 @@ func commands() []*cli.Command {
 		explainCommand(),
 		fnCommand(),
 		schemasCommand(),
+		completionCommand(),
 	}
 }
 

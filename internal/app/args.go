@@ -96,10 +96,12 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 // urfave/cli adds.
 func rootFlags(app *cli.App) []cli.Flag {
 	fs := slices.Clone(app.Flags)
-	if !app.HideHelp {
+	// urfave/cli adds them to app.Flags itself once the app has run.
+	has := func(f cli.Flag) bool { return slices.Contains(fs, f) }
+	if !app.HideHelp && !has(cli.HelpFlag) {
 		fs = append(fs, cli.HelpFlag)
 	}
-	if !app.HideVersion {
+	if !app.HideVersion && !has(cli.VersionFlag) {
 		fs = append(fs, cli.VersionFlag)
 	}
 	return fs
