@@ -62,6 +62,10 @@ func newPalette(color bool) palette {
 // indented. Without it each message stays on one line, whole, for editors
 // and log parsers that read one line per diagnostic.
 
+// breakdownMin is the number of findings from which the report ends with
+// counts by rule and by resource.
+const breakdownMin = 5
+
 func writeText(w *bufio.Writer, r *Report, opts Options) error {
 	p := newPalette(opts.Color)
 	fs := visible(r.Findings)
@@ -96,7 +100,8 @@ func writeText(w *bufio.Writer, r *Report, opts Options) error {
 	if opts.Quiet {
 		return nil
 	}
-	if len(fs) > 1 {
+	// A breakdown helps with many findings; with a few it only repeats them.
+	if len(fs) >= breakdownMin {
 		writeBreakdown(w, fs, p)
 	}
 	w.WriteString(p.bold)
@@ -329,7 +334,7 @@ func writeBreakdown(w *bufio.Writer, fs []finding.Finding, p palette) {
 		})
 		return out
 	}
-	const maxResources = 10
+	const maxRules, maxResources = 10, 10
 	byRule := tally(func(f *finding.Finding) string { return f.Rule })
 	width := 0
 	for _, c := range byRule {
@@ -339,7 +344,11 @@ func writeBreakdown(w *bufio.Writer, fs []finding.Finding, p palette) {
 	w.WriteString("By rule:")
 	w.WriteString(p.reset)
 	w.WriteByte('\n')
-	for _, c := range byRule {
+	for i, c := range byRule {
+		if i == maxRules {
+			fmt.Fprintf(w, "  … %d more (--statistics lists them all)\n", len(byRule)-maxRules)
+			break
+		}
 		sev := finding.Severity(c.sev)
 		fmt.Fprintf(w, "  %5d  %-*s  %s%s%s\n", c.n, width, c.key, p.sev[sev], sev, p.reset)
 	}
@@ -363,7 +372,7 @@ func writeBreakdown(w *bufio.Writer, fs []finding.Finding, p palette) {
 	w.WriteByte('\n')
 	for i, c := range byResource {
 		if i == maxResources {
-			fmt.Fprintf(w, "  … and %s more\n", plural(len(byResource)-maxResources, "resource", "resources"))
+			fmt.Fprintf(w, "  … %d more\n", len(byResource)-maxResources)
 			break
 		}
 		var parts []string
