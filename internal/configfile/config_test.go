@@ -62,7 +62,7 @@ func TestParseBad(t *testing.T) {
 		{"unknown lint field", head + "lint:\n  strcit: true\n",
 			[]want{{4, 3, "lint.strcit", `lint: unknown field "strcit" (did you mean "strict"?)`}}},
 		{"unknown field, no suggestion", head + "lint:\n  colour: red\n",
-			[]want{{4, 3, "lint.colour", "known fields: baseline, checkReferences, disable, enable, exclude, failOn, kubernetesVersion, podSecurity, rules, strict"}}},
+			[]want{{4, 3, "lint.colour", "known fields: baseline, checkReferences, disable, enable, exclude, failOn, gate, kubernetesVersion, podSecurity, rules, strict"}}},
 		{"lint not a map", head + "lint: [1]\n", []want{{3, 7, "lint", "lint: must be a map, not a list"}}},
 		{"strict not a boolean", head + "lint:\n  strict: sometimes\n",
 			[]want{{4, 11, "lint.strict", `lint.strict: must be a boolean, not a string ("sometimes")`}}},

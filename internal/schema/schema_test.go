@@ -410,7 +410,8 @@ func TestNew(t *testing.T) {
 		{in: "v1.36", want: "1.36"},
 		{in: "1.35.2", want: "1.35"},
 		{in: "1.12", err: "Kubernetes 1.12 has no embedded schemas (available: 1.30 to "},
-		{in: "latest", err: `invalid Kubernetes version "latest"`},
+		{in: "latest", want: schemas.Newest()},
+		{in: "newest", err: `invalid Kubernetes version "newest"`},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			v, err := New(Options{KubernetesVersion: tt.in})
