@@ -3,8 +3,10 @@ package app
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -162,4 +164,34 @@ func writeConfigFindings(c *cli.Context, fs []finding.Finding, src configText) {
 		return nil
 	}}
 	_ = report.Write(c.App.ErrWriter, report.Text, rep, report.Options{Color: useColor(c, c.App.ErrWriter)})
+}
+
+// withoutBadEntries is the configuration without the entries the findings
+// are about (an unknown rule, parameter or selector), so that the run can
+// go on with the rest and report everything at once.
+func withoutBadEntries(cfg *config.Config, fs []finding.Finding) *config.Config {
+	c := *cfg
+	c.Lint.Rules = maps.Clone(cfg.Lint.Rules)
+	c.Lint.Enable = slices.Clone(cfg.Lint.Enable)
+	c.Lint.Disable = slices.Clone(cfg.Lint.Disable)
+	for _, f := range fs {
+		p := f.Path
+		if len(p) < 3 || p[0].Key != "lint" {
+			continue
+		}
+		switch {
+		case p[1].Key == "rules" && len(p) >= 5 && p[3].Key == "params":
+			rc := c.Lint.Rules[p[2].Key]
+			rc.Params = maps.Clone(rc.Params)
+			delete(rc.Params, p[4].Key)
+			c.Lint.Rules[p[2].Key] = rc
+		case p[1].Key == "rules":
+			delete(c.Lint.Rules, p[2].Key)
+		case p[1].Key == "enable" && p[2].IsIndex && p[2].Index < len(c.Lint.Enable):
+			c.Lint.Enable[p[2].Index] = ""
+		case p[1].Key == "disable" && p[2].IsIndex && p[2].Index < len(c.Lint.Disable):
+			c.Lint.Disable[p[2].Index] = ""
+		}
+	}
+	return &c
 }

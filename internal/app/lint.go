@@ -130,21 +130,25 @@ func runLint(c *cli.Context) error {
 	l, err := lint.New(opts)
 	// Every problem of the configuration (its shape, and the rule IDs,
 	// selectors and parameters the catalog does not know) is reported in
-	// one pass and one format, that of findings.
-	var other []error
+	// one pass and one format, that of findings: with the rest of the
+	// configuration, the run goes on, so the problems of the manifests and
+	// specs come in the same report, and the exit status is 2.
 	if err != nil {
-		var more []finding.Finding
-		more, other = configProblems(err, workDir)
+		more, other := configProblems(err, workDir)
 		cfgFindings = append(cfgFindings, more...)
-	}
-	if len(cfgFindings) > 0 {
-		writeConfigFindings(c, cfgFindings, cfgSrc)
-	}
-	switch {
-	case len(other) > 0:
-		return exit(ExitUsage, errors.Join(other...))
-	case hasError(cfgFindings):
-		return exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", relName(workDir, cfg.Path)))
+		if len(other) == 0 {
+			opts.Config = withoutBadEntries(cfg, more)
+			l, err = lint.New(opts)
+			if err != nil {
+				_, other = configProblems(err, workDir)
+			}
+		}
+		if len(other) > 0 {
+			if len(cfgFindings) > 0 {
+				writeConfigFindings(c, cfgFindings, cfgSrc)
+			}
+			return exit(ExitUsage, errors.Join(other...))
+		}
 	}
 	// A path that does not exist is a usage error (exit 2), but the other
 	// paths are still linted and reported first: one typo in a hook's
@@ -160,6 +164,20 @@ func runLint(c *cli.Context) error {
 			return exit(ExitUsage, err)
 		}
 		return exit(ExitUsage, fmt.Errorf("internal error: %w", err))
+	}
+	if len(cfgFindings) > 0 {
+		// The configuration's findings join the report, as those of any
+		// file; its text is shown from what was read.
+		res.Findings = finding.SortAndDedupe(append(res.Findings, cfgFindings...))
+		res.Summary.Errors, res.Summary.Warnings, res.Summary.Infos = 0, 0, 0
+		res.Summary.Count(res.Findings)
+		source := res.Source
+		res.Source = func(name string) []byte {
+			if name == cfgSrc.name {
+				return cfgSrc.data
+			}
+			return source(name)
+		}
 	}
 	if err := applyBaseline(c, cfg, workDir, res); err != nil {
 		return err
@@ -200,6 +218,8 @@ func runLint(c *cli.Context) error {
 	}
 	printSkipped(c.App.ErrWriter, res, c.Bool("verbose"), opts.FailIfNoObjects)
 	switch {
+	case hasError(cfgFindings):
+		return exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", relName(workDir, cfg.Path)))
 	case len(missing) > 0:
 		return exit(ExitUsage, errors.Join(missing...))
 	case res.InternalErrors > 0:
