@@ -31,9 +31,12 @@ func (p *processor) validate(rl *resourceList, fc *object) error {
 	}
 	l, err := lint.New(lint.Options{Config: cfg})
 	if err != nil {
-		// The configuration names a rule, parameter or Kubernetes version
-		// the engine does not know.
-		return p.fail(rl, append(fs, p.configFinding(fc, "functionConfig: "+strings.TrimPrefix(err.Error(), "configuration: ")))...)
+		// The configuration names rules, selectors, parameters or a
+		// Kubernetes version the engine does not know: one result each.
+		for _, e := range splitErrors(err) {
+			fs = append(fs, p.configFinding(fc, "functionConfig: "+strings.TrimPrefix(e.Error(), "configuration: ")))
+		}
+		return p.fail(rl, fs...)
 	}
 	objs := make([]lint.Object, 0, len(p.in.items))
 	for i, it := range p.in.items {
@@ -208,4 +211,16 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 		fs = append(fs, f)
 	}
 	return cfg, fs
+}
+
+// splitErrors undoes errors.Join, so that each problem is its own result.
+func splitErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, splitErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }
