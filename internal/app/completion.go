@@ -298,12 +298,6 @@ func writeFish(w io.Writer, tree []compCommand) {
 		}
 		return s
 	}
-	var all []string
-	for _, c := range tree[1:] {
-		if !strings.Contains(c.path, " ") {
-			all = append(all, c.path)
-		}
-	}
 	for _, c := range tree {
 		// The condition under which this command's words apply.
 		var cond string
@@ -328,7 +322,7 @@ func writeFish(w io.Writer, tree []compCommand) {
 			}
 			fmt.Fprintf(w, "complete -c everynode -n %s -a %s -d %s\n", esc(cond), s, esc(short(desc)))
 		}
-		if c.args != nil && len(c.args) > 0 {
+		if len(c.args) > 0 {
 			fmt.Fprintf(w, "complete -c everynode -n %s -a %s\n", esc(cond), esc(strings.Join(c.args, " ")))
 		} else if c.args == nil && c.path != "" && len(c.subs) == 0 {
 			fmt.Fprintf(w, "complete -c everynode -n %s -F\n", esc(cond))
