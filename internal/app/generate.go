@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -49,7 +51,11 @@ func runGenerate(c *cli.Context) error {
 		}
 	}
 	check := c.Bool("check")
-	var jobs []generator.Job
+	var (
+		jobs        []generator.Job
+		cfgFindings []finding.Finding
+		cfgSrc      configText
+	)
 	if c.NArg() > 0 {
 		out := c.String("output")
 		if c.Bool("kustomization") && out == "" {
@@ -67,17 +73,33 @@ func runGenerate(c *cli.Context) error {
 			return usageError("-o and --kustomization go with SPEC arguments; without them the generate: section of %s decides", config.FileName)
 		}
 		var err error
-		if jobs, err = configJobs(c, wd); err != nil {
+		if jobs, cfgFindings, cfgSrc, err = configJobs(c, wd); err != nil {
 			return err
 		}
 	}
 
 	res, err := generator.Generate(jobs, generator.Options{WorkDir: wd, Stdin: c.App.Reader})
 	if err != nil {
+		if len(cfgFindings) > 0 {
+			writeConfigFindings(c, cfgFindings, cfgSrc)
+		}
 		return exit(ExitUsage, err)
 	}
-	if len(res.Findings) > 0 {
-		printFindings(c, res)
+	// The configuration's problems and the specs' come in one report.
+	if len(res.Findings)+len(cfgFindings) > 0 {
+		sources := res.Sources
+		if len(cfgFindings) > 0 {
+			sources = maps.Clone(sources)
+			if sources == nil {
+				sources = map[string][]byte{}
+			}
+			sources[cfgSrc.name] = cfgSrc.data
+		}
+		sum := finding.Summary{Files: len(sources), Resources: res.Specs}
+		writeFindings(c, finding.SortAndDedupe(slices.Concat(cfgFindings, res.Findings)), sources, sum)
+	}
+	if hasError(cfgFindings) {
+		return exit(ExitUsage, fmt.Errorf("the configuration %s is invalid: nothing was written", cfgSrc.name))
 	}
 	if res.HasErrors() {
 		return exit(ExitFindings, fmt.Errorf("invalid spec: nothing was written"))
@@ -175,31 +197,32 @@ func shellQuote(s string) string {
 // and output paths are a repository's (a pull request can change
 // .everynode.yaml): each job is confined to the repository around the
 // configuration's directory.
-func configJobs(c *cli.Context, wd string) ([]generator.Job, error) {
+//
+// The configuration's own problems are returned as findings, for the
+// caller to report with the specs' (one pass, one format): the specs its
+// generate: section names are still read and checked, but nothing is
+// written.
+func configJobs(c *cli.Context, wd string) ([]generator.Job, []finding.Finding, configText, error) {
 	cfg, fs, ok, src, err := readConfig(c, wd)
 	if err != nil {
-		return nil, err
+		return nil, nil, src, err
 	}
 	if !ok {
-		return nil, usageError("no SPEC given and no %s found in %s or its parents: give spec files, or add a generate: section", config.FileName, wd)
-	}
-	bad := false
-	for i := range fs {
-		bad = bad || fs[i].Severity == finding.Error
-	}
-	if len(fs) > 0 {
-		writeConfigFindings(c, fs, src)
+		return nil, nil, src, usageError("no SPEC given and no %s found in %s or its parents: give spec files, or add a generate: section", config.FileName, wd)
 	}
 	name := relName(wd, cfg.Path)
-	if bad {
-		return nil, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", name))
-	}
 	if len(cfg.Generate) == 0 {
-		return nil, usageError("no SPEC given and %s has no generate: section", name)
+		if len(fs) > 0 {
+			writeConfigFindings(c, fs, src)
+		}
+		if hasError(fs) {
+			return nil, nil, src, exit(ExitUsage, fmt.Errorf("the configuration %s is invalid", name))
+		}
+		return nil, nil, src, usageError("no SPEC given and %s has no generate: section", name)
 	}
 	base, err := filepath.Abs(cfg.Dir())
 	if err != nil {
-		return nil, exit(ExitUsage, err)
+		return nil, nil, src, exit(ExitUsage, err)
 	}
 	root := safefs.RootFor(wd, base)
 	var jobs []generator.Job
@@ -211,12 +234,7 @@ func configJobs(c *cli.Context, wd string) ([]generator.Job, error) {
 		}
 		jobs = append(jobs, j)
 	}
-	return jobs, nil
-}
-
-func printFindings(c *cli.Context, res *generator.Result) {
-	sum := finding.Summary{Files: len(res.Sources), Resources: res.Specs}
-	writeFindings(c, res.Findings, res.Sources, sum)
+	return jobs, fs, src, nil
 }
 
 func writeFindings(c *cli.Context, fs []finding.Finding, sources map[string][]byte, sum finding.Summary) {
