@@ -453,7 +453,7 @@ func applyBaseline(c *cli.Context, cfg *config.Config, workDir string, res *lint
 		for _, e := range b.entries {
 			n += e.Count
 		}
-		fmt.Fprintf(c.App.ErrWriter, "everynode: wrote %s to the baseline %s\n", plural(n, "finding", "findings"), safetext.Path(name))
+		fmt.Fprintf(c.App.ErrWriter, "everynode: wrote %s to the baseline %s\n", countOf(n, "finding", "findings"), safetext.Path(name))
 	case c.String("baseline") != "":
 		if b, err = readBaseline(c.String("baseline"), workDir, true); err != nil {
 			return exit(ExitUsage, err)
@@ -469,7 +469,7 @@ func applyBaseline(c *cli.Context, cfg *config.Config, workDir string, res *lint
 	res.Summary.Errors, res.Summary.Warnings, res.Summary.Infos = 0, 0, 0
 	res.Summary.Count(res.Findings)
 	if matched > 0 && c.String("write-baseline") == "" {
-		fmt.Fprintf(c.App.ErrWriter, "everynode: %s in the baseline %s not shown\n", plural(matched, "finding", "findings"), safetext.Path(b.name))
+		fmt.Fprintf(c.App.ErrWriter, "everynode: %s in the baseline %s not shown\n", countOf(matched, "finding", "findings"), safetext.Path(b.name))
 	}
 	if len(gone) > 0 {
 		n := 0
@@ -477,7 +477,7 @@ func applyBaseline(c *cli.Context, cfg *config.Config, workDir string, res *lint
 			n += e.Count
 		}
 		fmt.Fprintf(c.App.ErrWriter, "everynode: %s of the baseline %s no longer occur (fixed, or moved); update it with --write-baseline %s:\n",
-			plural(n, "finding", "findings"), safetext.Path(b.name), safetext.Path(b.name))
+			countOf(n, "finding", "findings"), safetext.Path(b.name), safetext.Path(b.name))
 		for _, e := range gone {
 			fmt.Fprintf(c.App.ErrWriter, "  %s\n", e.describe())
 		}
@@ -485,7 +485,7 @@ func applyBaseline(c *cli.Context, cfg *config.Config, workDir string, res *lint
 	return nil
 }
 
-func plural(n int, one, many string) string {
+func countOf(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
