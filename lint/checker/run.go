@@ -23,6 +23,10 @@ type Target struct {
 	// even for a report about the value), or nothing does and findings
 	// have no line and column.
 	Locate func(f *finding.Finding, path fieldpath.Path, atValue bool)
+	// Fix turns a rule's fix (paths relative to the object) into the
+	// finding's fix: text edits of the file the fields are written in.
+	// Nil: findings carry no fix.
+	Fix func(fix *rule.Fix) *finding.Fix
 }
 
 // at makes a finding about the target at a path relative to the object.
@@ -53,7 +57,15 @@ func (t *Target) finding(e *Entry, d rule.Diagnostic) finding.Finding {
 		sev = d.Severity
 	}
 	f := t.at(e.Rule.ID, sev, d.Path, d.AtValue)
-	f.Message, f.Fix = d.Message, d.Fix
+	f.Message = d.Message
+	if e.Rule.Fix != nil && t.Fix != nil {
+		if fx := e.Rule.Fix(t.Object, d); fx != nil && len(fx.Changes) > 0 {
+			if e.Rule.Fixes == rule.UnsafeFix {
+				fx.Unsafe = true
+			}
+			f.Fix = t.Fix(fx)
+		}
+	}
 	for _, rel := range d.Related {
 		rf := t.at("", 0, rel.Path, false)
 		f.Related = append(f.Related, finding.Related{File: rf.File, Line: rf.Line, Column: rf.Column, Path: rf.Path, Message: rel.Message})

@@ -130,17 +130,34 @@ type Position struct {
 	Column int `json:"column"`
 }
 
-// Edit replaces the bytes of one file between two positions.
+// Edit replaces the bytes of one file between two byte offsets, as
+// go/analysis's TextEdit does: Start and End are 0-based offsets into the
+// file as it is on disk (End is exclusive; Start == End inserts).
 type Edit struct {
-	Start   Position `json:"start"`
-	End     Position `json:"end"`
-	NewText string   `json:"newText"`
+	File  string `json:"file"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
 }
 
-// Fix is a suggested change; Edits may be empty when the fix is only words.
+// Fix is a change that resolves a finding: text edits of the files the
+// fields are written in, never a rewrite of a whole file.
 type Fix struct {
+	// Safe fixes are applied by --fix; the others only with
+	// --unsafe-fixes (they may change what the workload does).
+	Safe    bool   `json:"safe"`
 	Message string `json:"message"`
-	Edits   []Edit `json:"edits,omitempty"`
+	Edits   []Edit `json:"edits"`
+	// Unavailable, when set, says why the rule's fix cannot be made as
+	// edits here (the field is produced by a kustomize generator, written
+	// through a YAML alias, ...): Edits is then empty.
+	Unavailable string `json:"unavailable,omitempty"`
+}
+
+// Applicable reports whether the fix can be applied: it has edits, and
+// it is safe or unsafe fixes are allowed.
+func (f *Fix) Applicable(unsafe bool) bool {
+	return f != nil && f.Unavailable == "" && len(f.Edits) > 0 && (f.Safe || unsafe)
 }
 
 // Related is another place that explains a finding (the first of two

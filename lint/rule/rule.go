@@ -143,6 +143,40 @@ type Rule struct {
 	// Check inspects one object and reports through pass.Report. Engine
 	// rules have none.
 	Check func(pass *Pass)
+	// Fix, when set, proposes a fix for one of the rule's diagnostics on
+	// the object, or returns nil when no fix is certain (see Fix). It is
+	// called for every diagnostic the rule reports; an engine rule may
+	// have one too, for the findings the engine reports under its ID.
+	Fix func(o *Object, d Diagnostic) *Fix
+	// Fixes says what Fix offers, for the docs and `everynode explain`:
+	// required when Fix is set.
+	Fixes Fixability
+}
+
+// Fixability is what kind of fixes a rule offers.
+type Fixability int
+
+const (
+	NoFix Fixability = iota
+	// SafeFix: every fix the rule offers is safe (applied by --fix).
+	SafeFix
+	// UnsafeFix: every fix is unsafe (applied with --unsafe-fixes);
+	// the engine marks them so whatever Fix returns.
+	UnsafeFix
+	// MixedFix: some fixes are safe and some unsafe, as Fix.Unsafe says.
+	MixedFix
+)
+
+func (f Fixability) String() string {
+	switch f {
+	case SafeFix:
+		return "safe"
+	case UnsafeFix:
+		return "unsafe"
+	case MixedFix:
+		return "safe or unsafe"
+	}
+	return "none"
 }
 
 // URL is where the rule's documentation lives.
@@ -469,7 +503,6 @@ type Diagnostic struct {
 	// configuration's gate: strict the report is an error whatever the
 	// rule's severity.
 	Danger  bool
-	Fix     *finding.Fix
 	Related []RelatedPath
 	// Elsewhere are places in other objects that explain the report,
 	// already positioned (Place).
@@ -636,6 +669,9 @@ func Validate(rules []*Rule) error {
 			if _, err := prm.Parse(info.Default); err != nil {
 				errs = append(errs, fmt.Sprintf("rule %q: parameter %q: the default does not parse: %v", r.ID, info.Name, err))
 			}
+		}
+		if (r.Fix == nil) != (r.Fixes == NoFix) {
+			errs = append(errs, fmt.Sprintf("rule %q: a Fix needs Fixes to say what it offers, and Fixes needs a Fix", r.ID))
 		}
 		if len(r.SetKinds) > 0 && !r.Deferred {
 			errs = append(errs, fmt.Sprintf("rule %q: SetKinds without Deferred", r.ID))
