@@ -12,6 +12,7 @@ import (
 	"github.com/everynode/everynode/internal/suppress"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
+	"github.com/everynode/everynode/lint/rule"
 )
 
 // lintKustomization lints what a kustomization renders. Each object is
@@ -122,4 +123,12 @@ func (r *run) kustomizeFinding(fr *fileResult, kname string, e *kustomize.Error,
 		}
 	}
 	return f
+}
+
+// kustomizeEdits places a fix of a rendered object in the files its
+// fields are written in. Not yet: a rendered object's fields may come
+// from a base, a patch or a transformer, and only the first two can be
+// edited.
+func (p place) kustomizeEdits(fx *rule.Fix) ([]finding.Edit, string) {
+	return nil, "the object is built by kustomize; edit the file the field is written in"
 }

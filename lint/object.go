@@ -19,6 +19,7 @@ import (
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/rules"
 )
 
 // Why a document is not linted as a Kubernetes object. Each is counted in
@@ -129,7 +130,15 @@ func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs
 
 	base := finding.Finding{File: pl.file, Document: pl.index, Resource: res}
 	var out []finding.Finding
-	obj := &rule.Object{Base: pl.base, Resource: res, Map: m, Locate: pl.locate, KubernetesVersion: r.l.version}
+	// A DaemonSet of a removed API version is linted as the apps/v1
+	// object it converts to, so that an upgrade shows every finding at
+	// once; positions stay those of the original file.
+	checked, checkedRes := m, res
+	if up, ok := r.upgrade(m, schemaErrs); ok {
+		checked, checkedRes = up, finding.ResourceOf(up)
+		schemaErrs = append(schemaErrs[:1:1], r.validate(up)...)
+	}
+	obj := &rule.Object{Base: pl.base, Resource: checkedRes, Map: checked, Locate: pl.locate, KubernetesVersion: r.l.version}
 	for _, e := range schemaErrs {
 		if e.WrongType {
 			obj.Invalid = append(obj.Invalid, e.Path)
@@ -153,20 +162,56 @@ func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs
 			f.Severity = finding.Error
 		}
 		pl.at(&f, e.Path, false)
+		f.Fix = r.engineFix(e.Rule, m, pl, e.Path)
 		out = append(out, f)
 	}
 	out = append(append(out, ruleFindings...), deferredFindings...)
+	if checkedRes != res {
+		for i := range out {
+			out[i].Resource = res
+		}
+	}
 	ds := r.objectDirectives(m, pl, res)
 	suppress.ApplyObject(out, ds)
 	fr.findings = append(fr.findings, out...)
 	fr.directives = append(fr.directives, ds...)
 	for _, lr := range later {
 		lr.directives = ds
+		lr.Finding.Resource = res
 	}
 	fr.later = append(fr.later, later...)
 	if r.l.checker.InSetKinds(res.Kind) {
 		r.addSetObject(fr, obj, pl)
 	}
+}
+
+// upgrade returns the apps/v1 value of a DaemonSet of a removed API
+// version, when the schema's only finding is that the version is
+// removed (rules.UpgradeDaemonSet).
+func (r *run) upgrade(m map[string]any, errs []schema.Error) (map[string]any, bool) {
+	if len(errs) != 1 || errs[0].Rule != finding.RuleRemovedAPI {
+		return nil, false
+	}
+	changes, ok := rules.UpgradeDaemonSet(m)
+	if !ok {
+		return nil, false
+	}
+	up, err := rule.ApplyChanges(m, changes)
+	return up, err == nil
+}
+
+// engineFix is the fix of an engine rule (removed-api-version) for a
+// finding the engine reports about the object m.
+func (r *run) engineFix(id string, m map[string]any, pl place, path fieldpath.Path) *finding.Fix {
+	er, ok := r.l.checker.Rule(id)
+	if !ok || er.Fix == nil {
+		return nil
+	}
+	fx := er.Fix(&rule.Object{Map: m, Resource: finding.ResourceOf(m)}, rule.Diagnostic{Path: path})
+	if fx == nil || len(fx.Changes) == 0 {
+		return nil
+	}
+	return pl.fix(fx)
 }
 
 // validate runs schema validation, turning a panic into an internal error.

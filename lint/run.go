@@ -19,6 +19,7 @@ import (
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/internal/suppress"
+	"github.com/everynode/everynode/internal/yamledit"
 	"github.com/everynode/everynode/lint/checker"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
@@ -662,7 +663,34 @@ func (p place) locate(path fieldpath.Path) (file string, line, col int) {
 
 // target is the object at this place, for the checker.
 func (p place) target(obj *rule.Object) *checker.Target {
-	return &checker.Target{Object: obj, File: p.file, Document: p.index, Locate: p.position}
+	return &checker.Target{Object: obj, File: p.file, Document: p.index, Locate: p.position, Fix: p.fix}
+}
+
+// fix turns a rule's fix into text edits of the file the object is
+// written in (internal/yamledit); a fix that cannot be written there says
+// why.
+func (p place) fix(fx *rule.Fix) *finding.Fix {
+	out := &finding.Fix{Safe: !fx.Unsafe, Message: fx.Message, Edits: []finding.Edit{}}
+	if p.locator != nil {
+		out.Unavailable = "the object is built by kustomize"
+		if edits, why := p.kustomizeEdits(fx); why == "" {
+			out.Unavailable, out.Edits = "", edits
+		} else {
+			out.Unavailable = why
+		}
+		return out
+	}
+	if p.doc == nil {
+		out.Unavailable = "the object has no source file"
+		return out
+	}
+	edits, err := yamledit.Edits(p.doc, p.file, p.base, fx.Changes)
+	if err != nil {
+		out.Unavailable = err.Error()
+		return out
+	}
+	out.Edits = edits
+	return out
 }
 
 func (r *run) objectPlace(o Object) place {

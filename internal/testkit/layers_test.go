@@ -40,7 +40,7 @@ var layers = []struct {
 		"internal/configfile", "internal/schema", "internal/suppress", "internal/kustomize", "generator/internal/schemagen",
 	}},
 	{"the rule API, and the hooks of the linter and the generator that only the module's programs set", []string{"lint/rule", "internal/lintinternal", "internal/generatorinternal"}},
-	{"the rule catalog and the rule runner", []string{"lint/rules", "lint/checker"}},
+	{"the rule catalog and the rule runner", []string{"lint/rules", "lint/checker", "internal/yamledit"}},
 	{"what reads findings or the catalog: docs, the rule test harness, reporters", []string{
 		"internal/ruledoc", "lint/ruletest", "lint/report",
 	}},

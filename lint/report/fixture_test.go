@@ -57,8 +57,8 @@ func fixtureFindings() []finding.Finding {
 			Rule: "schema", Severity: finding.Error, File: "deploy/agent.yaml", Line: 23, Column: 30,
 			Resource: dsAgent, Path: container.Child("ports").Index(0).Child("containerPort"),
 			Message: "spec.template.spec.containers[0].ports[0].containerPort: expected integer, got string \"http\"",
-			Fix: &finding.Fix{Message: "use the port number", Edits: []finding.Edit{{
-				Start: finding.Position{Line: 23, Column: 30}, End: finding.Position{Line: 23, Column: 34}, NewText: "8080",
+			Fix: &finding.Fix{Safe: true, Message: "use the port number", Edits: []finding.Edit{{
+				File: "deploy/agent.yaml", Start: 619, End: 623, Text: "8080",
 			}}},
 		},
 		{

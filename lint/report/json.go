@@ -64,8 +64,9 @@ type JSONFinding struct {
 // JSONResource identifies an object: apiVersion, kind, namespace, name.
 type JSONResource = finding.Resource
 
-// JSONFix is a suggested change: a message and, when the fix is more
-// than words, edits of the file.
+// JSONFix is a fix: whether --fix applies it (safe) or only
+// --unsafe-fixes does, what it does, and its edits, byte ranges of the
+// files the fields are written in ("unavailable" says why there are none).
 type JSONFix = finding.Fix
 
 // JSONRelated is another place that explains a finding.
@@ -129,19 +130,20 @@ func writeJSONFinding(w *bufio.Writer, f *JSONFinding, indent string) {
 	if f.Fix != nil {
 		o.key("fix")
 		fix := beginObject(w, o.child())
+		fix.bool("safe", f.Fix.Safe)
 		fix.str("message", f.Fix.Message)
-		if len(f.Fix.Edits) > 0 {
-			fix.key("edits")
-			writeJSONArray(w, fix.child(), len(f.Fix.Edits), func(i int, indent string) {
-				e := f.Fix.Edits[i]
-				eo := beginObject(w, indent)
-				eo.key("start")
-				writeJSONPosition(w, e.Start, eo.child())
-				eo.key("end")
-				writeJSONPosition(w, e.End, eo.child())
-				eo.str("newText", e.NewText)
-				eo.end()
-			})
+		fix.key("edits")
+		writeJSONArray(w, fix.child(), len(f.Fix.Edits), func(i int, indent string) {
+			e := f.Fix.Edits[i]
+			eo := beginObject(w, indent)
+			eo.str("file", e.File)
+			eo.int("start", e.Start)
+			eo.int("end", e.End)
+			eo.str("text", e.Text)
+			eo.end()
+		})
+		if f.Fix.Unavailable != "" {
+			fix.str("unavailable", f.Fix.Unavailable)
 		}
 		fix.end()
 	}
@@ -170,9 +172,3 @@ func writeJSONResource(w *bufio.Writer, r JSONResource, indent string) {
 	o.end()
 }
 
-func writeJSONPosition(w *bufio.Writer, p finding.Position, indent string) {
-	o := beginObject(w, indent)
-	o.int("line", p.Line)
-	o.int("column", p.Column)
-	o.end()
-}

@@ -163,6 +163,15 @@ func (o *jsonObject) int(k string, v int) {
 }
 
 // child is the indent of a value nested in this object.
+func (o *jsonObject) bool(k string, v bool) {
+	o.key(k)
+	if v {
+		o.w.WriteString("true")
+	} else {
+		o.w.WriteString("false")
+	}
+}
+
 func (o *jsonObject) child() string { return deeper(o.indent) }
 
 func (o *jsonObject) end() {

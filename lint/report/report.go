@@ -383,5 +383,31 @@ func summaryLine(r *Report, opts Options) string {
 		}
 		fmt.Fprintf(&b, "; %d at or above --fail-on=%s", n, opts.FailOn)
 	}
+	if safe, unsafe := fixable(r.Findings); safe > 0 || unsafe > 0 {
+		switch {
+		case safe > 0 && unsafe > 0:
+			fmt.Fprintf(&b, "; %d fixable with --fix (%d more with --unsafe-fixes)", safe, unsafe)
+		case safe > 0:
+			fmt.Fprintf(&b, "; %d fixable with --fix", safe)
+		default:
+			fmt.Fprintf(&b, "; %d fixable with --fix --unsafe-fixes", unsafe)
+		}
+	}
 	return b.String()
+}
+
+// fixable counts the findings shown whose fix --fix would apply, and
+// those only --unsafe-fixes would.
+func fixable(fs []finding.Finding) (safe, unsafe int) {
+	for i := range fs {
+		f := &fs[i]
+		switch {
+		case f.Suppressed:
+		case f.Fix.Applicable(false):
+			safe++
+		case f.Fix.Applicable(true):
+			unsafe++
+		}
+	}
+	return safe, unsafe
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/finding"
 )
 
@@ -143,6 +144,17 @@ type sarifRegion struct {
 	EndColumn   int `json:"endColumn,omitempty"`
 }
 
+// sarifEditRegion is a fix's region: by line and column when the file's
+// text is at hand, and always by byte offset (SARIF allows both).
+type sarifEditRegion struct {
+	StartLine   int `json:"startLine,omitempty"`
+	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"`
+	ByteOffset  int `json:"byteOffset"`
+	ByteLength  int `json:"byteLength"`
+}
+
 type sarifFix struct {
 	Description     sarifMessage          `json:"description"`
 	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
@@ -154,7 +166,7 @@ type sarifArtifactChange struct {
 }
 
 type sarifReplacement struct {
-	DeletedRegion   sarifRegion   `json:"deletedRegion"`
+	DeletedRegion   sarifEditRegion `json:"deletedRegion"`
 	InsertedContent *sarifMessage `json:"insertedContent,omitempty"`
 }
 
@@ -252,7 +264,7 @@ func writeSARIF(w *bufio.Writer, r *Report, opts Options) error {
 		// so two duplicates stay two alerts.
 		seen[fp]++
 		res.PartialFingerprints = sarifFingerprints{Finding: fp + ":" + strconv.Itoa(seen[fp])}
-		if fix := sarifFixFor(f); fix != nil {
+		if fix := sarifFixFor(f, r.Source); fix != nil {
 			res.Fixes = []sarifFix{*fix}
 		}
 		if f.Suppressed {
@@ -419,29 +431,46 @@ func physicalLocation(file string, line, col int) *sarifPhysicalLocation {
 	return loc
 }
 
-func sarifFixFor(f *finding.Finding) *sarifFix {
-	if f.Fix == nil || len(f.Fix.Edits) == 0 || f.File == "" {
+func sarifFixFor(f *finding.Finding, source func(string) []byte) *sarifFix {
+	if !f.Fix.Applicable(true) {
 		return nil
 	}
-	change := sarifArtifactChange{ArtifactLocation: artifactLocation(f.File)}
+	var changes []sarifArtifactChange
+	files := map[string]*document.File{}
 	for _, e := range f.Fix.Edits {
-		if e.Start.Line < 1 || e.End.Line < e.Start.Line {
+		if e.File == "" || e.End < e.Start {
 			return nil
 		}
-		rep := sarifReplacement{DeletedRegion: sarifRegion{
-			StartLine: e.Start.Line, StartColumn: max(e.Start.Column, 1),
-			EndLine: e.End.Line, EndColumn: max(e.End.Column, 1),
-		}}
-		if e.NewText != "" {
-			rep.InsertedContent = &sarifMessage{Text: e.NewText}
+		if len(changes) == 0 || changes[len(changes)-1].ArtifactLocation != artifactLocation(e.File) {
+			changes = append(changes, sarifArtifactChange{ArtifactLocation: artifactLocation(e.File)})
 		}
-		change.Replacements = append(change.Replacements, rep)
+		reg := sarifEditRegion{ByteOffset: e.Start, ByteLength: e.End - e.Start}
+		src, ok := files[e.File]
+		if !ok && source != nil {
+			if data := source(e.File); data != nil {
+				src = document.NewFile(e.File, data)
+			}
+			files[e.File] = src
+		}
+		if src != nil && e.End <= len(src.Data) {
+			reg.StartLine, reg.StartColumn = src.Position(e.Start)
+			reg.EndLine, reg.EndColumn = src.Position(e.End)
+		}
+		rep := sarifReplacement{DeletedRegion: reg}
+		if e.Text != "" {
+			rep.InsertedContent = &sarifMessage{Text: e.Text}
+		}
+		c := &changes[len(changes)-1]
+		c.Replacements = append(c.Replacements, rep)
 	}
 	msg := f.Fix.Message
 	if msg == "" {
 		msg = "Apply the suggested change"
 	}
-	return &sarifFix{Description: sarifMessage{Text: msg}, ArtifactChanges: []sarifArtifactChange{change}}
+	if !f.Fix.Safe {
+		msg += " (unsafe: check that the workload still works)"
+	}
+	return &sarifFix{Description: sarifMessage{Text: msg}, ArtifactChanges: changes}
 }
 
 // fingerprint identifies a finding without its line, so that it survives

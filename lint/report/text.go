@@ -22,6 +22,8 @@ import (
 //	   14 |         hostNetwrok: true
 //	      |         ^
 //
+// A finding that `--fix` fixes ends in [*], as ruff marks them.
+//
 // The first line is what editors and CI log parsers match; the source line
 // and caret are for people.
 
@@ -158,6 +160,10 @@ func writeTextHeader(w *bufio.Writer, f *finding.Finding, p palette, width int) 
 		w.WriteString(f.Rule)
 		w.WriteString("]")
 		w.WriteString(p.reset)
+	}
+	if f.Fix.Applicable(false) {
+		// As ruff marks what --fix fixes.
+		w.WriteString(" [*]")
 	}
 	w.WriteByte('\n')
 	// Continuation lines are indented so that the first line alone still

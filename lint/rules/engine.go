@@ -101,6 +101,8 @@ var removedAPIVersionRule = &rule.Rule{
 		Fix: "Move the object to the replacement API version the message names (for a DaemonSet, " +
 			"`apps/v1`, which also needs `spec.selector`).",
 	},
+	Fix:   fixRemovedAPI,
+	Fixes: rule.SafeFix,
 }
 
 var noSchemaRule = &rule.Rule{
