@@ -167,6 +167,9 @@ type Result struct {
 	// memory (stdin, LintDocuments) are kept, files on disk are read again
 	// when asked for, so the run holds no file it is done with.
 	Source func(file string) []byte
+
+	// disk says where a reported file is on disk (Fix writes it there).
+	disk func(file string) (diskFile, bool)
 }
 
 // Skipped is a file, or a document of one, that was not linted.

@@ -729,6 +729,10 @@ func (r *run) finish() *Result {
 		}
 	}
 	memory, onDisk, limit := r.memory, r.onDisk, r.l.opts.MaxFileSize
+	res.disk = func(file string) (diskFile, bool) {
+		p, ok := onDisk[file]
+		return p, ok
+	}
 	var (
 		mu       sync.Mutex
 		lastName string

@@ -60,6 +60,9 @@ func lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check-references", Usage: "report references to objects missing from the linted set even when no object of that kind is linted"},
 			&cli.BoolFlag{Name: "schema-only", Usage: "turn every rule off: schema validation only"},
 			&cli.StringFlag{Name: "gate", Usage: "`GATE` strict makes clearly dangerous host access (privileged, the runtime socket, a writable /) an error; default leaves severities alone"},
+			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes of the findings marked [*] to the files, then report what is left"},
+			&cli.BoolFlag{Name: "diff", Usage: "print the fixes as a unified diff instead of applying them; exit 1 when there is one"},
+			&cli.BoolFlag{Name: "unsafe-fixes", Usage: "with --fix or --diff, apply unsafe fixes too (they may change what the workload does)"},
 			&cli.StringFlag{Name: "pod-security", Usage: "Pod Security Standards `LEVEL` to enforce as warnings: none, baseline or restricted"},
 			&cli.StringSliceFlag{Name: "enable", Usage: "turn on rules: `SELECTOR` is a rule ID, a category (security, reliability, correctness, operations), a glob (missing-*) or all; comma-separated, repeatable"},
 			&cli.StringSliceFlag{Name: "disable", Usage: "turn off rules (`SELECTOR` as for --enable; the most specific selector wins, --disable at a tie)"},
@@ -156,6 +159,12 @@ func runLint(c *cli.Context) error {
 	paths, missing := splitMissing(args, workDir)
 	if len(missing) > 0 && len(paths) == 0 {
 		return exit(ExitUsage, errors.Join(missing...))
+	}
+	if c.Bool("fix") || c.Bool("diff") || c.Bool("unsafe-fixes") {
+		done, err := runFix(c, l, paths)
+		if done || err != nil {
+			return err
+		}
 	}
 	res, err := l.Lint(context.Background(), paths)
 	if err != nil {

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/everynode/everynode/internal/safetext"
+	"github.com/everynode/everynode/lint"
+)
+
+// runFix applies (--fix) or prints (--diff) the fixes of the findings in
+// paths. With --diff the run is done here (exit 1 when there is a diff);
+// with --fix the files are written and the caller lints again to report
+// what is left.
+func runFix(c *cli.Context, l *lint.Linter, paths []string) (done bool, err error) {
+	fix, diff := c.Bool("fix"), c.Bool("diff")
+	if !fix && !diff {
+		return true, usageError("--unsafe-fixes needs --fix or --diff")
+	}
+	if fix && diff {
+		return true, usageError("--fix and --diff: choose one (--diff shows what --fix would write)")
+	}
+	res, err := l.Fix(context.Background(), paths, lint.FixOptions{Unsafe: c.Bool("unsafe-fixes")})
+	if err != nil {
+		var pe *lint.PathError
+		if errors.As(err, &pe) {
+			return true, exit(ExitUsage, err)
+		}
+		return true, exit(ExitUsage, fmt.Errorf("internal error: %w", err))
+	}
+	stderr := c.App.ErrWriter
+	printDropped(stderr, res)
+	if diff {
+		// The diff shows file contents: escaped like every other output,
+		// so that a manifest cannot drive the terminal.
+		io.WriteString(c.App.Writer, safetext.Lines(res.Diff()))
+		if len(res.Files) > 0 {
+			fmt.Fprintf(stderr, "%s in %s would be applied by --fix\n", plural(res.Changed(), "fix", "fixes"), plural(len(res.Files), "file", "files"))
+			return true, exit(ExitFindings, nil)
+		}
+		return true, nil
+	}
+	if err := res.Write(); err != nil {
+		return true, exit(ExitUsage, fmt.Errorf("writing fixes: %w", err))
+	}
+	if len(res.Files) > 0 {
+		fmt.Fprintf(stderr, "fixed %s in %s\n", plural(res.Changed(), "finding", "findings"), plural(len(res.Files), "file", "files"))
+	}
+	return false, nil
+}
+
+func printDropped(w io.Writer, res *lint.FixResult) {
+	for _, d := range res.Dropped {
+		f := d.Finding
+		fmt.Fprintf(w, "%s:%d:%d: not fixed [%s]: %s\n", safetext.Path(f.File), f.Line, f.Column, f.Rule, safetext.Line(d.Reason))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,333 @@
+package lint
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/everynode/everynode/internal/document"
+	"github.com/everynode/everynode/internal/write"
+	"github.com/everynode/everynode/internal/yamledit"
+	"github.com/everynode/everynode/lint/finding"
+)
+
+// FixOptions say which fixes Fix applies.
+type FixOptions struct {
+	// Unsafe applies unsafe fixes too (--unsafe-fixes).
+	Unsafe bool
+}
+
+// maxFixRounds bounds how often a file is fixed again: a fix can reveal
+// another (a selector added, then its labels checked), and fixes that
+// touch the same bytes wait for the next round, as ruff's do.
+const maxFixRounds = 10
+
+// FixResult is what Fix would change. Nothing is written until Write.
+type FixResult struct {
+	// Files are the files that change, in the order of their names.
+	Files []FixedFile
+	// Dropped are fixes that were not applied, with the reason: the
+	// fixed file would not parse or would gain a finding, the fix cannot
+	// be written as edits, the file is not on disk.
+	Dropped []DroppedFix
+}
+
+// FixedFile is one file's content before and after its fixes.
+type FixedFile struct {
+	// Name is the file as findings name it.
+	Name          string
+	Before, After []byte
+	// Fixed are the findings whose fixes were applied (in the first
+	// round, or revealed by it).
+	Fixed []finding.Finding
+	disk  diskFile
+}
+
+// DroppedFix is a fix that was not applied.
+type DroppedFix struct {
+	Finding finding.Finding
+	Reason  string
+}
+
+// Changed counts the fixes applied.
+func (r *FixResult) Changed() int {
+	n := 0
+	for _, f := range r.Files {
+		n += len(f.Fixed)
+	}
+	return n
+}
+
+// Fix lints paths and computes the fixed content of every file that has
+// fixes. A file is fixed only if, after its fixes, it parses and lints
+// with no finding it did not have before; a fix that breaks either is
+// dropped, and the others of the file still apply. Files linted as part of
+// a kustomization, standard input and files in memory are not fixed.
+func (l *Linter) Fix(ctx context.Context, paths []string, opts FixOptions) (*FixResult, error) {
+	res, err := l.Lint(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	out := &FixResult{}
+	byFile := map[string][]finding.Finding{}
+	var names []string
+	for _, f := range res.Findings {
+		if f.Suppressed || f.Fix == nil {
+			continue
+		}
+		if f.Fix.Unavailable != "" {
+			if f.Fix.Safe || opts.Unsafe {
+				out.Dropped = append(out.Dropped, DroppedFix{f, f.Fix.Unavailable})
+			}
+			continue
+		}
+		if !f.Fix.Applicable(opts.Unsafe) {
+			continue
+		}
+		if _, ok := byFile[f.File]; !ok {
+			names = append(names, f.File)
+		}
+		byFile[f.File] = append(byFile[f.File], f)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		fs := byFile[name]
+		d, ok := res.disk(name)
+		if !ok {
+			for _, f := range fs {
+				out.Dropped = append(out.Dropped, DroppedFix{f, "the file is not on disk (standard input is not fixed)"})
+			}
+			continue
+		}
+		before, err := readDisk(d.root, d.path, l.opts.MaxFileSize)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s again to fix it: %w", name, err)
+		}
+		if !bytes.Equal(document.NewFile(name, before).Data, before) {
+			for _, f := range fs {
+				out.Dropped = append(out.Dropped, DroppedFix{f, "the file is UTF-16; fixes are written to UTF-8 files only"})
+			}
+			continue
+		}
+		ff, dropped := l.fixFile(name, before, opts)
+		out.Dropped = append(out.Dropped, dropped...)
+		if ff != nil {
+			ff.disk = d
+			out.Files = append(out.Files, *ff)
+		}
+	}
+	return out, nil
+}
+
+// fixFile fixes one file's content round by round.
+func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile, []DroppedFix) {
+	ff := &FixedFile{Name: name, Before: data}
+	var dropped []DroppedFix
+	refused := map[string]bool{}
+	current := l.lintAlone(name, data)
+	for range maxFixRounds {
+		var candidates []finding.Finding
+		for _, f := range current {
+			if f.Fix.Applicable(opts.Unsafe) && f.File == name && !refused[fixKey(f)] && sameFile(f.Fix, name) {
+				candidates = append(candidates, f)
+			}
+		}
+		if len(candidates) == 0 {
+			break
+		}
+		// All the fixes that do not touch each other's bytes at once;
+		// if together they break something, one at a time.
+		batch := nonOverlapping(candidates)
+		next, after, err := l.tryFixes(name, data, current, batch)
+		if err != nil {
+			next, after = data, current
+			applied := 0
+			for _, f := range batch {
+				n, a, err := l.tryFixes(name, next, after, []finding.Finding{f})
+				if err != nil {
+					refused[fixKey(f)] = true
+					dropped = append(dropped, DroppedFix{f, err.Error()})
+					continue
+				}
+				// A fix applied on changed content: the next round
+				// recomputes the others' edits.
+				next, after = n, a
+				ff.Fixed = append(ff.Fixed, f)
+				applied++
+				break
+			}
+			if applied == 0 {
+				continue
+			}
+		} else {
+			ff.Fixed = append(ff.Fixed, batch...)
+		}
+		data, current = next, after
+	}
+	if bytes.Equal(data, ff.Before) {
+		return nil, dropped
+	}
+	ff.After = data
+	return ff, dropped
+}
+
+// tryFixes applies fixes to data and checks the result: it parses, and
+// lints with no finding that was not there before.
+func (l *Linter) tryFixes(name string, data []byte, before []finding.Finding, fixes []finding.Finding) ([]byte, []finding.Finding, error) {
+	var edits []finding.Edit
+	for _, f := range fixes {
+		edits = append(edits, f.Fix.Edits...)
+	}
+	next, err := yamledit.Apply(data, edits)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s := document.Parse(name, next, l.opts.hooks.Limits); len(s.Problems) > 0 {
+		p := s.Problems[0]
+		return nil, nil, fmt.Errorf("the fixed file would not parse (line %d: %s)", p.Line, p.Msg)
+	}
+	after := l.lintAlone(name, next)
+	had := map[string]int{}
+	for _, f := range before {
+		had[findingKey(f)]++
+	}
+	for _, f := range after {
+		k := findingKey(f)
+		if had[k] == 0 {
+			return nil, nil, fmt.Errorf("the fixed file would have a new finding: %s [%s]", f.Message, f.Rule)
+		}
+		had[k]--
+	}
+	return next, after, nil
+}
+
+// lintAlone lints one file's content on its own: the unsuppressed
+// findings in it.
+func (l *Linter) lintAlone(name string, data []byte) []finding.Finding {
+	r := l.newRun()
+	r.keepSource(name, data)
+	r.registerCRDsIn(name, data)
+	r.add(r.lintData(name, "", data))
+	res := r.finish()
+	out := res.Findings[:0]
+	for _, f := range res.Findings {
+		if !f.Suppressed {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// findingKey identifies a finding across edits, which move positions.
+func findingKey(f finding.Finding) string {
+	return fmt.Sprintf("%s\x00%d\x00%s\x00%s", f.Rule, f.Document, f.Path, f.Message)
+}
+
+func fixKey(f finding.Finding) string { return findingKey(f) }
+
+func sameFile(fx *finding.Fix, name string) bool {
+	for _, e := range fx.Edits {
+		if e.File != name {
+			return false
+		}
+	}
+	return true
+}
+
+// nonOverlapping picks, in file order, the fixes whose edits touch none
+// of the bytes an earlier pick's do.
+func nonOverlapping(fs []finding.Finding) []finding.Finding {
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int {
+		return cmp.Compare(a.Fix.Edits[0].Start, b.Fix.Edits[0].Start)
+	})
+	var out []finding.Finding
+	var taken []finding.Edit
+	for _, f := range fs {
+		clash := false
+		for _, e := range f.Fix.Edits {
+			for _, t := range taken {
+				if yamledit.Overlap(e, t) {
+					clash = true
+				}
+			}
+		}
+		if !clash {
+			out = append(out, f)
+			taken = append(taken, f.Fix.Edits...)
+		}
+	}
+	return out
+}
+
+// Diff is a unified diff of every file's fixes.
+func (r *FixResult) Diff() string {
+	var b strings.Builder
+	for _, f := range r.Files {
+		name := strings.TrimPrefix(f.Name, "/")
+		d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: diffLines(f.Before), B: diffLines(f.After),
+			FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
+		})
+		b.WriteString(d)
+	}
+	return b.String()
+}
+
+func diffLines(b []byte) []string {
+	if len(b) == 0 {
+		return nil
+	}
+	out := strings.SplitAfter(string(b), "\n")
+	if out[len(out)-1] == "" {
+		return out[:len(out)-1]
+	}
+	out[len(out)-1] += "\n\\ No newline at end of file\n"
+	return out
+}
+
+// Write writes the fixed files, each atomically (a temporary file renamed
+// over it), never through a symbolic link and never outside the tree the
+// file was read from. A file that changed on disk since Fix read it is
+// not written.
+func (r *FixResult) Write() error {
+	for _, f := range r.Files {
+		abs, err := filepath.Abs(f.disk.path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		wf := write.File{Dir: filepath.Dir(abs), Name: filepath.Base(abs), Data: f.After, Label: filepath.Dir(f.Name)}
+		if f.disk.root != nil {
+			if within, err := filepath.Abs(f.disk.root.Dir()); err == nil {
+				wf.Within = within
+			}
+		}
+		fi, err := os.Lstat(f.disk.path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: not a regular file (a symbolic link?): fix the file it points to", f.Name)
+		}
+		cur, err := os.ReadFile(f.disk.path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		if !bytes.Equal(cur, f.Before) {
+			return fmt.Errorf("%s changed while it was being fixed; run again", f.Name)
+		}
+		if _, err := write.Write([]write.File{wf}); err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
