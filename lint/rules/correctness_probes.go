@@ -47,6 +47,8 @@ var invalidSuccessThresholdRule = &rule.Rule{
 			}
 		}
 	},
+	Fix:   setTo("set successThreshold: 1", int64(1)),
+	Fixes: rule.SafeFix,
 }
 
 var probeInInitContainerRule = &rule.Rule{

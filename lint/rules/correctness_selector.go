@@ -73,6 +73,8 @@ var missingSelectorRule = &rule.Rule{
 				suggestSelector(ds.Spec.Template.Labels))
 		}
 	},
+	Fix:   fixMissingSelector,
+	Fixes: rule.SafeFix,
 }
 
 // suggestSelector proposes matchLabels from the template's stable labels.

@@ -37,6 +37,8 @@ var invalidRestartPolicyRule = &rule.Rule{
 		p.Report(rule.Diagnostic{Path: base.Child("restartPolicy"), AtValue: true,
 			Message: fmt.Sprintf("restartPolicy %s is not allowed in a DaemonSet, whose pods must always restart: remove it or set Always", ps.RestartPolicy)})
 	},
+	Fix:   setTo("set restartPolicy: Always", "Always"),
+	Fixes: rule.SafeFix,
 }
 
 var activeDeadlineInTemplateRule = &rule.Rule{
@@ -66,6 +68,8 @@ var activeDeadlineInTemplateRule = &rule.Rule{
 		}
 		p.Reportf(base.Child("activeDeadlineSeconds"), "activeDeadlineSeconds is not supported in a DaemonSet's pod template (the API server rejects it): a daemon pod runs as long as its node; remove it")
 	},
+	Fix:   removeIt("remove activeDeadlineSeconds"),
+	Fixes: rule.SafeFix,
 }
 
 var dnsNoneWithoutConfigRule = &rule.Rule{
@@ -151,4 +155,6 @@ var deploymentFieldInDaemonSetRule = &rule.Rule{
 			}
 		}
 	},
+	Fix:   fixDeploymentField,
+	Fixes: rule.SafeFix,
 }

@@ -182,6 +182,8 @@ var invalidUpdateStrategyRule = &rule.Rule{
 					describe(r.maxUnavailable), describe(r.maxSurge))})
 		}
 	},
+	Fix:   fixUpdateStrategy,
+	Fixes: rule.SafeFix,
 }
 
 var rollingUpdateIgnoredRule = &rule.Rule{
@@ -214,6 +216,8 @@ var rollingUpdateIgnoredRule = &rule.Rule{
 			p.Reportf(rollingUpdatePath, "rollingUpdate is ignored because updateStrategy.type is OnDelete (pods are replaced only when deleted): remove it, or set type: RollingUpdate")
 		}
 	},
+	Fix:   removeIt("remove rollingUpdate, which OnDelete ignores"),
+	Fixes: rule.SafeFix,
 }
 
 var maxSurgeWithHostPortRule = &rule.Rule{

@@ -271,4 +271,6 @@ var invalidHostPathTypeRule = &rule.Rule{
 			}
 		}
 	},
+	Fix:   fixHostPathTypeCase,
+	Fixes: rule.SafeFix,
 }

@@ -158,6 +158,8 @@ var hostNetworkDNSPolicyRule = &rule.Rule{
 				"dnsPolicy: ClusterFirst with hostNetwork falls back to the node's DNS, so cluster service names do not resolve; use ClusterFirstWithHostNet")
 		}
 	},
+	Fix:   fixDNSPolicy,
+	Fixes: rule.SafeFix,
 }
 
 // namespacedKinds are the kinds that ship with a DaemonSet and live in a

@@ -182,6 +182,8 @@ var capabilitiesNotDroppedRule = &rule.Rule{
 			}
 		}
 	},
+	Fix:   fixDropAll,
+	Fixes: rule.UnsafeFix,
 }
 
 // drops says how a container drops capabilities: literal "ALL" (what Pod

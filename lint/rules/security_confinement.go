@@ -129,6 +129,8 @@ var missingSeccompProfileRule = &rule.Rule{
 				"%s sets no seccomp profile and the pod sets none either; set seccompProfile.type: RuntimeDefault", containerName(c))
 		}
 	},
+	Fix:   fixSeccomp,
+	Fixes: rule.UnsafeFix,
 }
 
 var appArmorUnconfinedRule = &rule.Rule{

@@ -51,6 +51,8 @@ var privilegeEscalationRule = &rule.Rule{
 			p.Reportf(securityContextPath(c).Child("allowPrivilegeEscalation"), msg, containerName(c))
 		}
 	},
+	Fix:   setTo("set allowPrivilegeEscalation: false", false),
+	Fixes: rule.UnsafeFix,
 }
 
 var runsAsRootRule = &rule.Rule{
@@ -197,6 +199,8 @@ var writableRootFilesystemRule = &rule.Rule{
 				"%s can write to its root filesystem: set readOnlyRootFilesystem: true and mount an emptyDir where it writes", containerName(c))
 		}
 	},
+	Fix:   setTo("set readOnlyRootFilesystem: true", true),
+	Fixes: rule.UnsafeFix,
 }
 
 // reportRootGroup reports runAsGroup: 0 where containers get it: once at

@@ -174,6 +174,8 @@ var hostPathRule = &rule.Rule{
 			})
 		}
 	},
+	Fix:   fixWritableHostPath,
+	Fixes: rule.UnsafeFix,
 }
 
 // hostPathDanger says why a host path is clearly dangerous, or "".
@@ -267,4 +269,6 @@ var hostPathWithoutTypeRule = &rule.Rule{
 				v.Name, v.HostPath.Path, want)
 		}
 	},
+	Fix:   fixHostPathType,
+	Fixes: rule.MixedFix,
 }
