@@ -249,7 +249,7 @@ func (e *editor) mergeInserts(cs []rule.Change) ([]rule.Change, error) {
 			continue
 		}
 		// Create at the first missing key, with the rest nested.
-		anchor := c.Path[:len(hits)+1 : len(hits)+1]
+		anchor := c.Path[: len(hits)+1 : len(hits)+1]
 		v := c.Value
 		for i := len(c.Path) - 1; i > len(hits); i-- {
 			if c.Path[i].IsIndex {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/txtar"
 	yaml "go.yaml.in/yaml/v3"
+	"golang.org/x/tools/txtar"
 
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/internal/yamledit"

@@ -171,4 +171,3 @@ func writeJSONResource(w *bufio.Writer, r JSONResource, indent string) {
 	o.str("name", r.Name)
 	o.end()
 }
-

@@ -167,7 +167,7 @@ type sarifArtifactChange struct {
 
 type sarifReplacement struct {
 	DeletedRegion   sarifEditRegion `json:"deletedRegion"`
-	InsertedContent *sarifMessage `json:"insertedContent,omitempty"`
+	InsertedContent *sarifMessage   `json:"insertedContent,omitempty"`
 }
 
 type sarifSuppression struct {

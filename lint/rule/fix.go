@@ -75,7 +75,9 @@ func SetAt(p fieldpath.Path, v any) Change { return Change{Kind: SetField, Path:
 func DeleteAt(p fieldpath.Path) Change { return Change{Kind: DeleteField, Path: p} }
 
 // RenameAt is a Rename change.
-func RenameAt(p fieldpath.Path, key string) Change { return Change{Kind: RenameField, Path: p, Key: key} }
+func RenameAt(p fieldpath.Path, key string) Change {
+	return Change{Kind: RenameField, Path: p, Key: key}
+}
 
 // Plain returns v with every Fields turned into a map[string]any: the
 // value as a document types it.
