@@ -27,7 +27,7 @@ type FixOptions struct {
 // maxFixRounds bounds how often a file is fixed again: a fix can reveal
 // another (a selector added, then its labels checked), and fixes that
 // touch the same bytes wait for the next round, as ruff's do.
-const maxFixRounds = 10
+const maxFixRounds = 100
 
 // FixResult is what Fix would change. Nothing is written until Write.
 type FixResult struct {
@@ -146,32 +146,33 @@ func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile,
 			break
 		}
 		// All the fixes that do not touch each other's bytes at once;
-		// if together they break something, one at a time.
+		// if together they break something, find the ones that do alone.
 		batch := nonOverlapping(candidates)
 		next, after, err := l.tryFixes(name, data, current, batch)
 		if err != nil {
-			next, after = data, current
-			applied := 0
+			var good []finding.Finding
 			for _, f := range batch {
-				n, a, err := l.tryFixes(name, next, after, []finding.Finding{f})
-				if err != nil {
+				if _, _, err := l.tryFixes(name, data, current, []finding.Finding{f}); err != nil {
 					refused[fixKey(f)] = true
 					dropped = append(dropped, DroppedFix{f, err.Error()})
 					continue
 				}
-				// A fix applied on changed content: the next round
-				// recomputes the others' edits.
-				next, after = n, a
-				ff.Fixed = append(ff.Fixed, f)
-				applied++
-				break
+				good = append(good, f)
 			}
-			if applied == 0 {
+			if len(good) == 0 {
 				continue
 			}
-		} else {
-			ff.Fixed = append(ff.Fixed, batch...)
+			if next, after, err = l.tryFixes(name, data, current, good); err != nil {
+				// Each is fine alone, not together: one per round.
+				good = good[:1]
+				if next, after, err = l.tryFixes(name, data, current, good); err != nil {
+					refused[fixKey(good[0])] = true
+					continue
+				}
+			}
+			batch = good
 		}
+		ff.Fixed = append(ff.Fixed, batch...)
 		data, current = next, after
 	}
 	if bytes.Equal(data, ff.Before) {
