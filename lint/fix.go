@@ -332,3 +332,16 @@ func (r *FixResult) Write() error {
 	}
 	return nil
 }
+
+// FixDocuments fixes one file held in memory (name is how findings name
+// it) and returns its content after the fixes (data itself when nothing
+// changes), with the findings whose fixes were applied and the fixes
+// that were dropped. The checks are Fix's: the result parses and has no
+// finding that data did not have.
+func (l *Linter) FixDocuments(name string, data []byte, opts FixOptions) ([]byte, []finding.Finding, []DroppedFix) {
+	ff, dropped := l.fixFile(name, data, opts)
+	if ff == nil {
+		return data, nil, dropped
+	}
+	return ff.After, ff.Fixed, dropped
+}

@@ -107,6 +107,27 @@ func Lint(name string, data []byte) (Verdict, error) {
 	return v, nil
 }
 
+// Fix applies everynode's fixes to data, one file named name, as
+// `everynode lint --fix` would (with unsafe, --unsafe-fixes too), and
+// returns the fixed content and the rules whose fixes were applied. It
+// is safe for concurrent use.
+func Fix(name string, data []byte, unsafe bool) ([]byte, []string, error) {
+	l, _ := linters.Get().(*lint.Linter)
+	if l == nil {
+		var err error
+		if l, err = newLinter(); err != nil {
+			return nil, nil, err
+		}
+	}
+	defer linters.Put(l)
+	out, fixed, _ := l.FixDocuments(name, data, lint.FixOptions{Unsafe: unsafe})
+	var rules []string
+	for _, f := range fixed {
+		rules = append(rules, f.Rule)
+	}
+	return out, rules, nil
+}
+
 // DaemonSchema is the JSON Schema of the Daemon spec
 // (schemas/daemon.schema.json).
 func DaemonSchema() []byte { return schemas.DaemonSchema }

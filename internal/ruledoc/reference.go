@@ -80,7 +80,7 @@ func referenceEntry(b *strings.Builder, r *rule.Rule) {
 		fmt.Fprintf(b, "%s:\n\n```yaml\n%s\n```\n\n", exampleTitle("Bad", r.Doc.In), strings.TrimRight(r.Doc.Bad, "\n"))
 		fmt.Fprintf(b, "%s:\n\n```yaml\n%s\n```\n\n", exampleTitle("Good", r.Doc.In), strings.TrimRight(r.Doc.Good, "\n"))
 	}
-	fmt.Fprintf(b, "**Fix.** %s\n\n", r.Doc.Fix)
+	fmt.Fprintf(b, "**Fix.** %s%s\n\n", r.Doc.Fix, FixNote(r))
 	if len(r.Doc.References) > 0 {
 		b.WriteString("**References.**\n\n")
 		for _, u := range r.Doc.References {

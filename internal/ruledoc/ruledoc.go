@@ -139,7 +139,7 @@ func Explain(w io.Writer, r *rule.Rule) error {
 	}
 	example(&b, exampleTitle("Bad", r.Doc.In), r.Doc.Bad)
 	example(&b, exampleTitle("Good", r.Doc.In), r.Doc.Good)
-	section(&b, "How to fix", r.Doc.Fix)
+	section(&b, "How to fix", r.Doc.Fix+FixNote(r))
 	if r.Doc.Mirrors != "" {
 		section(&b, "What it mirrors", r.Doc.Mirrors)
 	}
@@ -192,7 +192,31 @@ func metaItems(r *rule.Rule, severity string) []string {
 	if r.Deferred {
 		meta = append(meta, "looks across objects")
 	}
+	switch r.Fixes {
+	case rule.SafeFix:
+		meta = append(meta, "fix: safe (--fix)")
+	case rule.UnsafeFix:
+		meta = append(meta, "fix: unsafe (--unsafe-fixes)")
+	case rule.MixedFix:
+		meta = append(meta, "fix: safe or unsafe")
+	}
 	return meta
+}
+
+// FixNote says what `everynode lint --fix` does for a rule ("" when it
+// has no fix), after the doc's own words on the fix.
+func FixNote(r *rule.Rule) string {
+	switch r.Fixes {
+	case rule.SafeFix:
+		return " `everynode lint --fix` makes this change where it is certain (a safe fix)."
+	case rule.UnsafeFix:
+		return " `everynode lint --fix --unsafe-fixes` makes this change; it is unsafe, because it can stop an agent " +
+			"that needs what it takes away: check the workload after it."
+	case rule.MixedFix:
+		return " `everynode lint --fix` makes this change where it is safe, and `--unsafe-fixes` where it may " +
+			"change what the workload does."
+	}
+	return ""
 }
 
 // podSecurityNote says what the podSecurity setting does to a rule.

@@ -22,7 +22,8 @@ import (
 //	   14 |         hostNetwrok: true
 //	      |         ^
 //
-// A finding that `--fix` fixes ends in [*], as ruff marks them.
+// A finding that `--fix` fixes has [*] before its message, as ruff marks
+// them.
 //
 // The first line is what editors and CI log parsers match; the source line
 // and caret are for people.
@@ -151,6 +152,11 @@ func writeTextHeader(w *bufio.Writer, f *finding.Finding, p palette, width int) 
 	w.WriteString(f.Severity.String())
 	w.WriteString(p.reset)
 	w.WriteString(": ")
+	if f.Fix.Applicable(false) {
+		// As ruff marks what --fix fixes; the line still ends in the
+		// rule ID, which tools read there.
+		w.WriteString("[*] ")
+	}
 	w.WriteString(p.bold)
 	w.WriteString(head)
 	w.WriteString(p.reset)
@@ -160,10 +166,6 @@ func writeTextHeader(w *bufio.Writer, f *finding.Finding, p palette, width int) 
 		w.WriteString(f.Rule)
 		w.WriteString("]")
 		w.WriteString(p.reset)
-	}
-	if f.Fix.Applicable(false) {
-		// As ruff marks what --fix fixes.
-		w.WriteString(" [*]")
 	}
 	w.WriteByte('\n')
 	// Continuation lines are indented so that the first line alone still
