@@ -91,10 +91,18 @@ func (l *Linter) Fix(ctx context.Context, paths []string, opts FixOptions) (*Fix
 		if !f.Fix.Applicable(opts.Unsafe) {
 			continue
 		}
-		if _, ok := byFile[f.File]; !ok {
-			names = append(names, f.File)
+		// A fix is applied to the file its edits change: for an object
+		// kustomize builds, that may be the base rather than the patch
+		// the finding points at.
+		file := f.Fix.Edits[0].File
+		if !sameFile(f.Fix, file) {
+			out.Dropped = append(out.Dropped, DroppedFix{f, "the fix changes more than one file"})
+			continue
 		}
-		byFile[f.File] = append(byFile[f.File], f)
+		if _, ok := byFile[file]; !ok {
+			names = append(names, file)
+		}
+		byFile[file] = append(byFile[file], f)
 	}
 	slices.Sort(names)
 	for _, name := range names {
@@ -119,7 +127,15 @@ func (l *Linter) Fix(ctx context.Context, paths []string, opts FixOptions) (*Fix
 			}
 			continue
 		}
-		ff, dropped := l.fixFile(name, before, opts)
+		var (
+			ff      *FixedFile
+			dropped []DroppedFix
+		)
+		if d.rendered {
+			ff, dropped = l.fixRendered(name, before, fs)
+		} else {
+			ff, dropped = l.fixFile(name, before, opts)
+		}
 		out.Dropped = append(out.Dropped, dropped...)
 		if ff != nil {
 			ff.disk = d
@@ -180,6 +196,42 @@ func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile,
 	}
 	ff.After = data
 	return ff, dropped
+}
+
+// fixRendered fixes a file read through a kustomization (a base or a
+// patch) with the fixes found on what kustomize built from it, in one
+// round: such a file means nothing linted alone, so it is not linted
+// again here; the fixed file must parse, and the run's report after
+// --fix lints the build again.
+func (l *Linter) fixRendered(name string, data []byte, fs []finding.Finding) (*FixedFile, []DroppedFix) {
+	var dropped []DroppedFix
+	ok := fs
+	batch := nonOverlapping(ok)
+	for _, f := range ok {
+		if !slices.ContainsFunc(batch, func(g finding.Finding) bool { return fixKey(g) == fixKey(f) }) {
+			dropped = append(dropped, DroppedFix{f, "another fix changes the same place; run --fix again"})
+		}
+	}
+	if len(batch) == 0 {
+		return nil, dropped
+	}
+	var edits []finding.Edit
+	for _, f := range batch {
+		edits = append(edits, f.Fix.Edits...)
+	}
+	next, err := yamledit.Apply(data, edits)
+	if err == nil {
+		if s := document.Parse(name, next, l.opts.hooks.Limits); len(s.Problems) > 0 {
+			err = fmt.Errorf("the fixed file would not parse (line %d: %s)", s.Problems[0].Line, s.Problems[0].Msg)
+		}
+	}
+	if err != nil {
+		for _, f := range batch {
+			dropped = append(dropped, DroppedFix{f, err.Error()})
+		}
+		return nil, dropped
+	}
+	return &FixedFile{Name: name, Before: data, After: next, Fixed: batch}, dropped
 }
 
 // tryFixes applies fixes to data and checks the result: it parses, and

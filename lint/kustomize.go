@@ -10,6 +10,7 @@ import (
 	"github.com/everynode/everynode/internal/kustomize"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/suppress"
+	"github.com/everynode/everynode/internal/yamledit"
 	"github.com/everynode/everynode/lint/fieldpath"
 	"github.com/everynode/everynode/lint/finding"
 	"github.com/everynode/everynode/lint/rule"
@@ -26,7 +27,7 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 	fr := &fileResult{summary: finding.Summary{Files: 1}, sources: map[string]diskFile{}}
 	kfile := k.Kustomization(src.Path)
 	kname := r.name(kfile)
-	fr.sources[kname] = diskFile{kfile, src.Root}
+	fr.sources[kname] = diskFile{kfile, src.Root, true}
 	rendered, messages, err := k.Render(src.Path, src.Root)
 	if err != nil {
 		var (
@@ -63,7 +64,7 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 			return
 		}
 		seen[d.File] = true
-		fr.sources[d.File.Name] = diskFile{r.path(d.File.Name), src.Root}
+		fr.sources[d.File.Name] = diskFile{r.path(d.File.Name), src.Root, true}
 		for _, c := range suppress.FromComments(d.File, d.File.Name) {
 			c.Document = d.Index
 			fr.directives = append(fr.directives, c)
@@ -76,6 +77,7 @@ func (r *run) lintKustomization(src input.Source) *fileResult {
 			pl = place{file: rr.File, doc: rr.Doc, index: rr.Doc.Index}
 			comments(rr.Doc)
 		}
+		pl.where = rr.Where
 		if rr.Locate != nil {
 			loc := rr.Locate
 			pl.locator = func(p fieldpath.Path) (string, int, int, *document.Document, bool) {
@@ -119,16 +121,41 @@ func (r *run) kustomizeFinding(fr *fileResult, kname string, e *kustomize.Error,
 			f.Line, f.Column = e.Line, e.Column
 		}
 		if e.File != kname {
-			fr.sources[e.File] = diskFile{r.path(e.File), root}
+			fr.sources[e.File] = diskFile{r.path(e.File), root, true}
 		}
 	}
 	return f
 }
 
-// kustomizeEdits places a fix of a rendered object in the files its
-// fields are written in. Not yet: a rendered object's fields may come
-// from a base, a patch or a transformer, and only the first two can be
-// edited.
+// kustomizeEdits places a fix of a rendered object in the file its
+// fields are written in (the source or the patch that set them, as the
+// finding's position says). All the changes of one fix must land in one
+// document; a field that a transformer or generator produces is not
+// fixed, and the reason says so.
 func (p place) kustomizeEdits(fx *rule.Fix) ([]finding.Edit, string) {
-	return nil, "the object is built by kustomize; edit the file the field is written in"
+	if p.where == nil {
+		return nil, "the object is built by kustomize, which recorded no source for it"
+	}
+	var (
+		file    string
+		doc     *document.Document
+		changes []rule.Change
+	)
+	for _, c := range fx.Changes {
+		f, d, local, why := p.where(p.full(c.Path))
+		if why != "" {
+			return nil, why
+		}
+		if doc != nil && d != doc {
+			return nil, "the fix would change fields written in different files (" + file + ", " + f + ")"
+		}
+		file, doc = f, d
+		c.Path = local
+		changes = append(changes, c)
+	}
+	edits, err := yamledit.Edits(doc, file, nil, changes)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return edits, ""
 }

@@ -100,6 +100,9 @@ type fileResult struct {
 type diskFile struct {
 	path string
 	root *safefs.Root
+	// rendered: the file was read through a kustomization (a base or a
+	// patch), so it is linted as part of what kustomize builds, not alone.
+	rendered bool
 }
 
 // readDisk reads a file through its root.
@@ -155,6 +158,13 @@ func (r *run) add(fr *fileResult) {
 	for _, f := range fr.findings {
 		if p, ok := fr.sources[f.File]; ok {
 			r.onDisk[f.File] = p
+		}
+		if f.Fix != nil {
+			for _, e := range f.Fix.Edits {
+				if p, ok := fr.sources[e.File]; ok {
+					r.onDisk[e.File] = p
+				}
+			}
 		}
 	}
 	for _, d := range fr.directives {
@@ -328,7 +338,7 @@ func (r *run) lintSource(src input.Source) *fileResult {
 		return r.readFailure(src.Name, err)
 	}
 	fr := r.lintData(src.Name, src.Path, data)
-	fr.sources = map[string]diskFile{src.Name: {src.Path, src.Root}}
+	fr.sources = map[string]diskFile{src.Name: {src.Path, src.Root, false}}
 	for _, o := range fr.setObjects {
 		if o.disk != nil {
 			o.disk.root = src.Root
@@ -617,6 +627,9 @@ type place struct {
 	// object's fields may be written in several files (its source, a
 	// patch).
 	locator lintinternal.Locator
+	// where, for a rendered object, says where a fix of a path is
+	// written (kustomizeEdits).
+	where func(fieldpath.Path) (string, *document.Document, fieldpath.Path, string)
 }
 
 // at sets a finding's path and position (and its file and document when
@@ -671,10 +684,9 @@ func (p place) target(obj *rule.Object) *checker.Target {
 // why.
 func (p place) fix(fx *rule.Fix) *finding.Fix {
 	out := &finding.Fix{Safe: !fx.Unsafe, Message: fx.Message, Edits: []finding.Edit{}}
-	if p.locator != nil {
-		out.Unavailable = "the object is built by kustomize"
+	if p.locator != nil || p.where != nil {
 		if edits, why := p.kustomizeEdits(fx); why == "" {
-			out.Unavailable, out.Edits = "", edits
+			out.Edits = edits
 		} else {
 			out.Unavailable = why
 		}

@@ -24,17 +24,14 @@ func runFix(c *cli.Context, l *lint.Linter, paths []string) (done bool, err erro
 	if fix && diff {
 		return true, usageError("--fix and --diff: choose one (--diff shows what --fix would write)")
 	}
-	res, err := l.Fix(context.Background(), paths, lint.FixOptions{Unsafe: c.Bool("unsafe-fixes")})
+	opts := lint.FixOptions{Unsafe: c.Bool("unsafe-fixes")}
+	res, err := l.Fix(context.Background(), paths, opts)
 	if err != nil {
-		var pe *lint.PathError
-		if errors.As(err, &pe) {
-			return true, exit(ExitUsage, err)
-		}
-		return true, exit(ExitUsage, fmt.Errorf("internal error: %w", err))
+		return true, fixError(err)
 	}
 	stderr := c.App.ErrWriter
-	printDropped(stderr, res)
 	if diff {
+		printDropped(stderr, res)
 		// The diff shows file contents: escaped like every other output,
 		// so that a manifest cannot drive the terminal.
 		io.WriteString(c.App.Writer, safetext.Lines(res.Diff()))
@@ -44,13 +41,38 @@ func runFix(c *cli.Context, l *lint.Linter, paths []string) (done bool, err erro
 		}
 		return true, nil
 	}
-	if err := res.Write(); err != nil {
-		return true, exit(ExitUsage, fmt.Errorf("writing fixes: %w", err))
+	// Files that kustomize builds are fixed one round per build: fixes
+	// that meet in one file wait for the next round, after the build is
+	// linted again with the first round written.
+	fixes, files := 0, map[string]bool{}
+	for round := 0; ; round++ {
+		if err := res.Write(); err != nil {
+			return true, exit(ExitUsage, fmt.Errorf("writing fixes: %w", err))
+		}
+		fixes += res.Changed()
+		for _, f := range res.Files {
+			files[f.Name] = true
+		}
+		if len(res.Files) == 0 || round == 9 {
+			break
+		}
+		if res, err = l.Fix(context.Background(), paths, opts); err != nil {
+			return true, fixError(err)
+		}
 	}
-	if len(res.Files) > 0 {
-		fmt.Fprintf(stderr, "fixed %s in %s\n", plural(res.Changed(), "finding", "findings"), plural(len(res.Files), "file", "files"))
+	printDropped(stderr, res)
+	if fixes > 0 {
+		fmt.Fprintf(stderr, "fixed %s in %s\n", plural(fixes, "finding", "findings"), plural(len(files), "file", "files"))
 	}
 	return false, nil
+}
+
+func fixError(err error) error {
+	var pe *lint.PathError
+	if errors.As(err, &pe) {
+		return exit(ExitUsage, err)
+	}
+	return exit(ExitUsage, fmt.Errorf("internal error: %w", err))
 }
 
 func printDropped(w io.Writer, res *lint.FixResult) {

@@ -110,6 +110,11 @@ type hit struct {
 	path    fieldpath.Path
 	// mapPos maps a position in an inline patch's text to the file.
 	mapPos func(line, col int) (int, int)
+	// why, when set, says why a fix cannot be written at this hit: the
+	// field is set by a transformer or a generator, not written in a file.
+	why string
+	// partial: the path was not found whole in the document.
+	partial bool
 }
 
 func (h *hit) position() (string, int, int, *document.Document, bool) {
@@ -130,6 +135,15 @@ func (h *hit) complete(p fieldpath.Path) bool {
 }
 
 func (src *source) locate(res Resource, path fieldpath.Path) (string, int, int, *document.Document, bool) {
+	if h := src.locateHit(res, path); h != nil {
+		return h.position()
+	}
+	return res.Kustomization, 1, 1, nil, false
+}
+
+// locateHit is locate's search: the hit where the field is written, nil
+// when none is found.
+func (src *source) locateHit(res Resource, path fieldpath.Path) *hit {
 	kind, _ := res.Object["kind"].(string)
 	md, _ := res.Object["metadata"].(map[string]any)
 	name, _ := md["name"].(string)
@@ -153,6 +167,9 @@ func (src *source) locate(res Resource, path fieldpath.Path) (string, int, int, 
 		names = stageNames(name, chain, false)
 		if spec, ok := src.virtual[abs]; ok {
 			base = src.daemonBase(spec, kind, names, path)
+			if base != nil {
+				base.why = "the object is generated from a Daemon spec; fix the spec"
+			}
 		} else {
 			base = src.fileBase(abs, kind, names, res.Object, path)
 		}
@@ -162,6 +179,9 @@ func (src *source) locate(res Resource, path fieldpath.Path) (string, int, int, 
 		names = stageNames(name, chain, true)
 		if len(chain) > 0 {
 			base = src.generatorBase(chain[len(chain)-1], res.origin.ConfiguredBy.Kind, names, path)
+			if base != nil {
+				base.why = "the object is made by a kustomize generator; change the generator's input"
+			}
 		}
 	}
 	if len(chain) == 0 {
@@ -176,7 +196,8 @@ func (src *source) locate(res Resource, path fieldpath.Path) (string, int, int, 
 	for _, po := range src.patchOrder(chain) {
 		if po.transformers {
 			if h := src.transformerHit(po.k, res.Object, path); h != nil {
-				return h.position()
+				h.why = "the field is set by the kustomization (a transformer such as namespace, labels or images); change it there"
+				return h
 			}
 			continue
 		}
@@ -189,19 +210,16 @@ func (src *source) locate(res Resource, path fieldpath.Path) (string, int, int, 
 			continue
 		}
 		if strong {
-			return h.position()
+			return h
 		}
 		if weak == nil {
 			weak = h
 		}
 	}
 	if base != nil && (weak == nil || base.complete(path)) {
-		return base.position()
+		return base
 	}
-	if weak != nil {
-		return weak.position()
-	}
-	return res.Kustomization, 1, 1, nil, false
+	return weak
 }
 
 // chainTo returns the kustomizations from the root down to the first one
@@ -291,8 +309,8 @@ func (src *source) fileBase(abs, kind string, names []string, obj map[string]any
 	if !ok {
 		return nil
 	}
-	p, _ := translate(obj, c.val, path)
-	return &hit{file: s.File.Name, doc: c.doc, at: c.doc, path: slices.Concat(c.base, p)}
+	p, complete := translate(obj, c.val, path)
+	return &hit{file: s.File.Name, doc: c.doc, at: c.doc, path: slices.Concat(c.base, p), partial: !complete}
 }
 
 // daemonBase points at the Daemon spec a generated object came from: at
@@ -841,6 +859,38 @@ func pointerPath(obj any, ptr string) fieldpath.Path {
 	}
 	return p
 }
+
+// Where says where a fix of a rendered object's field is written: the
+// file, the document and the field's path in it. A missing field is
+// placed under its nearest parent that is written. why is non-empty when
+// the field cannot be fixed in a file: it is set by a transformer or a
+// generator, written in an inline or JSON 6902 patch, or not written
+// where the object was read from.
+func Where(res Resource, path fieldpath.Path) (file string, doc *document.Document, local fieldpath.Path, why string) {
+	if res.src == nil {
+		return "", nil, nil, "kustomize recorded no source for the object"
+	}
+	h := res.src.locateHit(res, path)
+	existing := existingPrefix(res.Object, path)
+	switch {
+	case h == nil:
+		return "", nil, nil, "kustomize recorded no source for the field"
+	case h.why != "":
+		return "", nil, nil, h.why
+	case h.mapPos != nil:
+		return "", nil, nil, "the field is written in an inline patch of the kustomization; fix it there"
+	case len(h.path) > 0 && h.path[0].IsIndex && h.at != nil && isList(h.at.Value):
+		return "", nil, nil, "the field is written by a JSON 6902 patch; fix it there"
+	case h.partial:
+		return "", nil, nil, "the field's value comes from kustomize, not from the file the object is read from"
+	}
+	if _, found := h.at.NodeAt(h.path); len(found) != len(h.path) {
+		return "", nil, nil, "the field's value comes from kustomize, not from the file the object is read from"
+	}
+	return h.file, h.at, slices.Concat(h.path, path[len(existing):]), ""
+}
+
+func isList(v any) bool { _, ok := v.([]any); return ok }
 
 // existingPrefix is the longest prefix of p present in obj.
 func existingPrefix(obj map[string]any, p fieldpath.Path) fieldpath.Path {

@@ -62,6 +62,9 @@ func (k kustomizer) Render(dir string, root *safefs.Root) ([]Rendered, []string,
 		out[i].Locate = func(p fieldpath.Path) (string, int, int, *document.Document, bool) {
 			return kustomize.Locate(r, p)
 		}
+		out[i].Where = func(p fieldpath.Path) (string, *document.Document, fieldpath.Path, string) {
+			return kustomize.Where(r, p)
+		}
 	}
 	return out, res.Messages, nil
 }

@@ -92,6 +92,9 @@ type Rendered struct {
 	// patch that set it, or the source document); ok false falls back to
 	// Doc.
 	Locate Locator
+	// Where, when set, says where a fix of a path of the object is
+	// written: the file, document and path there, or why it cannot be.
+	Where func(p fieldpath.Path) (file string, doc *document.Document, local fieldpath.Path, why string)
 }
 
 // Locator finds where a path of an object is written: file is reported
