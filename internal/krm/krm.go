@@ -80,7 +80,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	// Reader annotations (index, path) must survive: kpt writes items back
 	// to the files they name.
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: &out, KeepReaderAnnotations: true}
-	p := &processor{in: in, rw: rw, stderr: stderr}
+	p := &processor{in: in, rw: rw, stderr: stderr, data: data}
 	err = execute(p, rw)
 	if out.Len() > 0 {
 		if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
@@ -108,6 +108,8 @@ type processor struct {
 	in     *input
 	rw     *kio.ByteReadWriter
 	stderr io.Writer
+	// data is the ResourceList as read, for fixes (text edits of it).
+	data []byte
 }
 
 // Process checks or generates, by the functionConfig.

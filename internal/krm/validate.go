@@ -1,15 +1,18 @@
 package krm
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/everynode/everynode/internal/configfile"
 	"github.com/everynode/everynode/internal/lintinternal"
+	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint"
 	"github.com/everynode/everynode/lint/config"
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -37,6 +40,11 @@ func (p *processor) validate(rl *resourceList, fc *object) error {
 			fs = append(fs, p.configFinding(fc, "functionConfig: "+strings.TrimPrefix(e.Error(), "configuration: ")))
 		}
 		return p.fail(rl, fs...)
+	}
+	if fix, unsafe := fixSettings(fc); fix {
+		if err := p.fix(rl, l, unsafe); err != nil {
+			return err
+		}
 	}
 	objs := make([]lint.Object, 0, len(p.in.items))
 	for i, it := range p.in.items {
@@ -136,7 +144,7 @@ func (p *processor) configFinding(fc *object, msg string) finding.Finding {
 // `kpt fn eval --exec "everynode fn" -- podSecurity=restricted` sends
 // them as data. Each is the lint: field of the same name; enable and
 // disable take comma-separated rule IDs.
-var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "gate", "checkReferences", "enable", "disable"}
+var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "gate", "checkReferences", "enable", "disable", "fix", "unsafeFixes"}
 
 // configFromConfigMap turns a ConfigMap's data into a Config document and
 // reads that, so the values are checked exactly as in .everynode.yaml.
@@ -165,11 +173,14 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 		switch k {
 		case "kubernetesVersion", "podSecurity", "failOn", "gate":
 			lintSection[k] = v
-		case "strict", "checkReferences":
+		case "strict", "checkReferences", "fix", "unsafeFixes":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
 				bad(k, "%s=%q: want true or false", k, v)
 				continue
+			}
+			if k == "fix" || k == "unsafeFixes" {
+				continue // the function's own settings (fixSettings)
 			}
 			lintSection[k] = b
 		case "enable", "disable":
@@ -223,4 +234,43 @@ func splitErrors(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// fixSettings reads fix and unsafeFixes from a ConfigMap functionConfig
+// (`kpt fn eval --exec "everynode fn" -- fix=true`): the validator then
+// returns the items with their fixes applied, as `everynode lint --fix`
+// (with unsafeFixes, --unsafe-fixes) would write them.
+func fixSettings(fc *object) (fix, unsafe bool) {
+	if fc == nil || fc.Kind != "ConfigMap" {
+		return false, false
+	}
+	data, _ := fc.value["data"].(map[string]any)
+	fix, _ = strconv.ParseBool(fmt.Sprint(data["fix"]))
+	unsafe, _ = strconv.ParseBool(fmt.Sprint(data["unsafeFixes"]))
+	return fix, unsafe
+}
+
+// fix applies the fixes to the ResourceList's text, with the checks of
+// `lint --fix` (the result parses and gains no finding), and replaces the
+// items with the fixed ones; the validation that follows reports what is
+// left.
+func (p *processor) fix(rl *resourceList, l *lint.Linter, unsafe bool) error {
+	fixed, applied, dropped := l.FixDocuments(stdinName, p.data, lint.FixOptions{Unsafe: unsafe})
+	for _, d := range dropped {
+		fmt.Fprintf(p.stderr, "everynode fn: not fixed [%s]: %s\n", d.Finding.Rule, safetext.Line(d.Reason))
+	}
+	if len(applied) == 0 {
+		return nil
+	}
+	in, err := parseInput(fixed)
+	if err != nil {
+		return fmt.Errorf("internal error: the fixed ResourceList does not read back: %w", err)
+	}
+	items, err := (&kio.ByteReader{Reader: bytes.NewReader(fixed)}).Read()
+	if err != nil || len(items) != len(in.items) {
+		return fmt.Errorf("internal error: kyaml cannot read the fixed ResourceList back: %v", err)
+	}
+	rl.Items, p.in, p.data = items, in, fixed
+	fmt.Fprintf(p.stderr, "everynode fn: fixed %s\n", plural(len(applied), "finding", "findings"))
+	return nil
 }
