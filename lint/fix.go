@@ -145,12 +145,17 @@ func (l *Linter) Fix(ctx context.Context, paths []string, opts FixOptions) (*Fix
 	return out, nil
 }
 
-// fixFile fixes one file's content round by round.
+// fixFile fixes one file's content round by round. A round may give
+// the file a finding that a later round fixes (a misspelled hostNetwork,
+// once renamed, asks for a dnsPolicy); what is returned is the last state
+// with no finding the original did not have.
 func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile, []DroppedFix) {
 	ff := &FixedFile{Name: name, Before: data}
 	var dropped []DroppedFix
 	refused := map[string]bool{}
 	current := l.lintAlone(name, data)
+	original := current
+	clean, cleanFixed := data, 0
 	for range maxFixRounds {
 		var candidates []finding.Finding
 		for _, f := range current {
@@ -164,11 +169,11 @@ func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile,
 		// All the fixes that do not touch each other's bytes at once;
 		// if together they break something, find the ones that do alone.
 		batch := nonOverlapping(candidates)
-		next, after, err := l.tryFixes(name, data, current, batch)
+		next, after, err := l.tryFixes(name, data, current, batch, opts)
 		if err != nil {
 			var good []finding.Finding
 			for _, f := range batch {
-				if _, _, err := l.tryFixes(name, data, current, []finding.Finding{f}); err != nil {
+				if _, _, err := l.tryFixes(name, data, current, []finding.Finding{f}, opts); err != nil {
 					refused[fixKey(f)] = true
 					dropped = append(dropped, DroppedFix{f, err.Error()})
 					continue
@@ -178,10 +183,10 @@ func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile,
 			if len(good) == 0 {
 				continue
 			}
-			if next, after, err = l.tryFixes(name, data, current, good); err != nil {
+			if next, after, err = l.tryFixes(name, data, current, good, opts); err != nil {
 				// Each is fine alone, not together: one per round.
 				good = good[:1]
-				if next, after, err = l.tryFixes(name, data, current, good); err != nil {
+				if next, after, err = l.tryFixes(name, data, current, good, opts); err != nil {
 					refused[fixKey(good[0])] = true
 					continue
 				}
@@ -190,12 +195,38 @@ func (l *Linter) fixFile(name string, data []byte, opts FixOptions) (*FixedFile,
 		}
 		ff.Fixed = append(ff.Fixed, batch...)
 		data, current = next, after
+		if newFinding(original, current) == nil {
+			clean, cleanFixed = data, len(ff.Fixed)
+		}
 	}
-	if bytes.Equal(data, ff.Before) {
+	if cleanFixed < len(ff.Fixed) {
+		nf := newFinding(original, current)
+		for _, f := range ff.Fixed[cleanFixed:] {
+			dropped = append(dropped, DroppedFix{f, fmt.Sprintf("the fixed file would have a new finding: %s [%s]", nf.Message, nf.Rule)})
+		}
+		ff.Fixed = ff.Fixed[:cleanFixed]
+	}
+	if bytes.Equal(clean, ff.Before) {
 		return nil, dropped
 	}
-	ff.After = data
+	ff.After = clean
 	return ff, dropped
+}
+
+// newFinding returns a finding of after that before does not have, or nil.
+func newFinding(before, after []finding.Finding) *finding.Finding {
+	had := map[string]int{}
+	for _, f := range before {
+		had[findingKey(f)]++
+	}
+	for i, f := range after {
+		k := findingKey(f)
+		if had[k] == 0 {
+			return &after[i]
+		}
+		had[k]--
+	}
+	return nil
 }
 
 // fixRendered fixes a file read through a kustomization (a base or a
@@ -235,8 +266,9 @@ func (l *Linter) fixRendered(name string, data []byte, fs []finding.Finding) (*F
 }
 
 // tryFixes applies fixes to data and checks the result: it parses, and
-// lints with no finding that was not there before.
-func (l *Linter) tryFixes(name string, data []byte, before []finding.Finding, fixes []finding.Finding) ([]byte, []finding.Finding, error) {
+// lints with no finding that was not there before, except findings that
+// a fix of a later round will take care of.
+func (l *Linter) tryFixes(name string, data []byte, before []finding.Finding, fixes []finding.Finding, opts FixOptions) ([]byte, []finding.Finding, error) {
 	var edits []finding.Edit
 	for _, f := range fixes {
 		edits = append(edits, f.Fix.Edits...)
@@ -256,7 +288,7 @@ func (l *Linter) tryFixes(name string, data []byte, before []finding.Finding, fi
 	}
 	for _, f := range after {
 		k := findingKey(f)
-		if had[k] == 0 {
+		if had[k] == 0 && !f.Fix.Applicable(opts.Unsafe) {
 			return nil, nil, fmt.Errorf("the fixed file would have a new finding: %s [%s]", f.Message, f.Rule)
 		}
 		had[k]--

@@ -162,7 +162,7 @@ func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs
 			f.Severity = finding.Error
 		}
 		pl.at(&f, e.Path, false)
-		f.Fix = r.engineFix(e.Rule, m, pl, e.Path)
+		f.Fix = r.engineFix(e.Rule, m, pl, e.Path, e.Message)
 		out = append(out, f)
 	}
 	out = append(append(out, ruleFindings...), deferredFindings...)
@@ -202,12 +202,12 @@ func (r *run) upgrade(m map[string]any, errs []schema.Error) (map[string]any, bo
 
 // engineFix is the fix of an engine rule (removed-api-version) for a
 // finding the engine reports about the object m.
-func (r *run) engineFix(id string, m map[string]any, pl place, path fieldpath.Path) *finding.Fix {
+func (r *run) engineFix(id string, m map[string]any, pl place, path fieldpath.Path, msg string) *finding.Fix {
 	er, ok := r.l.checker.Rule(id)
 	if !ok || er.Fix == nil {
 		return nil
 	}
-	fx := er.Fix(&rule.Object{Map: m, Resource: finding.ResourceOf(m)}, rule.Diagnostic{Path: path})
+	fx := er.Fix(&rule.Object{Map: m, Resource: finding.ResourceOf(m)}, rule.Diagnostic{Path: path, Message: msg})
 	if fx == nil || len(fx.Changes) == 0 {
 		return nil
 	}

@@ -65,6 +65,8 @@ var schemaRule = &rule.Rule{
 			"a missing required field). `--strict=false` makes unknown fields acceptable. Check " +
 			"`--kubernetes-version` when a field is newer than the cluster.",
 	},
+	Fix:   fixDidYouMean,
+	Fixes: rule.UnsafeFix,
 }
 
 var removedAPIVersionRule = &rule.Rule{

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -175,4 +176,32 @@ func fixUpdateStrategy(o *rule.Object, d rule.Diagnostic) *rule.Fix {
 func fixDNSPolicy(_ *rule.Object, d rule.Diagnostic) *rule.Fix {
 	return &rule.Fix{Message: "set dnsPolicy: ClusterFirstWithHostNet",
 		Changes: []rule.Change{rule.SetAt(d.Path.Parent().Child("dnsPolicy"), "ClusterFirstWithHostNet")}}
+}
+
+var (
+	unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)" \(did you mean "([^"]+)"\?\)`)
+	enumRE         = regexp.MustCompile(`got "([^"]*)" \(did you mean "([^"]+)"\?\)`)
+)
+
+// fixDidYouMean takes the schema's suggestion for a misspelled field or
+// value: unsafe, because a suggestion is a guess (hostNetwrok is surely
+// hostNetwork; a near miss may be another field the author did not mean,
+// and the field starts to count).
+func fixDidYouMean(o *rule.Object, d rule.Diagnostic) *rule.Fix {
+	if len(d.Path) == 0 || d.Path.Last().IsIndex || !o.Has(d.Path) {
+		return nil
+	}
+	if m := unknownFieldRE.FindStringSubmatch(d.Message); m != nil && m[1] == d.Path.Last().Key {
+		if o.Has(d.Path.Parent().Child(m[2])) {
+			return nil
+		}
+		return &rule.Fix{Message: "rename " + m[1] + " to " + m[2], Unsafe: true,
+			Changes: []rule.Change{rule.RenameAt(d.Path, m[2])}}
+	}
+	if m := enumRE.FindStringSubmatch(d.Message); m != nil {
+		if v, _ := o.Get(d.Path).(string); v == m[1] {
+			return &rule.Fix{Message: "write " + m[2], Unsafe: true, Changes: []rule.Change{rule.SetAt(d.Path, m[2])}}
+		}
+	}
+	return nil
 }
