@@ -36,7 +36,7 @@ func runFix(c *cli.Context, l *lint.Linter, paths []string) (done bool, err erro
 		// so that a manifest cannot drive the terminal.
 		io.WriteString(c.App.Writer, safetext.Lines(res.Diff()))
 		if len(res.Files) > 0 {
-			fmt.Fprintf(stderr, "%s in %s would be applied by --fix\n", plural(res.Changed(), "fix", "fixes"), plural(len(res.Files), "file", "files"))
+			fmt.Fprintf(stderr, "%s in %s would be applied by --fix\n", countOf(res.Changed(), "fix", "fixes"), countOf(len(res.Files), "file", "files"))
 			return true, exit(ExitFindings, nil)
 		}
 		return true, nil
@@ -62,7 +62,7 @@ func runFix(c *cli.Context, l *lint.Linter, paths []string) (done bool, err erro
 	}
 	printDropped(stderr, res)
 	if fixes > 0 {
-		fmt.Fprintf(stderr, "fixed %s in %s\n", plural(fixes, "finding", "findings"), plural(len(files), "file", "files"))
+		fmt.Fprintf(stderr, "fixed %s in %s\n", countOf(fixes, "finding", "findings"), countOf(len(files), "file", "files"))
 	}
 	return false, nil
 }
@@ -80,11 +80,4 @@ func printDropped(w io.Writer, res *lint.FixResult) {
 		f := d.Finding
 		fmt.Fprintf(w, "%s:%d:%d: not fixed [%s]: %s\n", safetext.Path(f.File), f.Line, f.Column, f.Rule, safetext.Line(d.Reason))
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
