@@ -8,8 +8,9 @@
 // accepts renders a DaemonSet Kubernetes accepts.
 //
 // Everything the conformance module knows about everynode's packages is
-// in this file, so that moving them (lint under internal/, say) is a
-// change here alone.
+// in this package (this file, and placement.go for the placement
+// command), so that moving them (lint under internal/, say) is a change
+// here alone.
 package everynode
 
 import (

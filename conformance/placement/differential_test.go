@@ -25,11 +25,11 @@ import (
 	"k8s.io/kubernetes/pkg/features"
 	"sigs.k8s.io/yaml"
 
+	"github.com/everynode/everynode/conformance/everynode"
 	oracle "github.com/everynode/everynode/conformance/placement"
-	everynode "github.com/everynode/everynode/internal/placement"
 )
 
-// The differential test of everynode's placement (internal/placement)
+// The differential test of everynode's placement (`everynode placement`)
 // against the DaemonSet controller's own NodeShouldRunDaemonPod: every
 // fixture DaemonSet × every fixture node, then generated DaemonSets and
 // nodes that go where nobody writes fixtures (invalid affinity terms,
@@ -80,8 +80,7 @@ func TestFixturesAgreeWithController(t *testing.T) {
 				}
 				for _, f := range files {
 					for _, d := range decodeDaemonSets(t, f) {
-						res := everynode.Compute([]everynode.DaemonSetSource{{File: f, DaemonSet: d.ours}}, ours, everynode.Options{TaintTolerationComparisonOperators: gate})
-						for _, p := range res.DaemonSets[0].Nodes {
+						for _, p := range everynode.Place(d.ours, ours, gate) {
 							want := oracle.ShouldRun(d.theirs, theirs[p.Node])
 							pairs++
 							if want.Runs {
@@ -104,7 +103,7 @@ func TestFixturesAgreeWithController(t *testing.T) {
 }
 
 // readOurNodes is everynode's reading of an inventory.
-func readOurNodes(t *testing.T, path string) []everynode.Node {
+func readOurNodes(t *testing.T, path string) []corev1.Node {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -198,9 +197,9 @@ func TestGeneratedAgreeWithController(t *testing.T) {
 		t.Run(fmt.Sprintf("comparisonOperators=%v", gate), func(t *testing.T) {
 			featuregatetesting.SetFeatureGateDuringTest(t, utilfeature.DefaultFeatureGate, features.TaintTolerationComparisonOperators, gate)
 			g := &gen{rand.New(rand.NewSource(1))}
-			var nodes []everynode.Node
+			var nodes []corev1.Node
 			for i := range 60 {
-				nodes = append(nodes, everynode.Node{Node: *g.node(i)})
+				nodes = append(nodes, *g.node(i))
 			}
 			outcomes := map[[2]bool]int{}
 			for i := range 300 {
@@ -225,9 +224,9 @@ func FuzzGeneratedAgreeWithController(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seed int64, gate bool) {
 		featuregatetesting.SetFeatureGateDuringTest(t, utilfeature.DefaultFeatureGate, features.TaintTolerationComparisonOperators, gate)
 		g := &gen{rand.New(rand.NewSource(seed))}
-		var nodes []everynode.Node
+		var nodes []corev1.Node
 		for i := range 8 {
-			nodes = append(nodes, everynode.Node{Node: *g.node(i)})
+			nodes = append(nodes, *g.node(i))
 		}
 		for i := range 8 {
 			compare(t, g.daemonSet(i), nodes, gate, map[[2]bool]int{})
@@ -235,16 +234,15 @@ func FuzzGeneratedAgreeWithController(f *testing.F) {
 	})
 }
 
-func compare(t *testing.T, d *appsv1.DaemonSet, nodes []everynode.Node, gate bool, outcomes map[[2]bool]int) {
+func compare(t *testing.T, d *appsv1.DaemonSet, nodes []corev1.Node, gate bool, outcomes map[[2]bool]int) {
 	t.Helper()
 	theirs := d.DeepCopy()
 	legacyscheme.Scheme.Default(theirs)
-	res := everynode.Compute([]everynode.DaemonSetSource{{File: "generated.yaml", DaemonSet: d}}, nodes, everynode.Options{TaintTolerationComparisonOperators: gate})
 	byName := map[string]*corev1.Node{}
 	for i := range nodes {
-		byName[nodes[i].Name] = &nodes[i].Node
+		byName[nodes[i].Name] = &nodes[i]
 	}
-	for _, p := range res.DaemonSets[0].Nodes {
+	for _, p := range everynode.Place(d, nodes, gate) {
 		want := oracle.ShouldRun(theirs, byName[p.Node])
 		outcomes[[2]bool{want.Runs, want.KeepsRunning}]++
 		if p.Runs != want.Runs || p.KeepsRunning != want.KeepsRunning {
