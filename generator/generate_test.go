@@ -254,11 +254,11 @@ func TestConfigHash(t *testing.T) {
 func TestChecker(t *testing.T) {
 	src := specText("a", "  hostNetwork: true\n  ports: [9100]\n  maxSurge: 1\n") + "---\napiVersion: everynode.dev/v1alpha1\nkind: Deamon\n"
 	st := document.Parse("a.yaml", []byte(src), document.Limits{})
-	fs := checkDocument(st.Docs[0])
+	_, fs := renderDocument(st.Docs[0])
 	if len(fs) != 1 || fs[0].Rule != "max-surge-with-host-port" || fs[0].Line != 8 {
 		t.Errorf("daemon: %v", fs)
 	}
-	fs = checkDocument(st.Docs[1])
+	_, fs = renderDocument(st.Docs[1])
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, `did you mean "Daemon"`) {
 		t.Errorf("unknown kind: %v", fs)
 	}

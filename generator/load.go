@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/everynode/everynode/internal/configfile"
@@ -88,32 +89,40 @@ func Load(f File) ([]*Spec, []finding.Finding) {
 }
 
 func init() {
-	generatorinternal.CheckDocument = checkDocument
+	generatorinternal.CheckDocument = func(doc *document.Document) []finding.Finding {
+		_, fs := renderDocument(doc)
+		return fs
+	}
+	generatorinternal.RenderDocument = renderDocument
 	generatorinternal.SetDocument = func(spec any, doc *document.Document) { spec.(*Spec).doc = doc }
 }
 
-// checkDocument validates everynode's own objects for the linter
+// renderDocument validates everynode's own objects for the linter
 // (generatorinternal.CheckDocument): a Daemon spec met while linting gets
-// the findings generate would give, a Config the configuration's.
-func checkDocument(doc *document.Document) []finding.Finding {
+// the findings generate would give, a Config the configuration's. A valid
+// spec's DaemonSet is returned too (generatorinternal.RenderDocument).
+func renderDocument(doc *document.Document) (*appsv1.DaemonSet, []finding.Finding) {
 	m, _ := doc.Value.(map[string]any)
 	h := finding.ResourceOf(m)
 	kind := h.Kind
 	switch kind {
 	case Kind:
 		s := &Spec{doc: doc, File: doc.File.Name, Name: h.Name, Namespace: h.Namespace}
-		_, fs, err := Render(s)
+		r, fs, err := Render(s)
 		if err != nil {
 			line, col, _ := doc.Locate(nil)
-			return []finding.Finding{{Rule: "internal-error", Severity: finding.Error, Message: err.Error(), File: doc.File.Name, Line: line, Column: col, Document: doc.Index}}
+			return nil, []finding.Finding{{Rule: "internal-error", Severity: finding.Error, Message: err.Error(), File: doc.File.Name, Line: line, Column: col, Document: doc.Index}}
 		}
-		return fs
+		if r == nil {
+			return nil, fs
+		}
+		return r.DaemonSet(), fs
 	case config.Kind:
 		_, fs := configfile.FromObject(doc)
-		return fs
+		return nil, fs
 	}
 	line, col, _ := doc.Locate(fieldpath.New("kind"))
-	return []finding.Finding{{Rule: RuleSpec, Severity: finding.Error, File: doc.File.Name, Line: line, Column: col, Document: doc.Index, Path: fieldpath.New("kind"),
+	return nil, []finding.Finding{{Rule: RuleSpec, Severity: finding.Error, File: doc.File.Name, Line: line, Column: col, Document: doc.Index, Path: fieldpath.New("kind"),
 		Message: fmt.Sprintf("unknown everynode kind %q%s: the kinds are Daemon and Config", kind, suggest.DidYouMean(kind, []string{Kind, config.Kind}))}}
 }
 

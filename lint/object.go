@@ -123,6 +123,9 @@ func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs
 	res := finding.ResourceOf(m)
 	fr.summary.Resources++
 	fr.objects = append(fr.objects, ObjectRef{File: pl.file, Document: pl.index, Resource: res})
+	if see := r.l.opts.hooks.Objects; see != nil {
+		see(pl.file, pl.index, m, pl.locate)
+	}
 	if r.l.checker.Deferred() {
 		// Only cross-object rules look the set up.
 		fr.idents = append(fr.idents, res)

@@ -54,6 +54,7 @@ func commands() []*cli.Command {
 		generateCommand(),
 		initCommand(),
 		lintCommand(),
+		placementCommand(),
 		rulesCommand(),
 		explainCommand(),
 		fnCommand(),

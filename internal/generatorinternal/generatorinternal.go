@@ -6,6 +6,8 @@
 package generatorinternal
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
+
 	"github.com/everynode/everynode/internal/document"
 	"github.com/everynode/everynode/lint/finding"
 )
@@ -17,6 +19,10 @@ var (
 	// positions in doc's file. It is the linter's Daemon spec checker
 	// (lintinternal.Hooks.Specs).
 	CheckDocument func(doc *document.Document) []finding.Finding
+	// RenderDocument is CheckDocument that also returns, for a valid
+	// Daemon spec, the DaemonSet it generates (nil otherwise): the
+	// placement command places specs as generate would write them.
+	RenderDocument func(doc *document.Document) (*appsv1.DaemonSet, []finding.Finding)
 	// SetDocument says that spec, a *generator.Spec, is read from doc:
 	// the KRM function renders the functionConfig node of its
 	// ResourceList.

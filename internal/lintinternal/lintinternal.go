@@ -33,6 +33,14 @@ type Hooks struct {
 	Kustomize Kustomizer
 	// Limits bound each document (zero: document.DefaultLimits).
 	Limits document.Limits
+	// Objects, when set, sees every Kubernetes object the engine lints
+	// (the items of a List one by one, kustomize's output as rendered),
+	// with the file and document findings would name: the placement
+	// command collects its DaemonSets so. The engine's workers call it
+	// concurrently; it must not keep or change obj's values beyond the
+	// call unless it copies them. locate says where a path of the object
+	// is written.
+	Objects func(file string, document int, obj map[string]any, locate func(fieldpath.Path) (file string, line, col int))
 }
 
 var (

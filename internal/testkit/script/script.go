@@ -67,7 +67,7 @@ func Everynode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	// Reported paths are relative to the working directory; scripts run
 	// in parallel, so it is passed rather than changed.
-	if len(args) > 0 && (args[0] == "lint" || args[0] == "generate" || args[0] == "init") {
+	if len(args) > 0 && (args[0] == "lint" || args[0] == "generate" || args[0] == "init" || args[0] == "placement") {
 		args = append([]string{args[0], "--workdir", ts.MkAbs(".")}, args[1:]...)
 	}
 	// The environment variables the CLI reads (NO_COLOR, FORCE_COLOR,
