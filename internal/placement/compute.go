@@ -6,6 +6,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/everynode/everynode/internal/hostport"
 )
 
 // DaemonSetSource is one DaemonSet to place and where it was read.
@@ -154,7 +156,7 @@ func Compute(daemonsets []DaemonSetSource, nodes []Node, opts Options) *Result {
 			if i == j {
 				continue
 			}
-			if port, ok := portClash(ds[i].ports, ds[j].ports); ok {
+			if port, ok := hostport.Clash(ds[i].ports, ds[j].ports); ok {
 				clashes[i] = append(clashes[i], clash{j, "hostPort " + port.String() + " is also claimed by " + ds[j].describe() +
 					": only one of the two pods can run on this node, the other stays Pending"})
 			}

@@ -7,6 +7,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
+
+	"github.com/everynode/everynode/internal/hostport"
 )
 
 // This file mirrors the DaemonSet controller's decision, Kubernetes
@@ -98,7 +100,7 @@ type daemon struct {
 	affinity    nodeaffinity.RequiredNodeAffinity
 	cmpOps      bool
 	requests    corev1.ResourceList
-	ports       []hostPort
+	ports       []hostport.Port
 
 	// For explain: the nodeSelector's keys in order, the required node
 	// affinity (nil without one) and its non-empty terms, parsed.
@@ -116,7 +118,7 @@ func newDaemon(src DaemonSetSource, opts Options) *daemon {
 		affinity:    nodeaffinity.NewRequiredNodeAffinity(spec.NodeSelector, spec.Affinity),
 		cmpOps:      opts.TaintTolerationComparisonOperators,
 		requests:    podRequests(spec),
-		ports:       hostPorts(spec),
+		ports:       hostport.Of(spec),
 	}
 	for k := range spec.NodeSelector {
 		d.selectorKeys = append(d.selectorKeys, k)

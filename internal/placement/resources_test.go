@@ -92,60 +92,6 @@ func equalSpec(a, b *corev1.PodSpec) bool {
 	return bytes.Equal(x, y)
 }
 
-func TestHostPorts(t *testing.T) {
-	spec := &corev1.PodSpec{
-		HostNetwork: true,
-		InitContainers: []corev1.Container{
-			container("init", nil, nil, corev1.ContainerPort{ContainerPort: 1000}),
-			func() corev1.Container {
-				c := container("sidecar", nil, nil, corev1.ContainerPort{ContainerPort: 8443, Protocol: "TCP"})
-				c.RestartPolicy = &always
-				return c
-			}(),
-		},
-		Containers: []corev1.Container{container("a", nil, nil,
-			corev1.ContainerPort{ContainerPort: 9100},
-			corev1.ContainerPort{ContainerPort: 53, Protocol: "UDP"},
-			corev1.ContainerPort{ContainerPort: 80, HostPort: 8080, HostIP: "127.0.0.1"})},
-	}
-	var got []string
-	for _, p := range hostPorts(spec) {
-		got = append(got, p.String())
-	}
-	want := "8443/TCP 9100/TCP 53/UDP 127.0.0.1:8080/TCP"
-	if strings.Join(got, " ") != want {
-		t.Errorf("got %v, want %s", got, want)
-	}
-	spec.HostNetwork = false
-	if got := hostPorts(spec); len(got) != 1 || got[0].port != 8080 {
-		t.Errorf("without hostNetwork only the explicit hostPort: %v", got)
-	}
-}
-
-func TestPortClash(t *testing.T) {
-	p := func(ip string, proto corev1.Protocol, port int32) []hostPort {
-		return []hostPort{{ip: ip, protocol: proto, port: port}}
-	}
-	cases := []struct {
-		name  string
-		a, b  []hostPort
-		clash bool
-	}{
-		{"same port", p("0.0.0.0", "TCP", 9100), p("0.0.0.0", "TCP", 9100), true},
-		{"other protocol", p("0.0.0.0", "TCP", 53), p("0.0.0.0", "UDP", 53), false},
-		{"other port", p("0.0.0.0", "TCP", 80), p("0.0.0.0", "TCP", 81), false},
-		{"one on all addresses", p("0.0.0.0", "TCP", 80), p("10.0.0.1", "TCP", 80), true},
-		{"the other on all addresses", p("10.0.0.1", "TCP", 80), p("0.0.0.0", "TCP", 80), true},
-		{"two addresses", p("10.0.0.1", "TCP", 80), p("10.0.0.2", "TCP", 80), false},
-		{"same address", p("10.0.0.1", "SCTP", 80), p("10.0.0.1", "SCTP", 80), true},
-	}
-	for _, c := range cases {
-		if _, got := portClash(c.a, c.b); got != c.clash {
-			t.Errorf("%s: clash = %v, want %v", c.name, got, c.clash)
-		}
-	}
-}
-
 // TestFit checks the warnings about a node's allocatable: the total of
 // the daemon pods placed, one pod alone, the pod count, and a resource
 // the node does not list.

@@ -31,7 +31,7 @@ var layers = []struct {
 		"internal/input", "internal/write",
 	}},
 	{"the document model and the diagnostics leaf", []string{
-		"internal/document", "lint/finding", "internal/testkit/benchcorpus",
+		"internal/document", "lint/finding", "internal/testkit/benchcorpus", "internal/hostport",
 	}},
 	{"the gojsonschema adapter, the Daemon spec's types, the configuration's types", []string{
 		"internal/gojson", "generator/spec", "lint/config",
