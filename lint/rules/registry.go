@@ -99,6 +99,7 @@ var catalog = []*rule.Rule{
 	duplicatePortNameRule,
 	hostPortMismatchRule,
 	hostPortConflictRule,
+	hostPortClashRule,
 	probePortNotDeclaredRule,
 	probeOnUDPPortRule,
 	invalidSuccessThresholdRule,
