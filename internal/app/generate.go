@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/everynode/everynode/generator"
+	"github.com/everynode/everynode/internal/placement"
 	"github.com/everynode/everynode/internal/safefs"
 	"github.com/everynode/everynode/internal/safetext"
 	"github.com/everynode/everynode/lint/config"
@@ -34,6 +36,7 @@ func generateCommand() *cli.Command {
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; print a diff of what would change and exit 3 if anything would"},
 			&cli.BoolFlag{Name: "kustomization", Usage: "also write a kustomization.yaml listing the generated files (with -o)"},
 			&cli.BoolFlag{Name: "exit-non-zero-on-change", Usage: "exit 3 when a file was written or removed (the pre-commit hook: the commit stops until the change is staged)"},
+			&cli.StringFlag{Name: "nodes", Usage: "after writing, print to standard error where the generated DaemonSets run on the nodes in `FILE` (what `kubectl get nodes -o yaml` writes; - for standard input), as everynode placement does"},
 			// Paths are reported relative to the working directory; tests,
 			// which cannot chdir in parallel, set it here.
 			&cli.StringFlag{Name: "workdir", Hidden: true},
@@ -51,6 +54,21 @@ func runGenerate(c *cli.Context) error {
 		}
 	}
 	check := c.Bool("check")
+	// The nodes are read first: a bad nodes file is a usage error, and
+	// nothing should be written for a run that fails.
+	var nodes []placement.Node
+	if n := c.String("nodes"); n != "" {
+		if check {
+			return usageError("--nodes goes with writing, not with --check")
+		}
+		if n == "-" && slices.Contains(c.Args().Slice(), "-") {
+			return usageError("--nodes - and the spec - both read standard input: give one of them as a file")
+		}
+		var err error
+		if nodes, err = readNodesFile(c, wd, n); err != nil {
+			return err
+		}
+	}
 	var (
 		jobs        []generator.Job
 		cfgFindings []finding.Finding
@@ -148,11 +166,34 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return exit(ExitUsage, err)
 	}
+	if c.IsSet("nodes") {
+		if err := printPlacement(c.App.ErrWriter, wd, nodes, res.Sources); err != nil {
+			return err
+		}
+	}
 	if c.Bool("exit-non-zero-on-change") && len(written)+len(removed) > 0 {
 		// pre-commit sees a change to a tracked file, but not a new
 		// untracked one: the first commit of a spec would pass without
 		// its manifest. The exit status says it for both.
 		return exit(ExitStale, fmt.Errorf("generated files changed: stage them (git add) and commit again"))
+	}
+	return nil
+}
+
+// printPlacement writes the placement matrix of what was generated, for
+// generate --nodes. What has been written stays written whatever happens
+// here.
+func printPlacement(w io.Writer, wd string, nodes []placement.Node, sources map[string][]byte) error {
+	pl, problems, err := placementOf(w, wd, nodes, sources)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if err := pl.WriteText(w); err != nil {
+		return exit(ExitUsage, err)
+	}
+	if problems > 0 {
+		return exit(ExitUsage, fmt.Errorf("internal error: the generated DaemonSets could not be placed"))
 	}
 	return nil
 }

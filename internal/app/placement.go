@@ -127,16 +127,14 @@ func placementExit(c *cli.Context, res *placement.Result, missing []error, probl
 		}
 	}
 	if c.String("fail-on") == "warning" && res.PendingWarnings() > 0 {
-		return exit(ExitFindings, fmt.Errorf("--fail-on warning: %s that a placed pod stays Pending", plural(res.PendingWarnings(), "warning says", "warnings say")))
+		return exit(ExitFindings, fmt.Errorf("--fail-on warning: %s that a placed pod stays Pending", count(res.PendingWarnings(), "warning says", "warnings say")))
 	}
 	return nil
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+// count is "1 problem", "3 problems".
+func count(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, plural(n, one, many))
 }
 
 func qualified(namespace, name string) string {
@@ -196,7 +194,7 @@ func readNodesFile(c *cli.Context, workDir, name string) ([]placement.Node, erro
 		for _, e := range errs {
 			fmt.Fprintln(c.App.ErrWriter, safetext.Line(e.Error()))
 		}
-		return nil, exit(ExitUsage, fmt.Errorf("--nodes %s: not a nodes file as `kubectl get nodes -o yaml` writes it (%s above)", name, plural(len(errs), "problem", "problems")))
+		return nil, exit(ExitUsage, fmt.Errorf("--nodes %s: not a nodes file as `kubectl get nodes -o yaml` writes it (%s above)", name, count(len(errs), "problem", "problems")))
 	}
 	if err != nil {
 		return nil, exit(ExitUsage, fmt.Errorf("--nodes %s: %w", name, err))
