@@ -67,29 +67,39 @@ func runPlacement(c *cli.Context) error {
 	if !ok {
 		return usageError("--format %q: want text, json or markdown", c.String("format"))
 	}
-	failOn := c.String("fail-on")
-	if failOn != "none" && failOn != "warning" {
-		return usageError("--fail-on %q: want warning or none", failOn)
-	}
-	nodesPath := c.String("nodes")
-	if nodesPath == "" {
-		return usageError("--nodes is required: the file `kubectl get nodes -o yaml` writes, or - to read it from standard input")
+	if f := c.String("fail-on"); f != "none" && f != "warning" {
+		return usageError("--fail-on %q: want warning or none", f)
 	}
 	workDir, err := workingDir(c)
-	if err != nil {
-		return err
-	}
-	paths := c.Args().Slice()
-	if nodesPath == "-" && containsStdin(paths) {
-		return usageError("--nodes - and the path - both read standard input: give one of them as a file")
-	}
-	nodes, err := readNodesFile(c, workDir, nodesPath)
 	if err != nil {
 		return err
 	}
 	cfg, err := loadConfig(c, workDir)
 	if err != nil {
 		return err
+	}
+	paths := c.Args().Slice()
+	var nodes []placement.Node
+	switch nodesPath := c.String("nodes"); {
+	case nodesPath == "" && cfg.Placement.Nodes == "":
+		return usageError("--nodes is required: the file `kubectl get nodes -o yaml` writes, or - to read it from standard input (or placement.nodes in %s)", config.FileName)
+	case nodesPath == "-" && containsStdin(paths):
+		return usageError("--nodes - and the path - both read standard input: give one of them as a file")
+	case nodesPath != "":
+		nodes, err = readNodesFile(c, workDir, nodesPath)
+	default:
+		nodes, err = readConfigNodes(c, workDir, cfg)
+	}
+	if err != nil {
+		return err
+	}
+	// The flags win over the configuration.
+	failIfNone, failOn := c.Bool("fail-if-none"), c.String("fail-on")
+	if !c.IsSet("fail-if-none") {
+		failIfNone = cfg.Placement.FailIfNone
+	}
+	if !c.IsSet("fail-on") && cfg.Placement.FailOn != "" {
+		failOn = cfg.Placement.FailOn
 	}
 	paths, missing := splitMissing(paths, workDir)
 	if len(missing) > 0 && len(paths) == 0 {
@@ -104,18 +114,18 @@ func runPlacement(c *cli.Context) error {
 	if err := write(res, c.App.Writer); err != nil {
 		return exit(ExitUsage, err)
 	}
-	return placementExit(c, res, missing, problems)
+	return placementExit(res, failIfNone, failOn == "warning", missing, problems)
 }
 
 // placementExit is the exit status of a placement run, after its output.
-func placementExit(c *cli.Context, res *placement.Result, missing []error, problems int) error {
+func placementExit(res *placement.Result, failIfNone, failOnWarning bool, missing []error, problems int) error {
 	switch {
 	case len(missing) > 0:
 		return exit(ExitUsage, errors.Join(missing...))
 	case problems > 0:
 		return exit(ExitFindings, fmt.Errorf("%s could not be placed (see above): the matrix leaves them out", plural(problems, "manifest", "manifests")))
 	}
-	if c.Bool("fail-if-none") {
+	if failIfNone {
 		var none []string
 		for _, ds := range res.DaemonSets {
 			if ds.Desired == 0 {
@@ -126,7 +136,7 @@ func placementExit(c *cli.Context, res *placement.Result, missing []error, probl
 			return exit(ExitFindings, fmt.Errorf("--fail-if-none: no node runs %s", strings.Join(none, ", ")))
 		}
 	}
-	if c.String("fail-on") == "warning" && res.PendingWarnings() > 0 {
+	if failOnWarning && res.PendingWarnings() > 0 {
 		return exit(ExitFindings, fmt.Errorf("--fail-on warning: %s that a placed pod stays Pending", count(res.PendingWarnings(), "warning says", "warnings say")))
 	}
 	return nil
@@ -200,6 +210,22 @@ func readNodesFile(c *cli.Context, workDir, name string) ([]placement.Node, erro
 		return nil, exit(ExitUsage, fmt.Errorf("--nodes %s: %w", name, err))
 	}
 	return nodes, nil
+}
+
+// readConfigNodes reads the nodes file that the configuration's
+// placement.nodes names: the configuration is the repository's, so the
+// file must be in the repository, and is read through its root.
+func readConfigNodes(c *cli.Context, workDir string, cfg *config.Config) ([]placement.Node, error) {
+	path := cfg.Resolve(cfg.Placement.Nodes)
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(workDir, path)
+	}
+	repo := safefs.RootFor(workDir, workDir)
+	if !safefs.Within(filepath.Clean(path), repo) {
+		return nil, exit(ExitUsage, fmt.Errorf("placement.nodes %q in %s leads outside the repository; everynode reads nothing outside it",
+			cfg.Placement.Nodes, relName(workDir, cfg.Path)))
+	}
+	return readNodesFile(c, workDir, relName(workDir, path))
 }
 
 // readUserFile reads a file named on the command line: through the

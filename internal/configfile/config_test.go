@@ -142,6 +142,9 @@ func TestParseFull(t *testing.T) {
 	if !reflect.DeepEqual(c.Lint, want) {
 		t.Errorf("lint:\n got %+v\nwant %+v", c.Lint, want)
 	}
+	if wantP := (config.Placement{Nodes: "clusters/prod-nodes.yaml", FailIfNone: true, FailOn: "warning"}); c.Placement != wantP {
+		t.Errorf("placement:\n got %+v\nwant %+v", c.Placement, wantP)
+	}
 	wantGen := []config.GenerateTarget{
 		{Specs: []string{"deploy/specs/*.yaml"}, Output: "deploy/generated", Kustomization: true, Path: fieldpath.New("generate").Index(0)},
 		{Specs: []string{"agents/node-exporter.yaml"}, Output: "../out", Path: fieldpath.New("generate").Index(1)},

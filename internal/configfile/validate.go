@@ -117,6 +117,13 @@ func (v *validator) decode(c *config.Config, m map[string]any) {
 	if l, ok := m["lint"].(map[string]any); ok {
 		v.decodeLint(&c.Lint, l)
 	}
+	if pl, ok := m["placement"].(map[string]any); ok {
+		c.Placement.Nodes, _ = pl["nodes"].(string)
+		c.Placement.FailIfNone, _ = pl["failIfNone"].(bool)
+		if s, ok := pl["failOn"].(string); ok && (s == "warning" || s == "none") {
+			c.Placement.FailOn = s
+		}
+	}
 	if g, ok := m["generate"].([]any); ok {
 		for i, item := range g {
 			t, ok := item.(map[string]any)

@@ -38,9 +38,10 @@ type Config struct {
 	// Base, when set, is the directory the configuration's relative paths
 	// are taken from instead of Path's (--config-dir: a configuration
 	// read from elsewhere, such as the base branch, for this tree).
-	Base     string
-	Lint     Lint
-	Generate []GenerateTarget
+	Base      string
+	Lint      Lint
+	Placement Placement
+	Generate  []GenerateTarget
 	// Position, when set, says where a path of the configuration is
 	// written: the file, line and column, a missing field at its nearest
 	// parent. The loader sets it; a Config made in code has none.
@@ -93,6 +94,20 @@ type RuleConfig struct {
 func (r RuleConfig) SeverityLevel() finding.Severity {
 	s, _ := finding.ParseSeverity(r.Severity)
 	return s
+}
+
+// Placement is the placement: section: the settings of `everynode
+// placement` and of the KRM validator's placement. Zero values mean "not
+// set".
+type Placement struct {
+	// Nodes is the nodes file, slash-separated, relative to the
+	// configuration's directory (Config.Resolve); "" means none.
+	Nodes string
+	// FailIfNone fails a run in which a DaemonSet runs on no node.
+	FailIfNone bool
+	// FailOn is "warning" (fail when a placed pod stays Pending), "none"
+	// or "" (not set).
+	FailOn string
 }
 
 // GenerateTarget is one entry of the generate: section. The generator owns
