@@ -11,10 +11,14 @@
 //   - kind Config (everynode.dev/v1alpha1), a ConfigMap of settings (what
 //     `kpt fn eval -- key=value` sends), or none: a validator. Items come
 //     back unchanged; every finding becomes a result, and is also printed
-//     on standard error, because kustomize never shows results.
+//     on standard error, because kustomize never shows results. With
+//     placement.nodes (data.nodes in a ConfigMap) it also places the
+//     items' DaemonSets on those nodes, as `everynode placement` does.
 //
-// The function reads nothing but standard input and writes nothing but
-// standard output and standard error: no files, no network. Input that is
+// The function reads nothing but standard input and, when the
+// functionConfig names one, a nodes file inside the repository around its
+// working directory; it writes nothing but standard output and standard
+// error: no other file, no network. Input that is
 // not a ResourceList is an error naming the line, never a panic.
 package krm
 
@@ -60,6 +64,12 @@ func (e *FindingsError) Error() string {
 // malformed input (stdout then holds nothing, or the unchanged items with
 // an error result when the ResourceList itself could be read).
 func Run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	return runIn("", stdin, stdout, stderr)
+}
+
+// runIn is Run with the directory a functionConfig's nodes file is relative
+// to ("": the working directory).
+func runIn(workDir string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it with the input that caused it)", r)
@@ -80,7 +90,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	// Reader annotations (index, path) must survive: kpt writes items back
 	// to the files they name.
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: &out, KeepReaderAnnotations: true}
-	p := &processor{in: in, rw: rw, stderr: stderr, data: data}
+	p := &processor{in: in, rw: rw, stderr: stderr, data: data, workDir: workDir}
 	err = execute(p, rw)
 	if out.Len() > 0 {
 		if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
@@ -110,6 +120,9 @@ type processor struct {
 	stderr io.Writer
 	// data is the ResourceList as read, for fixes (text edits of it).
 	data []byte
+	// workDir is what a nodes file is relative to ("": the process's
+	// working directory).
+	workDir string
 }
 
 // Process checks or generates, by the functionConfig.

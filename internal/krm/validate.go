@@ -21,7 +21,7 @@ import (
 
 // validate lints the items with the configuration fc gives (nil: the
 // defaults) and leaves them as they are.
-func (p *processor) validate(rl *resourceList, fc *object) error {
+func (p *processor) validate(rl *resourceList, fc *object) (err error) {
 	cfg, fs := p.config(fc)
 	if hasErrors(fs) {
 		return p.fail(rl, fs...)
@@ -72,9 +72,24 @@ func (p *processor) validate(rl *resourceList, fc *object) error {
 	for _, f := range res.Findings {
 		out = append(out, itemFinding(f))
 	}
-	p.report(rl, out)
 	var s finding.Summary
 	s.Count(out)
+	// Placement's results are reported with lint's, but only its own
+	// settings (placement.failIfNone, placement.failOn) make them fail.
+	var placementFail bool
+	if cfg.Placement.Nodes != "" {
+		var pfs []finding.Finding
+		pfs, placementFail = p.placeItems(rl, cfg, fc)
+		defer func() {
+			if placementFail && err == nil {
+				var ps finding.Summary
+				ps.Count(pfs)
+				err = &FindingsError{Errors: s.Errors + ps.Errors, Warnings: s.Warnings + ps.Warnings, Infos: s.Infos + ps.Infos}
+			}
+		}()
+		out = append(out, pfs...)
+	}
+	p.report(rl, out)
 	if s.Errors+s.Warnings+s.Infos > 0 {
 		fmt.Fprintf(p.stderr, "everynode fn: %s in %s\n", countWords(s.Errors, s.Warnings, s.Infos), plural(res.Summary.Resources, "resource", "resources"))
 	}
@@ -144,12 +159,14 @@ func (p *processor) configFinding(fc *object, msg string) finding.Finding {
 // `kpt fn eval --exec "everynode fn" -- podSecurity=restricted` sends
 // them as data. Each is the lint: field of the same name; enable and
 // disable take comma-separated rule IDs.
-var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "gate", "checkReferences", "enable", "disable", "fix", "unsafeFixes"}
+// nodes and failIfNone are the placement: fields of those names.
+var configMapKeys = []string{"kubernetesVersion", "podSecurity", "strict", "failOn", "gate", "checkReferences", "enable", "disable", "fix", "unsafeFixes", "nodes", "failIfNone"}
 
 // configFromConfigMap turns a ConfigMap's data into a Config document and
 // reads that, so the values are checked exactly as in .everynode.yaml.
 func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 	lintSection := map[string]any{}
+	placementSection := map[string]any{}
 	var fs []finding.Finding
 	bad := func(key, format string, args ...any) {
 		p := fieldpath.New("data")
@@ -173,7 +190,7 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 		switch k {
 		case "kubernetesVersion", "podSecurity", "failOn", "gate":
 			lintSection[k] = v
-		case "strict", "checkReferences", "fix", "unsafeFixes":
+		case "strict", "checkReferences", "fix", "unsafeFixes", "failIfNone":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
 				bad(k, "%s=%q: want true or false", k, v)
@@ -182,7 +199,13 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 			if k == "fix" || k == "unsafeFixes" {
 				continue // the function's own settings (fixSettings)
 			}
-			lintSection[k] = b
+			if k == "failIfNone" {
+				placementSection[k] = b
+			} else {
+				lintSection[k] = b
+			}
+		case "nodes":
+			placementSection[k] = v
 		case "enable", "disable":
 			// The same selectors as lint.enable and --enable: rule IDs,
 			// categories, globs, all, comma-separated.
@@ -202,6 +225,9 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 	if len(lintSection) > 0 {
 		doc["lint"] = lintSection
 	}
+	if len(placementSection) > 0 {
+		doc["placement"] = placementSection
+	}
 	b, err := yaml.Marshal(doc)
 	if err != nil {
 		bad("", "internal error: %v", err)
@@ -212,7 +238,7 @@ func configFromConfigMap(fc *object) (*config.Config, []finding.Finding) {
 	for _, f := range cfs {
 		// lint.podSecurity in the document made up here is
 		// data.podSecurity in the ConfigMap the user wrote.
-		if len(f.Path) >= 2 && f.Path[0].Key == "lint" {
+		if len(f.Path) >= 2 && (f.Path[0].Key == "lint" || f.Path[0].Key == "placement") {
 			key := f.Path[1].Key
 			if rest, ok := strings.CutPrefix(f.Message, f.Path.String()+":"); ok {
 				f.Message = "data." + key + ":" + rest
