@@ -459,6 +459,38 @@ func TestActionSimulated(t *testing.T) {
 			},
 		},
 		{
+			// nodes: the placement matrix in the log and the job summary.
+			name:    "placement matrix",
+			repo:    "action/clean",
+			prepare: writeNodes("cluster/nodes.yaml", actionNodes),
+			inputs:  map[string]string{"working-directory": "deploy", "nodes": "../cluster/nodes.yaml"},
+			want: want{
+				outputs: map[string]string{"errors": "0"},
+				log:     []string{`(?m)^monitoring/node-exporter +yes +yes +2 of 2$`},
+				summary: []string{`### DaemonSet placement`, `\| monitoring/node-exporter \| ✅ \| ✅ \| 2 of 2 \|`},
+			},
+		},
+		{
+			name:    "placement with a malformed nodes file",
+			repo:    "action/clean",
+			prepare: writeNodes("cluster/nodes.yaml", "apiVersion: v1\nkind: Pod\n"),
+			inputs:  map[string]string{"working-directory": "deploy", "nodes": "../cluster/nodes.yaml"},
+			want: want{
+				code:  2,
+				log:   []string{`cluster/nodes\.yaml:2:7: this is a "Pod"`, `::error title=everynode placement::everynode placement failed \(exit status 2\)`},
+				noLog: []string{`DaemonSet placement`},
+			},
+		},
+		{
+			name:   "placement nodes outside the repository",
+			repo:   "action/clean",
+			inputs: map[string]string{"working-directory": "deploy", "nodes": "../../etc/hosts"},
+			want: want{
+				code: 2,
+				log:  []string{`::error title=everynode placement::the nodes input is not a path inside the repository`},
+			},
+		},
+		{
 			name:   "usage error",
 			repo:   "action/clean",
 			inputs: map[string]string{"paths": "no-such-dir"},
@@ -523,6 +555,33 @@ func TestActionSimulated(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// actionNodes are two nodes of a kind cluster, as kubectl writes them.
+const actionNodes = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: {name: kind-control-plane, labels: {kubernetes.io/os: linux, node-role.kubernetes.io/control-plane: ""}}
+  spec:
+    taints: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]
+  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: kind-worker, labels: {kubernetes.io/os: linux}}
+  status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}}
+`
+
+// writeNodes writes a nodes file into the workspace.
+func writeNodes(name, data string) func(t *testing.T, ws string) {
+	return func(t *testing.T, ws string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(ws, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(ws, name), data)
 	}
 }
 
