@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -323,15 +324,18 @@ func (d *daemonSetCollector) spec(doc *document.Document) []finding.Finding {
 	return fs
 }
 
-// sorted returns the DaemonSets in file and document order (the engine
-// reads files concurrently); within a document, in the order read.
+// sorted returns the DaemonSets in file, document, namespace and name
+// order: the engine reads files concurrently, and one document may give
+// several DaemonSets (the items of a List, a base rendered by several
+// overlays).
 func (d *daemonSetCollector) sorted() []placement.DaemonSetSource {
 	sort.SliceStable(d.list, func(i, j int) bool {
 		a, b := d.list[i], d.list[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Document < b.Document
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Document, b.Document),
+			cmp.Compare(a.DaemonSet.Namespace, b.DaemonSet.Namespace),
+			cmp.Compare(a.DaemonSet.Name, b.DaemonSet.Name)) < 0
 	})
 	return d.list
 }
