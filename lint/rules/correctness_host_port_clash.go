@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
@@ -19,7 +20,7 @@ var hostPortClashRule = &rule.Rule{
 	Summary:  "two DaemonSets claim the same hostPort and protocol on nodes where both run",
 	Kinds:    []string{"DaemonSet"},
 	Deferred: true,
-	SetKinds: []string{"DaemonSet"},
+	Facts:    []*rule.Fact{hostPortFact},
 	Doc: rule.Doc{
 		What: "A DaemonSet claims a port of the node (a `hostPort`, or with `hostNetwork: true` a `containerPort`) that " +
 			"another linted DaemonSet claims too, with the same protocol and an overlapping `hostIP`, and their " +
@@ -91,81 +92,83 @@ spec:
 		self := p.Object.Resource
 		where := nodeConstraintsOf(ps)
 		for _, port := range ports {
-			p.ReportLater(slices.Concat(base, port.Path), func(set *rule.Set) (string, bool) {
+			p.ReportLaterVerdict(slices.Concat(base, port.Path), func(set *rule.Set) (rule.Verdict, bool) {
 				var others []string
-				for _, o := range hostPortClaims(set) {
+				var related []finding.Related
+				for _, f := range set.Facts(hostPortFact) {
+					o := f.(*hostPortClaim)
 					if o.res.Name == self.Name && sameNamespace(o.res.Namespace, self.Namespace) {
 						continue // itself, or the same object read twice (a base and its overlay)
 					}
-					for _, q := range o.ports {
+					for i, q := range o.ports {
 						if hostport.Conflict(port, q) && where.overlaps(o.where) {
 							name := o.res.Name
 							if o.res.Namespace != "" {
 								name = o.res.Namespace + "/" + name
 							}
-							others = append(others, fmt.Sprintf("DaemonSet %s (%s)", name, o.at(q)))
+							others = append(others, "DaemonSet "+name)
+							related = append(related, o.at[i])
 							break
 						}
 					}
 				}
 				if len(others) == 0 {
-					return "", false
+					return rule.Verdict{}, false
 				}
-				slices.Sort(others)
-				others = slices.Compact(others)
-				return fmt.Sprintf("host port %s is also claimed by %s: on a node that runs both, one of the pods never starts "+
-					"(it stays Pending); give one another port or keep them on different nodes", port, joinAnd(others)), true
+				// Facts come in the order files were read: sort, so that
+				// the report is the same on every run.
+				sort.Sort(byName{others, related})
+				both := "both"
+				if len(others) > 1 {
+					both = "two of them"
+				}
+				return rule.Verdict{Related: related, Message: fmt.Sprintf("host port %s is also claimed by %s: on a node that runs %s, "+
+					"one of the pods never starts (it stays Pending); give one another port or keep them on different nodes", port, joinAnd(others), both)}, true
 			})
 		}
 	},
 }
 
-// hostPortClaim is what the rule keeps of each DaemonSet of the set: its
-// host ports and where its pods may run, not the object.
+// hostPortClaim is the fact the rule keeps of each DaemonSet that claims
+// host ports: the ports, where each is written, and where its pods may
+// run; not the object.
 type hostPortClaim struct {
 	res   finding.Resource
 	ports []hostport.Port
+	at    []finding.Related
 	where nodeConstraints
-	// file, line and column of each port, for the message.
-	pos []string
 }
 
-func (c *hostPortClaim) at(q hostport.Port) string {
-	for i, p := range c.ports {
-		if p.Path.Equal(q.Path) {
-			return c.pos[i]
+var hostPortFact = &rule.Fact{
+	Kind: "DaemonSet",
+	Compute: func(o *rule.Object) any {
+		ps, base := daemonSetPod(o)
+		if ps == nil {
+			return nil
 		}
-	}
-	return ""
+		ports := hostport.Of(ps)
+		if len(ports) == 0 {
+			return nil
+		}
+		c := &hostPortClaim{res: o.Resource, ports: ports, where: nodeConstraintsOf(ps)}
+		for _, q := range ports {
+			c.at = append(c.at, rule.Place(o, slices.Concat(base, q.Path), fmt.Sprintf("host port %s is claimed here", q)))
+		}
+		return c
+	},
 }
 
-type hostPortClaimsKey struct{}
+// byName sorts the DaemonSets a report names, with their places.
+type byName struct {
+	names   []string
+	related []finding.Related
+}
 
-func hostPortClaims(set *rule.Set) []*hostPortClaim {
-	return set.Memo(hostPortClaimsKey{}, func() any {
-		var out []*hostPortClaim
-		set.Each("DaemonSet", func(o *rule.Object) {
-			ps, base := daemonSetPod(o)
-			if ps == nil {
-				return
-			}
-			ports := hostport.Of(ps)
-			if len(ports) == 0 {
-				return
-			}
-			c := &hostPortClaim{res: o.Resource, ports: ports, where: nodeConstraintsOf(ps)}
-			for _, q := range ports {
-				file, line, col := o.Position(slices.Concat(base, q.Path))
-				pos := "another file"
-				if file != "" {
-					pos = fmt.Sprintf("%s:%d:%d", file, line, col)
-				}
-				c.pos = append(c.pos, pos)
-			}
-			out = append(out, c)
-		})
-		return out
-	}).([]*hostPortClaim)
+func (b byName) Len() int           { return len(b.names) }
+func (b byName) Less(i, j int) bool { return b.names[i] < b.names[j] }
+func (b byName) Swap(i, j int) {
+	b.names[i], b.names[j] = b.names[j], b.names[i]
+	b.related[i], b.related[j] = b.related[j], b.related[i]
 }
 
 // nodeConstraints are where a pod may run, as far as the node's labels

@@ -1,9 +1,15 @@
 package rules
 
 import (
+	"fmt"
+	"os"
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/everynode/everynode/lint/rule"
+	"github.com/everynode/everynode/lint/ruletest"
 )
 
 // TestNodeConstraintsOverlap: whether some node can run both pods, from
@@ -73,5 +79,29 @@ func TestNodeConstraintsOverlap(t *testing.T) {
 				t.Errorf("the other way round: overlaps = %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestHostPortClashRelated: each report points at the other DaemonSet's
+// claim, as a related location with its position.
+func TestHostPortClashRelated(t *testing.T) {
+	name := "testdata/host-port-clash/fire-host-network-and-host-port.yaml"
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := ruletest.Findings(t, name, data, []*rule.Rule{hostPortClashRule}, ruletest.Settings{})
+	var got []string
+	for _, f := range fs {
+		for _, r := range f.Related {
+			got = append(got, fmt.Sprintf("%d:%d -> %d:%d %s %s", f.Line, f.Column, r.Line, r.Column, r.Path, r.Message))
+		}
+	}
+	want := []string{
+		"16:15 -> 33:15 spec.template.spec.containers[0].ports[0].hostPort host port 9100/TCP is claimed here",
+		"33:15 -> 16:15 spec.template.spec.containers[0].ports[0].containerPort host port 9100/TCP is claimed here",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("related:\n got %q\nwant %q", got, want)
 	}
 }
