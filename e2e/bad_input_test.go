@@ -43,9 +43,10 @@ import (
 //
 // Conditions: [root] is true when running as root (who can read a file
 // whatever its mode).
-func TestBadInputLint(t *testing.T)     { runCatalog(t, "lint") }
-func TestBadInputGenerate(t *testing.T) { runCatalog(t, "generate") }
-func TestBadInputFn(t *testing.T)       { runCatalog(t, "fn") }
+func TestBadInputLint(t *testing.T)      { runCatalog(t, "lint") }
+func TestBadInputGenerate(t *testing.T)  { runCatalog(t, "generate") }
+func TestBadInputFn(t *testing.T)        { runCatalog(t, "fn") }
+func TestBadInputPlacement(t *testing.T) { runCatalog(t, "placement") }
 
 func runCatalog(t *testing.T, command string) {
 	dir := filepath.Join(repoRoot, "testdata", "bad-input", command)
