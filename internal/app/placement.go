@@ -124,7 +124,7 @@ func placementExit(res *placement.Result, failIfNone, failOnWarning bool, missin
 	case len(missing) > 0:
 		return exit(ExitUsage, errors.Join(missing...))
 	case problems > 0:
-		return exit(ExitFindings, fmt.Errorf("%s in the manifests (above): what they concern is not placed", plural(problems, "problem", "problems")))
+		return exit(ExitFindings, fmt.Errorf("%s in the manifests (above): what they concern is not placed", count(problems, "problem", "problems")))
 	}
 	if failIfNone {
 		var none []string
