@@ -75,9 +75,21 @@ func runPlacement(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(c, workDir)
+	cfg, cfgFindings, _, _, err := readConfig(c, workDir)
 	if err != nil {
 		return err
+	}
+	// A configuration placement cannot trust is a usage error, each
+	// problem on its own line, as lint reports them.
+	bad := false
+	for _, f := range cfgFindings {
+		if f.Severity == finding.Error {
+			bad = true
+			fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s: %s [%s]\n", safetext.Path(f.File), f.Line, f.Column, f.Severity, safetext.Line(f.Message), f.Rule)
+		}
+	}
+	if bad {
+		return exit(ExitUsage, fmt.Errorf("the configuration has errors"))
 	}
 	paths := c.Args().Slice()
 	var nodes []placement.Node
@@ -388,8 +400,9 @@ func (d *daemonSetCollector) collect(stdin io.Reader, stderr io.Writer, cfg *con
 // noSchema validates nothing: placement reads manifests, lint judges them.
 type noSchema struct{}
 
-func (noSchema) Validate(map[string]any) []schema.Error { return nil }
-func (noSchema) AddCRD(map[string]any) []schema.Error   { return nil }
+func (noSchema) Validate(map[string]any) []schema.Error  { return nil }
+func (noSchema) AddCRD(map[string]any) []schema.Error    { return nil }
+func (noSchema) Incomplete(map[string]any) *schema.Error { return nil }
 
 // placementOf is the placement of the DaemonSets generated from the
 // files generate read, for generate --nodes: the files are read again by
