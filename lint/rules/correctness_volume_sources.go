@@ -545,11 +545,10 @@ func checkSignerName(c volumeChecks, at fieldpath.Path, s string) {
 	}
 }
 
-// selector reports a label selector's problems inside a volume.
+// selector reports a label selector's problems inside a volume, with the
+// checks every other selector of the pod template gets.
 func (c volumeChecks) selector(sel *metav1.LabelSelector, at fieldpath.Path, what string) {
-	for _, d := range labelSelectorDiagnostics(sel, at, what) {
-		c.reportf(d.Path, d.AtValue, "%s", d.Message)
-	}
+	checkLabelSelector(reporter{c.p}, at, fmt.Sprintf("volume %q: %s", c.name, what), sel, false)
 }
 
 var (
