@@ -387,9 +387,9 @@ func printSkipped(w io.Writer, res *lint.Result, verbose, failIfNone bool) {
 	for _, s := range res.Skipped {
 		switch {
 		case verbose && s.Document >= 0:
-			fmt.Fprintf(w, "skipped %s (document %d): %s\n", safetext.Escape(s.File), s.Document, s.Reason)
+			fmt.Fprintf(w, "skipped %s (document %d): %s\n", safetext.Escape(s.File), s.Document, safetext.Escape(s.Reason))
 		case verbose && s.Reason != input.HelmChartSkip(s.File):
-			fmt.Fprintf(w, "skipped %s: %s\n", safetext.Escape(s.File), s.Reason)
+			fmt.Fprintf(w, "skipped %s: %s\n", safetext.Escape(s.File), safetext.Escape(s.Reason))
 		case s.Reason == input.HelmChartSkip(s.File):
 			fmt.Fprintf(w, "note: %s: %s\n", safetext.Escape(s.File), safetext.Escape(s.Reason))
 		}
