@@ -90,7 +90,13 @@ imagePullPolicy: Always`,
 			}
 			for j, m := range c.C.VolumeMounts {
 				if m.MountPropagation != nil {
-					check(c.Path.Child("volumeMounts").Index(j).Child("mountPropagation"), "mountPropagation", string(*m.MountPropagation), propagations)
+					mp := c.Path.Child("volumeMounts").Index(j).Child("mountPropagation")
+					check(mp, "mountPropagation", string(*m.MountPropagation), propagations)
+					if *m.MountPropagation == "" {
+						// Written empty: refused, not defaulted.
+						p.Report(rule.Diagnostic{Path: mp, AtValue: true,
+							Message: fmt.Sprintf("mountPropagation is empty: use one of %s, or remove it", strings.Join(propagations, ", "))})
+					}
 				}
 			}
 			if sc := c.C.SecurityContext; sc != nil && sc.SeccompProfile != nil {
@@ -342,7 +348,9 @@ var invalidVolumeSourceRule = &rule.Rule{
 			"and the other checks the API server makes of a source's fields: file modes above 0777, item and file paths that are " +
 			"absolute or contain '..', downwardAPI fields and resources a volume cannot expose, projected sources of two kinds or " +
 			"writing the same file, short service account tokens, an NFS path that is not absolute, iSCSI names and LUNs, fc, " +
-			"quobyte, flocker, azureDisk, storageos and csi fields. A volume with no source at all gets a warning.",
+			"quobyte, flocker, azureDisk, storageos and csi fields; the required fields of the old in-tree sources (ebs, gce, " +
+			"azure, ceph, cinder, flex, glusterfs, rbd, scaleIO, vSphere, ...) written empty; a negative emptyDir sizeLimit; an " +
+			"image volume without a reference; podCertificate lifetimes and userAnnotations. A volume with no source at all gets a warning.",
 		Why: "A volume is exactly one thing; the API server rejects the DaemonSet (\"may not specify more than 1 volume type\", " +
 			"\"hostPath.path: Required value\"). Two sources in one entry usually mean a missing \"- name:\" line. A volume " +
 			"with no source is accepted and defaulted to an emptyDir, which is rarely what a volume with a name and nothing " +

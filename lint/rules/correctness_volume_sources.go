@@ -35,7 +35,6 @@ var (
 // resources it can expose.
 var (
 	volumeFieldPaths  = []string{"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid"}
-	podFieldLabels    = []string{"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName", "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"}
 	resourceFieldRefs = []string{"limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"}
 	podCertKeyTypes   = []string{"RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", "ED25519"}
 	azureCachingModes = []string{"None", "ReadOnly", "ReadWrite"}
@@ -54,6 +53,16 @@ func (c volumeChecks) reportf(at fieldpath.Path, atValue bool, format string, ar
 
 func (c volumeChecks) required(at fieldpath.Path, field, what string) {
 	c.reportf(at, false, "%s is required: %s", field, what)
+}
+
+// written reports a field the API server requires to be non-empty and
+// that is written empty ("" or []). One left out is the schema's to
+// report: the OpenAPI document lists these fields as required, and two
+// findings for one mistake are noise.
+func (c volumeChecks) written(at fieldpath.Path, field string, empty bool, what string) {
+	if empty && c.p.Object.Get(at) != nil {
+		c.reportf(at, true, "%s is empty: %s", field, what)
+	}
 }
 
 // relativePath checks a path a volume writes a file to: relative, no '..'
@@ -161,6 +170,9 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 		}
 	case s.ISCSI != nil:
 		checkISCSI(c, s.ISCSI, vp.Child("iscsi"))
+		if iface := v.Name + ":" + s.ISCSI.TargetPortal; s.ISCSI.InitiatorName != nil && len(iface) > maxISCSIInterface {
+			c.reportf(vp.Child("name"), true, "with iscsi.initiatorName set, the volume name and targetPortal (%q) must be at most %d characters together: shorten the volume's name", iface, maxISCSIInterface)
+		}
 	case s.FC != nil:
 		at := vp.Child("fc")
 		switch {
@@ -177,12 +189,47 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 			}
 		}
 	case s.GCEPersistentDisk != nil:
+		c.written(vp.Child("gcePersistentDisk", "pdName"), "gcePersistentDisk.pdName", s.GCEPersistentDisk.PDName == "", "name the GCE persistent disk")
 		if pt := s.GCEPersistentDisk.Partition; pt < 0 || pt > 255 {
 			c.reportf(vp.Child("gcePersistentDisk", "partition"), true, "partition %d must be from 1 to 255 (or 0 for the whole disk)", pt)
 		}
 	case s.AWSElasticBlockStore != nil:
+		c.written(vp.Child("awsElasticBlockStore", "volumeID"), "awsElasticBlockStore.volumeID", s.AWSElasticBlockStore.VolumeID == "", "give the EBS volume's ID")
 		if pt := s.AWSElasticBlockStore.Partition; pt < 0 || pt > 255 {
 			c.reportf(vp.Child("awsElasticBlockStore", "partition"), true, "partition %d must be from 1 to 255 (or 0 for the whole disk)", pt)
+		}
+	case s.EmptyDir != nil:
+		// A negative size is refused; zero means no limit.
+		if l := s.EmptyDir.SizeLimit; l != nil && l.Sign() < 0 {
+			c.reportf(vp.Child("emptyDir", "sizeLimit"), true, "emptyDir sizeLimit %s is negative: give a size such as 1Gi, or leave it out for no limit", l.String())
+		}
+	case s.Glusterfs != nil:
+		at := vp.Child("glusterfs")
+		c.written(at.Child("endpoints"), "glusterfs.endpoints", s.Glusterfs.EndpointsName == "", "name the Endpoints object of the Glusterfs cluster")
+		c.written(at.Child("path"), "glusterfs.path", s.Glusterfs.Path == "", "name the Glusterfs volume")
+	case s.RBD != nil:
+		at := vp.Child("rbd")
+		c.written(at.Child("monitors"), "rbd.monitors", len(s.RBD.CephMonitors) == 0, "list the Ceph monitors, such as [10.0.0.1:6789]")
+		c.written(at.Child("image"), "rbd.image", s.RBD.RBDImage == "", "name the RADOS block device image")
+	case s.CephFS != nil:
+		c.written(vp.Child("cephfs", "monitors"), "cephfs.monitors", len(s.CephFS.Monitors) == 0, "list the Ceph monitors, such as [10.0.0.1:6789]")
+	case s.AzureFile != nil:
+		at := vp.Child("azureFile")
+		c.written(at.Child("secretName"), "azureFile.secretName", s.AzureFile.SecretName == "", "name the Secret with the storage account's name and key")
+		c.written(at.Child("shareName"), "azureFile.shareName", s.AzureFile.ShareName == "", "name the Azure file share")
+	case s.VsphereVolume != nil:
+		c.written(vp.Child("vsphereVolume", "volumePath"), "vsphereVolume.volumePath", s.VsphereVolume.VolumePath == "", "give the path of the vSphere disk")
+	case s.PhotonPersistentDisk != nil:
+		c.written(vp.Child("photonPersistentDisk", "pdID"), "photonPersistentDisk.pdID", s.PhotonPersistentDisk.PdID == "", "give the Photon disk's ID")
+	case s.PortworxVolume != nil:
+		c.written(vp.Child("portworxVolume", "volumeID"), "portworxVolume.volumeID", s.PortworxVolume.VolumeID == "", "give the Portworx volume's ID")
+	case s.Image != nil:
+		at := vp.Child("image")
+		if s.Image.Reference == "" {
+			c.reportf(at.Child("reference"), c.p.Object.Get(at.Child("reference")) != nil, "image.reference is required: name the OCI image or artifact to mount, such as example.com/data:1.0")
+		}
+		if pp := s.Image.PullPolicy; pp != "" && !slices.Contains(pullPolicies, string(pp)) {
+			c.reportf(at.Child("pullPolicy"), true, "image pullPolicy %q is not supported%s: use one of %s", pp, didYouMean(string(pp), pullPolicies), strings.Join(pullPolicies, ", "))
 		}
 	case s.Quobyte != nil:
 		at := vp.Child("quobyte")
@@ -222,10 +269,12 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 	case s.Projected != nil:
 		checkProjected(c, s.Projected, vp.Child("projected"))
 	case s.Cinder != nil:
+		c.written(vp.Child("cinder", "volumeID"), "cinder.volumeID", s.Cinder.VolumeID == "", "give the Cinder volume's ID")
 		if r := s.Cinder.SecretRef; r != nil && r.Name == "" {
 			c.required(vp.Child("cinder", "secretRef", "name"), "cinder.secretRef.name", "name the Secret")
 		}
 	case s.FlexVolume != nil:
+		c.written(vp.Child("flexVolume", "driver"), "flexVolume.driver", s.FlexVolume.Driver == "", "name the FlexVolume driver, such as example.com/lvm")
 		for _, k := range sortedKeys(s.FlexVolume.Options) {
 			ns, _, _ := strings.Cut(k, "/")
 			if n := "." + strings.ToLower(ns); strings.HasSuffix(n, ".kubernetes.io") || strings.HasSuffix(n, ".k8s.io") {
@@ -235,6 +284,8 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 	case s.AzureDisk != nil:
 		checkAzureDisk(c, s.AzureDisk, vp.Child("azureDisk"))
 	case s.ScaleIO != nil:
+		c.written(vp.Child("scaleIO", "gateway"), "scaleIO.gateway", s.ScaleIO.Gateway == "", "give the ScaleIO API gateway's address")
+		c.written(vp.Child("scaleIO", "system"), "scaleIO.system", s.ScaleIO.System == "", "name the ScaleIO storage system")
 		if s.ScaleIO.VolumeName == "" {
 			c.required(vp.Child("scaleIO", "volumeName"), "scaleIO.volumeName", "name the ScaleIO volume")
 		}
@@ -255,6 +306,7 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 		checkEphemeral(c, s.Ephemeral, vp.Child("ephemeral"))
 	case s.CSI != nil:
 		at := vp.Child("csi")
+		c.written(at.Child("driver"), "csi.driver", s.CSI.Driver == "", "name the CSI driver, such as ebs.csi.aws.com")
 		if s.CSI.Driver != "" {
 			if len(s.CSI.Driver) > 63 {
 				c.reportf(at.Child("driver"), true, "csi driver %q is longer than 63 characters", s.CSI.Driver)
@@ -293,19 +345,34 @@ func checkISCSI(c volumeChecks, s *corev1.ISCSIVolumeSource, at fieldpath.Path) 
 	}
 }
 
+// maxISCSIInterface is how long "<volume name>:<targetPortal>" may be when
+// the volume sets its own initiatorName: the kubelet names an iSCSI
+// interface after it, and the API server refuses longer ones.
+const maxISCSIInterface = 64
+
 func checkAzureDisk(c volumeChecks, s *corev1.AzureDiskVolumeSource, at fieldpath.Path) {
+	c.written(at.Child("diskName"), "azureDisk.diskName", s.DiskName == "", "name the data disk")
+	c.written(at.Child("diskURI"), "azureDisk.diskURI", s.DataDiskURI == "", "give the data disk's URI")
 	if m := s.CachingMode; m != nil && !slices.Contains(azureCachingModes, string(*m)) {
 		c.reportf(at.Child("cachingMode"), true, "azureDisk cachingMode %q is not supported: use one of %s", *m, strings.Join(azureCachingModes, ", "))
 	}
-	if k := s.Kind; k != nil {
-		switch {
-		case !slices.Contains(azureDiskKinds, string(*k)):
-			c.reportf(at.Child("kind"), true, "azureDisk kind %q is not supported: use one of %s", *k, strings.Join(azureDiskKinds, ", "))
-		case *k == corev1.AzureManagedDisk && !strings.HasPrefix(s.DataDiskURI, "/subscriptions/"):
-			c.reportf(at.Child("diskURI"), true, "azureDisk diskURI %q of a Managed disk must be /subscriptions/{sub-id}/resourcegroups/{group}/providers/microsoft.compute/disks/{disk}", s.DataDiskURI)
-		case *k != corev1.AzureManagedDisk && !strings.HasPrefix(s.DataDiskURI, "https://"):
-			c.reportf(at.Child("diskURI"), true, "azureDisk diskURI %q of a blob disk must be https://{account}.blob.core.windows.net/{container}/{disk}.vhd", s.DataDiskURI)
-		}
+	// A kind left out is defaulted to Shared, a blob disk.
+	kind := corev1.AzureSharedBlobDisk
+	if s.Kind != nil {
+		kind = *s.Kind
+	}
+	if !slices.Contains(azureDiskKinds, string(kind)) {
+		c.reportf(at.Child("kind"), true, "azureDisk kind %q is not supported: use one of %s", kind, strings.Join(azureDiskKinds, ", "))
+		return
+	}
+	if s.DataDiskURI == "" {
+		return
+	}
+	switch {
+	case kind == corev1.AzureManagedDisk && !strings.HasPrefix(s.DataDiskURI, "/subscriptions/"):
+		c.reportf(at.Child("diskURI"), true, "azureDisk diskURI %q of a Managed disk must be /subscriptions/{sub-id}/resourcegroups/{group}/providers/microsoft.compute/disks/{disk}", s.DataDiskURI)
+	case kind != corev1.AzureManagedDisk && !strings.HasPrefix(s.DataDiskURI, "https://"):
+		c.reportf(at.Child("diskURI"), true, "azureDisk diskURI %q of a %s blob disk (the default kind is Shared) must be https://{account}.blob.core.windows.net/{container}/{disk}.vhd, or set kind: Managed for a managed disk", s.DataDiskURI, kind)
 	}
 }
 
@@ -335,15 +402,15 @@ func checkVolumeFieldRef(c volumeChecks, r *corev1.ObjectFieldSelector, at field
 		c.required(fp, "fieldRef.fieldPath", "name the pod field, such as metadata.labels")
 		return
 	}
+	// An apiVersion left out is defaulted to v1.
 	if r.APIVersion != "" && r.APIVersion != "v1" {
 		c.reportf(at.Child("apiVersion"), true, "fieldRef apiVersion %q is not supported: use v1 or leave it out", r.APIVersion)
 		return
 	}
-	path, subscript, subscripted := strings.Cut(r.FieldPath, "[")
-	if subscripted {
-		key, ok := strings.CutSuffix(subscript, "]")
-		key = strings.Trim(key, `'"`)
-		if !ok || (path != "metadata.annotations" && path != "metadata.labels") {
+	// A key is written metadata.labels['key'], with the quotes; anything
+	// else is looked up as a field name whole.
+	if path, key, ok := subscripted(r.FieldPath); ok {
+		if path != "metadata.annotations" && path != "metadata.labels" {
 			c.reportf(fp, true, "fieldPath %q is not supported: only metadata.labels['key'] and metadata.annotations['key'] take a key", r.FieldPath)
 			return
 		}
@@ -355,8 +422,12 @@ func checkVolumeFieldRef(c volumeChecks, r *corev1.ObjectFieldSelector, at field
 		}
 		return
 	}
-	if !slices.Contains(podFieldLabels, r.FieldPath) {
-		c.reportf(fp, true, "fieldPath %q is not a pod field a volume can expose: use one of %s", r.FieldPath, strings.Join(volumeFieldPaths, ", "))
+	if !slices.Contains(downwardLabels, r.FieldPath) {
+		hint := ""
+		if strings.Contains(r.FieldPath, "[") {
+			hint = " (a key is written with quotes: metadata.labels['key'])"
+		}
+		c.reportf(fp, true, "fieldPath %q is not a pod field a volume can expose%s: use one of %s", r.FieldPath, hint, strings.Join(volumeFieldPaths, ", "))
 		return
 	}
 	if !slices.Contains(volumeFieldPaths, r.FieldPath) {
@@ -463,8 +534,11 @@ func checkProjected(c volumeChecks, s *corev1.ProjectedVolumeSource, at fieldpat
 			if !slices.Contains(podCertKeyTypes, pc.KeyType) {
 				c.reportf(pp.Child("keyType"), pc.KeyType != "", "podCertificate keyType %q is not supported: use one of %s", pc.KeyType, strings.Join(podCertKeyTypes, ", "))
 			}
-			if e := pc.MaxExpirationSeconds; e != nil && *e < 3600 {
-				c.reportf(pp.Child("maxExpirationSeconds"), true, "podCertificate maxExpirationSeconds %d is less than an hour: use 3600 or more", *e)
+			if e := pc.MaxExpirationSeconds; e != nil {
+				checkPodCertExpiration(c, pp.Child("maxExpirationSeconds"), pc.SignerName, *e)
+			}
+			if pc.UserAnnotations != nil {
+				checkUserAnnotations(c, pp.Child("userAnnotations"), pc.UserAnnotations)
 			}
 			count := 0
 			for _, f := range []struct{ name, value string }{
@@ -484,6 +558,52 @@ func checkProjected(c volumeChecks, s *corev1.ProjectedVolumeSource, at fieldpat
 		if n > 1 {
 			c.reportf(sp, false, "a projected source is one kind (secret, configMap, downwardAPI, serviceAccountToken, ...), and this one has %d: split it into separate sources", n)
 		}
+	}
+}
+
+// The longest certificate lifetimes a pod may ask for: 91 days, and one day
+// from a kubernetes.io signer.
+const (
+	maxPodCertSeconds           = 91 * 24 * 60 * 60
+	maxKubernetesPodCertSeconds = 24 * 60 * 60
+)
+
+func checkPodCertExpiration(c volumeChecks, at fieldpath.Path, signer string, e int32) {
+	limit, why := maxPodCertSeconds, "91 days"
+	if host, _, _ := strings.Cut(signer, "/"); host == "kubernetes.io" || strings.HasSuffix(host, ".kubernetes.io") {
+		limit, why = maxKubernetesPodCertSeconds, "one day for a kubernetes.io signer"
+	}
+	switch {
+	case e < 3600:
+		c.reportf(at, true, "podCertificate maxExpirationSeconds %d is less than an hour: use 3600 or more", e)
+	case int(e) > limit:
+		c.reportf(at, true, "podCertificate maxExpirationSeconds %d is more than %s: use %d or less", e, why, limit)
+	}
+}
+
+// checkUserAnnotations checks a podCertificate's userAnnotations, which
+// the signer reads: each key (compared in lower case) is a label key with
+// a domain prefix, such as example.com/purpose, and all of them fit the
+// annotation size limit. The API server's error names the map.
+func checkUserAnnotations(c volumeChecks, at fieldpath.Path, m map[string]string) {
+	total := 0
+	for _, k := range sortedKeys(m) {
+		total += len(k) + len(m[k])
+		key := strings.ToLower(k)
+		if key == "" {
+			c.reportf(at, false, "podCertificate userAnnotations has an empty key: use a domain-prefixed key such as example.com/purpose")
+			continue
+		}
+		if msgs := qualifiedName(key); len(msgs) > 0 {
+			c.reportf(at, false, "podCertificate userAnnotations key %q is not a valid label key: %s", k, labelProblem(key, msgs))
+			continue
+		}
+		if strings.Count(key, "/") != 1 {
+			c.reportf(at, false, "podCertificate userAnnotations key %q needs a domain prefix, such as example.com/%s", k, key)
+		}
+	}
+	if total > maxAnnotationBytes {
+		c.reportf(at, false, "podCertificate userAnnotations add up to %d bytes, over the limit of %d: pass large values another way", total, maxAnnotationBytes)
 	}
 }
 
