@@ -150,11 +150,19 @@ var invalidNamespaceRule = &rule.Rule{
 }
 
 // metadataBlocks are the object's own metadata and, for workloads, the
-// pod template's, whose labels and annotations the API server also checks.
+// pod template's and its ephemeral volumes' claim templates', whose
+// labels and annotations the API server also checks.
 func metadataBlocks(o *rule.Object) []fieldpath.Path {
 	out := []fieldpath.Path{metadataPath}
 	if _, ok := o.Get(templateMetadataPath).(map[string]any); ok {
 		out = append(out, templateMetadataPath)
+	}
+	volumes, _ := o.Get(templatePath.Child("spec", "volumes")).([]any)
+	for i := range volumes {
+		at := templatePath.Child("spec", "volumes").Index(i).Child("ephemeral", "volumeClaimTemplate", "metadata")
+		if _, ok := o.Get(at).(map[string]any); ok {
+			out = append(out, at)
+		}
 	}
 	return out
 }
@@ -165,7 +173,7 @@ var invalidLabelRule = &rule.Rule{
 	Severity: finding.Error,
 	Summary:  "a label key or value the API server rejects",
 	Doc: rule.Doc{
-		What: "A label (on the object or its pod template) whose key is not a qualified name (an optional DNS subdomain prefix " +
+		What: "A label (on the object, its pod template or an ephemeral volume's claim template) whose key is not a qualified name (an optional DNS subdomain prefix " +
 			"and '/', then at most 63 characters of letters, digits, '-', '_' and '.') or whose value is longer than 63 characters " +
 			"or has other characters, often a version with '+' or an unrendered placeholder.",
 		Why: "The API server rejects the object.",
@@ -201,7 +209,7 @@ var invalidAnnotationKeyRule = &rule.Rule{
 	Severity: finding.Error,
 	Summary:  "an annotation key the API server rejects",
 	Doc: rule.Doc{
-		What: "An annotation key (on the object or its pod template) that is not a qualified name: an optional DNS subdomain " +
+		What: "An annotation key (on the object, its pod template or an ephemeral volume's claim template) that is not a qualified name: an optional DNS subdomain " +
 			"prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.'.",
 		Why: "The API server rejects the object. Keys with spaces or a second '/' usually come from a value pasted into the key.",
 		Bad: "metadata:\n" +

@@ -74,7 +74,7 @@ var invalidResourcesRule = &rule.Rule{
 			"number of pages, or without cpu or memory beside them; an extended resource or hugepages whose request differs " +
 			"from its limit, or that has a request and no limit; a claim that names no entry of the pod's resourceClaims, " +
 			"twice, or with a malformed request; an ephemeral volume whose claim template requests no storage, or 0; a pod resourceClaims entry without a name, with both or neither of " +
-			"resourceClaimName and resourceClaimTemplateName; pod-level resources with claims, with a resource other than " +
+			"resourceClaimName and resourceClaimTemplateName; pod-level resources on a Windows pod, or with claims, with a resource other than " +
 			"cpu, memory and hugepages, with requests below what the containers request together, or with limits below a " +
 			"container's. The message names the check.",
 		Why: "The API server rejects the DaemonSet. Extended resources and hugepages cannot be overcommitted, so Kubernetes " +
@@ -124,7 +124,10 @@ var invalidResourcesRule = &rule.Rule{
 			// resource.
 			checkResourceList(p, base.Child("overhead", "limits"), ps.Overhead, false, "the pod's overhead")
 		}
-		if r := ps.Resources; r != nil && osName(ps) != corev1.Windows {
+		if r := ps.Resources; r != nil && osName(ps) == corev1.Windows {
+			// Refused whole: the values are not looked at.
+			p.Reportf(base.Child("resources"), "pod-level resources cannot be set for a Windows pod (os.name: windows): set resources on each container instead")
+		} else if r != nil {
 			at := base.Child("resources")
 			if r.Claims != nil {
 				p.Reportf(at.Child("claims"), "claims cannot be set in pod-level resources: list them in the resources of the containers that use them")

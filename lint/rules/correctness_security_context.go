@@ -340,6 +340,12 @@ func checkWindowsPod(p *rule.Pass, ps *corev1.PodSpec, base fieldpath.Path) {
 		forbid(at.Child("supplementalGroupsPolicy"), sc.SupplementalGroupsPolicy != nil, "supplementalGroupsPolicy")
 		forbid(at.Child("seLinuxChangePolicy"), sc.SELinuxChangePolicy != nil, "seLinuxChangePolicy")
 	}
+	// Linux namespaces a Windows pod cannot share or map: even false is
+	// refused for hostUsers and shareProcessNamespace, which must be left out.
+	forbid(base.Child("hostUsers"), ps.HostUsers != nil, "hostUsers")
+	forbid(base.Child("hostPID"), ps.HostPID, "hostPID")
+	forbid(base.Child("hostIPC"), ps.HostIPC, "hostIPC")
+	forbid(base.Child("shareProcessNamespace"), ps.ShareProcessNamespace != nil, "shareProcessNamespace")
 	for _, c := range containers(ps, base) {
 		sc := c.C.SecurityContext
 		if sc == nil {

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"net"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -683,6 +684,7 @@ func checkEphemeral(c volumeChecks, e *corev1.EphemeralVolumeSource, at fieldpat
 		c.required(at.Child("volumeClaimTemplate"), "ephemeral.volumeClaimTemplate", "give the PersistentVolumeClaim to create for each pod")
 		return
 	}
+	checkClaimTemplateMeta(c, &e.VolumeClaimTemplate.ObjectMeta, at.Child("volumeClaimTemplate", "metadata"))
 	sp := at.Child("volumeClaimTemplate", "spec")
 	spec := &e.VolumeClaimTemplate.Spec
 	if len(spec.AccessModes) == 0 {
@@ -721,6 +723,23 @@ func checkEphemeral(c volumeChecks, e *corev1.EphemeralVolumeSource, at fieldpat
 		if ns := ds.Namespace; ns != nil && *ns != "" {
 			c.dnsLabel(sp.Child("dataSourceRef", "namespace"), "dataSourceRef namespace", *ns)
 		}
+	}
+}
+
+// checkClaimTemplateMeta reports the metadata fields of a claim template
+// other than labels and annotations (whose format invalid-label and
+// invalid-annotation-key check): the claim's name is the pod's name and
+// the volume's, its namespace the pod's, and the API server refuses any
+// other field set to a value.
+func checkClaimTemplateMeta(c volumeChecks, m *metav1.ObjectMeta, at fieldpath.Path) {
+	rv := reflect.ValueOf(*m)
+	rt := rv.Type()
+	for i := 0; i < rt.NumField(); i++ {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		if name == "labels" || name == "annotations" || name == "" || rv.Field(i).IsZero() {
+			continue
+		}
+		c.reportf(at.Child(name), false, "a claim template's metadata.%s cannot be set (only labels and annotations can; the claim is named <pod>-<volume>): remove it", name)
 	}
 }
 
