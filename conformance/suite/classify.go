@@ -182,8 +182,8 @@ var allowList = []struct {
 		func(r Result) bool { return r.Outcome == Missed && len(r.Everynode.Suppressed) > 0 },
 	},
 	{
-		"the document is not a mapping (a YAML list or a scalar): everynode lints Kubernetes objects and skips other YAML, such as Ansible playbooks and lists of values, as kubeconform does; kubectl refuses such a document if it is ever applied",
-		func(r Result) bool { return r.Outcome == Missed && !isMapping(r.Case.Data) },
+		"the document is not a Kubernetes object (a YAML list or a scalar, or a mapping with neither apiVersion nor kind): everynode lints Kubernetes objects and skips other YAML, such as Ansible playbooks, lists of values, Helm values and CI configuration, and lists what it skipped under --verbose; kubectl refuses such a document if it is ever applied",
+		func(r Result) bool { return r.Outcome == Missed && !isObject(r.Case.Data) },
 	},
 	{
 		"Kubernetes creates the DaemonSet but refuses every pod its controller makes from it (the pod's own defaulting and validation, run by the oracle): everynode's error says so before the rollout",
@@ -219,15 +219,28 @@ var allowList = []struct {
 	},
 }
 
-// isMapping reports whether a document is a YAML mapping (or does not
-// parse: that is a syntax error both sides see).
-func isMapping(data []byte) bool {
+// isObject reports whether a document is what everynode takes for a
+// Kubernetes object: a mapping with an apiVersion or a kind (or a
+// document that does not parse: that is a syntax error both sides see).
+func isObject(data []byte) bool {
 	var v any
 	if err := yaml.Unmarshal(data, &v); err != nil {
 		return true
 	}
-	_, ok := v.(map[string]any)
-	return ok || v == nil
+	if v == nil {
+		return true
+	}
+	switch m := v.(type) {
+	case map[string]any:
+		_, hasAPIVersion := m["apiVersion"]
+		_, hasKind := m["kind"]
+		return hasAPIVersion || hasKind
+	case map[any]any:
+		_, hasAPIVersion := m["apiVersion"]
+		_, hasKind := m["kind"]
+		return hasAPIVersion || hasKind
+	}
+	return false
 }
 
 func allowed(r Result) string {

@@ -74,7 +74,9 @@ no Go struct can hold: wrong JSON types, unknown fields, duplicate keys. %d hand
 scenarios add the constraints between fields (a selector that does not select the template, a mount
 of a missing volume, hostNetwork with a different hostPort, two probe handlers, sysctls with host
 namespaces, ...) to every base. Every DaemonSet document in the repository's own YAML (rule fixtures,
-examples, golden files) is judged as it is. The generator's part renders the templates, its valid
+examples, golden files, and ` + "`conformance/testdata/cases`" + `: small DaemonSets written by hand, each
+combining fields in a way one field's mutation does not, such as a Windows pod with hostPID or a claim
+template with a name) is judged as it is. The generator's part renders the templates, its valid
 test specs and their mutations along the Daemon spec's JSON Schema. Two fuzz targets feed both
 sides: ` + "`FuzzDifferential`" + ` with arbitrary bytes (seeded with the bases), ` + "`FuzzMutation`" + ` with the
 mutator's choices of base, field and value; each fails on a disagreement the lists do not explain.

@@ -152,6 +152,13 @@ func isDaemonSet(doc []byte) bool {
 // generated), and places that hold templates or deliberately broken files.
 var corpusSkip = []string{".git", "conformance", "node_modules"}
 
+// corpusKeep are the directories on the way to the conformance module's
+// hand-written cases (combinations across fields that one field's
+// mutation does not make), judged as the repository's manifests are.
+var corpusKeep = []string{"conformance", "conformance/testdata", casesDir}
+
+const casesDir = "conformance/testdata/cases"
+
 // Corpus returns every DaemonSet document in the repository's YAML files
 // (outside corpusSkip), as it is written: rule fixtures, example
 // manifests, golden output. Files with template directives ({{) are left
@@ -168,8 +175,15 @@ func Corpus() ([]Case, error) {
 		}
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
+		inModule := rel == "conformance" || strings.HasPrefix(rel, "conformance/")
+		if inModule && !slices.Contains(corpusKeep, rel) && !strings.HasPrefix(rel, casesDir+"/") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
-			if slices.Contains(corpusSkip, d.Name()) && p != root {
+			if slices.Contains(corpusSkip, d.Name()) && p != root && !inModule {
 				return filepath.SkipDir
 			}
 			// A Helm chart's files are values and templates, not
