@@ -182,7 +182,7 @@ var allowList = []struct {
 		func(r Result) bool { return r.Outcome == Missed && len(r.Everynode.Suppressed) > 0 },
 	},
 	{
-		"the document is not a Kubernetes object (a YAML list or a scalar, or a mapping with neither apiVersion nor kind): everynode lints Kubernetes objects and skips other YAML, such as Ansible playbooks, lists of values, Helm values and CI configuration, and lists what it skipped under --verbose; kubectl refuses such a document if it is ever applied",
+		"the document is not a Kubernetes object (a YAML list or a scalar, or a mapping with neither an apiVersion nor a kind): everynode lints Kubernetes objects and skips other YAML, such as Ansible playbooks, lists of values, Helm values and CI configuration, and lists what it skipped under --verbose; kubectl refuses such a document if it is ever applied",
 		func(r Result) bool { return r.Outcome == Missed && !isObject(r.Case.Data) },
 	},
 	{
@@ -230,15 +230,13 @@ func isObject(data []byte) bool {
 	if v == nil {
 		return true
 	}
+	// An apiVersion or kind that is null, empty or not a string is none.
+	named := func(v any) bool { s, _ := v.(string); return s != "" }
 	switch m := v.(type) {
 	case map[string]any:
-		_, hasAPIVersion := m["apiVersion"]
-		_, hasKind := m["kind"]
-		return hasAPIVersion || hasKind
+		return named(m["apiVersion"]) || named(m["kind"])
 	case map[any]any:
-		_, hasAPIVersion := m["apiVersion"]
-		_, hasKind := m["kind"]
-		return hasAPIVersion || hasKind
+		return named(m["apiVersion"]) || named(m["kind"])
 	}
 	return false
 }

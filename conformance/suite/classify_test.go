@@ -92,6 +92,8 @@ func TestIsObject(t *testing.T) {
 		"# only a comment\n":                     true, // no document: nothing to allow
 		"metadata: {name: a}\nspec: {}\n":        false,
 		"0:\n":                                   false,
+		"apiVersion:\n":                          false,
+		"kind: \"\"\n":                           false,
 		"- a\n- b\n":                             false,
 		"just a string\n":                        false,
 		"{0: x, kind: DaemonSet}\n":              true,
