@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -19,11 +20,13 @@ var daemonSetOnly = []string{"DaemonSet"}
 // placeholderRE finds template syntax left in a value by a render step that
 // did not run: ${VAR} (envsubst, Flux), {{ .Values.x }} (Helm, Go
 // templates), $(VAR) (kustomize vars) and Helm's "<no value>".
-var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}|\{\{.*?\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|<no value>`)
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$\{[^}]*\}|\{\{.*?\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|<no value>`)
+})
 
 // placeholder returns the first unrendered template placeholder in s, or "".
 func placeholder(s string) string {
-	return placeholderRE.FindString(s)
+	return placeholderRE().FindString(s)
 }
 
 // placeholderHint is the message tail for a value that holds a placeholder.

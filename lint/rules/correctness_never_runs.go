@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -172,12 +173,12 @@ func resolvePort(c *corev1.Container, port intstr.IntOrString) (int32, bool) {
 
 // kustomizeHashSuffix is the suffix kustomize's generators append to a
 // name: a dash and ten characters of an encoded hash (api/hasher.encode).
-var kustomizeHashSuffix = regexp.MustCompile(`^-[bcdfghkmt2-9]{10}$`)
+var kustomizeHashSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-[bcdfghkmt2-9]{10}$`) })
 
 // generatorName is a name without its kustomize hash suffix: the name the
 // manifests write, which every rendering of a base and its overlays shares.
 func generatorName(name string) string {
-	if i := len(name) - 11; i > 0 && kustomizeHashSuffix.MatchString(name[i:]) {
+	if i := len(name) - 11; i > 0 && kustomizeHashSuffix().MatchString(name[i:]) {
 		return name[:i]
 	}
 	return name
@@ -257,7 +258,7 @@ func missingKey(set *rule.Set, kind, namespace, name, key string, env bool) (hol
 	// keys into it).
 	stem := generatorName(name)
 	for n, hs := range idx {
-		if n != stem && !(strings.HasPrefix(n, stem) && kustomizeHashSuffix.MatchString(n[len(stem):])) {
+		if n != stem && !(strings.HasPrefix(n, stem) && kustomizeHashSuffix().MatchString(n[len(stem):])) {
 			continue
 		}
 		for _, h := range hs {

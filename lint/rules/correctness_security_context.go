@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -156,7 +157,9 @@ func checkID(p *rule.Pass, at fieldpath.Path, what string, id *int64) {
 		Message: fmt.Sprintf("%s %d is not a valid ID: use a number between 0 and 2147483647", what, *id)})
 }
 
-var sysctlNameRE = regexp.MustCompile(`^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`)
+var sysctlNameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`)
+})
 
 func checkSysctls(p *rule.Pass, ps *corev1.PodSpec, at fieldpath.Path) {
 	seen := map[string]bool{}
@@ -165,7 +168,7 @@ func checkSysctls(p *rule.Pass, ps *corev1.PodSpec, at fieldpath.Path) {
 		switch {
 		case s.Name == "":
 			p.Reportf(np, "this sysctl has no name: name the kernel parameter, such as net.ipv4.ip_unprivileged_port_start")
-		case len(s.Name) > 253 || !sysctlNameRE.MatchString(s.Name):
+		case len(s.Name) > 253 || !sysctlNameRE().MatchString(s.Name):
 			p.Report(rule.Diagnostic{Path: np, AtValue: true,
 				Message: fmt.Sprintf("sysctl name %q is malformed: lowercase segments of letters, digits, '-' and '_' separated by '.' or '/', at most 253 characters", s.Name)})
 		case seen[s.Name]:
@@ -250,11 +253,13 @@ func checkAppArmorProfile(p *rule.Pass, at fieldpath.Path, ap *corev1.AppArmorPr
 }
 
 var (
-	controlCharRE     = regexp.MustCompile(`[[:cntrl:]]`)
-	netBIOSDomainRE   = regexp.MustCompile(`^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$`)
-	dnsDomainRE       = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
-	windowsUserBadRE  = regexp.MustCompile(`["/\\:;|=,+*?<>@\[\]]`)
-	windowsUserDotsRE = regexp.MustCompile(`^[. ]+$`)
+	controlCharRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[[:cntrl:]]`) })
+	netBIOSDomainRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$`) })
+	dnsDomainRE     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
+	})
+	windowsUserBadRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`["/\\:;|=,+*?<>@\[\]]`) })
+	windowsUserDotsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[. ]+$`) })
 )
 
 func checkWindowsOptions(p *rule.Pass, at fieldpath.Path, wo *corev1.WindowsSecurityContextOptions) {
@@ -288,7 +293,7 @@ func windowsUserNameProblem(s string) string {
 	if s == "" {
 		return "is empty: name the user, or remove the field"
 	}
-	if controlCharRE.MatchString(s) {
+	if controlCharRE().MatchString(s) {
 		return "contains control characters"
 	}
 	parts := strings.Split(s, `\`)
@@ -301,7 +306,7 @@ func windowsUserNameProblem(s string) string {
 		if len(domain) >= 256 {
 			return "has a domain of 256 characters or more"
 		}
-		if !netBIOSDomainRE.MatchString(domain) && !dnsDomainRE.MatchString(domain) {
+		if !netBIOSDomainRE().MatchString(domain) && !dnsDomainRE().MatchString(domain) {
 			return "has a domain that is neither a NetBIOS nor a DNS name"
 		}
 	}
@@ -310,9 +315,9 @@ func windowsUserNameProblem(s string) string {
 		return "has no user after the domain"
 	case len(user) > 104:
 		return "has a user name longer than 104 characters"
-	case windowsUserDotsRE.MatchString(user):
+	case windowsUserDotsRE().MatchString(user):
 		return "has a user name of only periods or spaces"
-	case windowsUserBadRE.MatchString(user):
+	case windowsUserBadRE().MatchString(user):
 		return `has a user name with a character Windows forbids in one ("/\:;|=,+*?<>@[])`
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -27,9 +28,11 @@ const maxFileMode = 0o777
 
 // iSCSI names: iqn.YYYY-MM.reversed.domain[:name], eui.<16 hex>, naa.<32 or 16 hex>.
 var (
-	iqnRE = regexp.MustCompile(`^iqn\.\d{4}-\d{2}\.([[:alnum:]-.]+)(:[^,;*&$|\s]+)$`)
-	euiRE = regexp.MustCompile(`^eui.[[:alnum:]]{16}$`)
-	naaRE = regexp.MustCompile(`^naa.[[:alnum:]]{32}$`)
+	iqnRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^iqn\.\d{4}-\d{2}\.([[:alnum:]-.]+)(:[^,;*&$|\s]+)$`)
+	})
+	euiRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^eui.[[:alnum:]]{16}$`) })
+	naaRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^naa.[[:alnum:]]{32}$`) })
 )
 
 // The fields a downwardAPI volume file can refer to, and the container
@@ -116,11 +119,11 @@ func (c volumeChecks) iscsiName(at fieldpath.Path, field, s string) {
 	var re *regexp.Regexp
 	switch {
 	case strings.HasPrefix(s, "iqn"):
-		re = iqnRE
+		re = iqnRE()
 	case strings.HasPrefix(s, "eui"):
-		re = euiRE
+		re = euiRE()
 	case strings.HasPrefix(s, "naa"):
-		re = naaRE
+		re = naaRE()
 	default:
 		c.reportf(at, true, "%s %q must start with iqn, eui or naa (such as iqn.2001-04.com.example:storage)", field, s)
 		return

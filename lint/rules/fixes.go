@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/everynode/everynode/lint/rule"
 )
@@ -179,8 +180,10 @@ func fixDNSPolicy(_ *rule.Object, d rule.Diagnostic) *rule.Fix {
 }
 
 var (
-	unknownFieldRE = regexp.MustCompile(`unknown field "([^"]+)" \(did you mean "([^"]+)"\?\)`)
-	enumRE         = regexp.MustCompile(`got "([^"]*)" \(did you mean "([^"]+)"\?\)`)
+	unknownFieldRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`unknown field "([^"]+)" \(did you mean "([^"]+)"\?\)`)
+	})
+	enumRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`got "([^"]*)" \(did you mean "([^"]+)"\?\)`) })
 )
 
 // fixDidYouMean takes the schema's suggestion for a misspelled field or
@@ -191,14 +194,14 @@ func fixDidYouMean(o *rule.Object, d rule.Diagnostic) *rule.Fix {
 	if len(d.Path) == 0 || d.Path.Last().IsIndex || !o.Has(d.Path) {
 		return nil
 	}
-	if m := unknownFieldRE.FindStringSubmatch(d.Message); m != nil && m[1] == d.Path.Last().Key {
+	if m := unknownFieldRE().FindStringSubmatch(d.Message); m != nil && m[1] == d.Path.Last().Key {
 		if o.Has(d.Path.Parent().Child(m[2])) {
 			return nil
 		}
 		return &rule.Fix{Message: "rename " + m[1] + " to " + m[2], Unsafe: true,
 			Changes: []rule.Change{rule.RenameAt(d.Path, m[2])}}
 	}
-	if m := enumRE.FindStringSubmatch(d.Message); m != nil {
+	if m := enumRE().FindStringSubmatch(d.Message); m != nil {
 		if v, _ := o.Get(d.Path).(string); v == m[1] {
 			return &rule.Fix{Message: "write " + m[2], Unsafe: true, Changes: []rule.Change{rule.SetAt(d.Path, m[2])}}
 		}
