@@ -16,6 +16,7 @@ package everynode
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -46,7 +47,15 @@ type Verdict struct {
 	// Suppressed are error findings the file itself suppresses (an
 	// ignore annotation or comment): they do not count.
 	Suppressed []Error
+	// NotObject: everynode skipped a document as not a Kubernetes object
+	// (not a mapping, or without an apiVersion and a kind), as it says
+	// under --verbose.
+	NotObject bool
 }
+
+// notObject are lint's reasons for skipping a document that is not a
+// Kubernetes object (lint/object.go); TestNotObject keeps them in step.
+var notObject = []string{"not a mapping", "no apiVersion and kind (Chart.yaml, values, CI config)"}
 
 // Rejected reports whether everynode says the API server would refuse
 // the object: at least one error finding.
@@ -94,6 +103,9 @@ func Lint(name string, data []byte) (Verdict, error) {
 		return Verdict{}, err
 	}
 	var v Verdict
+	for _, sk := range res.Skipped {
+		v.NotObject = v.NotObject || slices.Contains(notObject, sk.Reason)
+	}
 	for _, f := range res.Findings {
 		if f.Severity < finding.Error {
 			continue

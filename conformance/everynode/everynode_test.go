@@ -63,3 +63,27 @@ spec:
 		t.Error("the generator accepts startupProbe: {tcpSocket: {}}")
 	}
 }
+
+// TestNotObject: the documents lint skips as not Kubernetes objects are
+// recognised by their skip reasons, which lint may reword.
+func TestNotObject(t *testing.T) {
+	for in, want := range map[string]bool{
+		"- a\n- b\n":                                 true,
+		"just a string\n":                            true,
+		"0:\n":                                       true,
+		"apiVersion:\n":                              true,
+		"apiVersion: A\n":                            true,
+		"metadata: {name: a}\nspec: {}\n":            true,
+		"kind: DaemonSet\nmetadata: {name: a}\n":     false, // half a built-in type: an error
+		"apiVersion: apps/v1\nkind: DaemonSet\n":     false,
+		"apiVersion: example.com/v1\nkind: Widget\n": false,
+	} {
+		v, err := Lint("d.yaml", []byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.NotObject != want {
+			t.Errorf("%q: NotObject = %v, want %v", in, v.NotObject, want)
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/everynode/everynode/conformance/everynode"
 	"github.com/everynode/everynode/conformance/oracle"
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -183,7 +181,7 @@ var allowList = []struct {
 	},
 	{
 		"the document is not a Kubernetes object (a YAML list or a scalar, or a mapping with neither an apiVersion nor a kind): everynode lints Kubernetes objects and skips other YAML, such as Ansible playbooks, lists of values, Helm values and CI configuration, and lists what it skipped under --verbose; kubectl refuses such a document if it is ever applied",
-		func(r Result) bool { return r.Outcome == Missed && !isObject(r.Case.Data) },
+		func(r Result) bool { return r.Outcome == Missed && r.Everynode.NotObject },
 	},
 	{
 		"Kubernetes creates the DaemonSet but refuses every pod its controller makes from it (the pod's own defaulting and validation, run by the oracle): everynode's error says so before the rollout",
@@ -217,28 +215,6 @@ var allowList = []struct {
 			return true
 		},
 	},
-}
-
-// isObject reports whether a document is what everynode takes for a
-// Kubernetes object: a mapping with an apiVersion or a kind (or a
-// document that does not parse: that is a syntax error both sides see).
-func isObject(data []byte) bool {
-	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return true
-	}
-	if v == nil {
-		return true
-	}
-	// An apiVersion or kind that is null, empty or not a string is none.
-	named := func(v any) bool { s, _ := v.(string); return s != "" }
-	switch m := v.(type) {
-	case map[string]any:
-		return named(m["apiVersion"]) || named(m["kind"])
-	case map[any]any:
-		return named(m["apiVersion"]) || named(m["kind"])
-	}
-	return false
 }
 
 func allowed(r Result) string {

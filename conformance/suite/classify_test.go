@@ -83,23 +83,3 @@ func TestAllowList(t *testing.T) {
 		t.Error("a plain miss is allowed")
 	}
 }
-
-func TestIsObject(t *testing.T) {
-	for in, want := range map[string]bool{
-		"apiVersion: apps/v1\nkind: DaemonSet\n": true,
-		"kind: DaemonSet\n":                      true,
-		"apiVersion: apps/v1\n":                  true,
-		"# only a comment\n":                     true, // no document: nothing to allow
-		"metadata: {name: a}\nspec: {}\n":        false,
-		"0:\n":                                   false,
-		"apiVersion:\n":                          false,
-		"kind: \"\"\n":                           false,
-		"- a\n- b\n":                             false,
-		"just a string\n":                        false,
-		"{0: x, kind: DaemonSet}\n":              true,
-	} {
-		if got := isObject([]byte(in)); got != want {
-			t.Errorf("isObject(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
