@@ -110,7 +110,7 @@ type diskPlace struct {
 // that exists only in memory keeps its document for that; one on disk is
 // found again in its file when, and only if, that happens.
 func (r *run) addSetObject(fr *fileResult, obj *rule.Object, pl place) {
-	kept := &rule.Object{Base: pl.base, Resource: obj.Resource, Map: r.l.checker.ForSet(obj.Resource.Kind, obj.Map), Invalid: obj.Invalid, KubernetesVersion: obj.KubernetesVersion}
+	kept := &rule.Object{Base: pl.base, Resource: obj.Resource, Map: r.l.checker.ForSet(obj.Resource.Kind, obj.Map), Invalid: obj.Invalid, KubernetesVersion: obj.KubernetesVersion, NoSchema: obj.NoSchema}
 	so := setObject{file: pl.file, index: pl.index, obj: kept}
 	if pl.path == "" || pl.doc == nil || pl.doc.File == nil || pl.locator != nil {
 		kept.Locate = pl.locate

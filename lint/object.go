@@ -141,7 +141,7 @@ func (r *run) checkObject(fr *fileResult, pl place, m map[string]any, schemaErrs
 		checked, checkedRes = up, finding.ResourceOf(up)
 		schemaErrs = append(schemaErrs[:1:1], r.validate(up)...)
 	}
-	obj := &rule.Object{Base: pl.base, Resource: checkedRes, Map: checked, Locate: pl.locate, KubernetesVersion: r.l.version}
+	obj := &rule.Object{Base: pl.base, Resource: checkedRes, Map: checked, Locate: pl.locate, KubernetesVersion: r.l.version, NoSchema: hasNoSchema(schemaErrs)}
 	for _, e := range schemaErrs {
 		if e.WrongType {
 			obj.Invalid = append(obj.Invalid, e.Path)

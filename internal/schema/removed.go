@@ -241,6 +241,22 @@ func (v *Validator) missingKind(set *schemas.Set, g schemas.GVK) []Error {
 			}
 		}
 	}
+	// The core group is left out: other tools' files say apiVersion: v1
+	// too (a kubeconfig's kind: Config).
+	if groupKnown && g.Group != "" {
+		return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: fieldpath.New("kind"),
+			Message: fmt.Sprintf("Kubernetes %s serves no %s %s, and no CustomResourceDefinition can add a kind to a built-in group: check kind and apiVersion", v.version, g.APIVersion(), g.Kind)}}
+	}
+	if !groupKnown && !strings.Contains(g.Group, ".") {
+		// A built-in kind in a group that does not exist (app/v1): a
+		// CustomResourceDefinition's group has a dot, so this is a typo.
+		for _, k := range set.Kinds() {
+			if k.Kind == g.Kind {
+				return []Error{{Rule: finding.RuleSchema, Severity: finding.Error, Path: apiVersionPath,
+					Message: fmt.Sprintf("there is no API group %q in Kubernetes %s (a custom resource's group has a dot, such as example.com); use apiVersion %s", g.Group, v.version, replacementIn(set, k))}}
+			}
+		}
+	}
 	return []Error{{Rule: finding.RuleNoSchema, Severity: finding.Info,
 		Message: fmt.Sprintf("no schema for %s %s in Kubernetes %s, not validated (a custom resource? load its CustomResourceDefinition to validate it)", g.APIVersion(), g.Kind, v.version)}}
 }

@@ -307,6 +307,27 @@ func TestValidate(t *testing.T) {
 			yaml: "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\n",
 			want: []string{`no schema for monitoring.coreos.com/v1 ServiceMonitor in Kubernetes 1.37, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
 		},
+		{
+			name: "unknown kind in a built-in group",
+			yaml: "apiVersion: apps/v1\nkind: Widget\nmetadata: {name: x}\n",
+			want: []string{`kind: Kubernetes 1.37 serves no apps/v1 Widget, and no CustomResourceDefinition can add a kind to a built-in group: check kind and apiVersion [schema]`},
+		},
+		{
+			name: "built-in kind in a group without a dot",
+			yaml: "apiVersion: app/v1\nkind: DaemonSet\nmetadata: {name: x}\n",
+			want: []string{`apiVersion: there is no API group "app" in Kubernetes 1.37 (a custom resource's group has a dot, such as example.com); use apiVersion apps/v1 [schema]`},
+		},
+		{
+			// Another tool's file says apiVersion: v1 too.
+			name: "kubeconfig",
+			yaml: "apiVersion: v1\nkind: Config\nclusters: []\n",
+			want: []string{`no schema for v1 Config in Kubernetes 1.37, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
+		},
+		{
+			name: "tool configuration in a group without a dot",
+			yaml: "apiVersion: skaffold/v4beta6\nkind: Config\n",
+			want: []string{`no schema for skaffold/v4beta6 Config in Kubernetes 1.37, not validated (a custom resource? load its CustomResourceDefinition to validate it) [no-schema]`},
+		},
 		{name: "not a Kubernetes object", yaml: "name: my-chart\nversion: 1.0.0\n"},
 		{
 			name: "several errors are sorted by path",

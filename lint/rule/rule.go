@@ -212,6 +212,11 @@ type Object struct {
 	// in some release ask AtLeast, so that an older target is not told of
 	// an error its API server would not raise.
 	KubernetesVersion string
+	// NoSchema: the linter has no schema for the kind, neither built in
+	// nor from a CustomResourceDefinition it read. Such an object may be
+	// a custom resource or another tool's file in Kubernetes' shape (a
+	// kubeconfig, skaffold.yaml), which no API server ever sees.
+	NoSchema bool
 
 	ds      *appsv1.DaemonSet
 	dsErr   error

@@ -73,7 +73,10 @@ var invalidObjectNameRule = &rule.Rule{
 	Check: func(p *rule.Pass) {
 		o := p.Object
 		kind := o.Resource.Kind
-		if kind == "List" || isToolConfig(o.Resource.APIVersion) {
+		// Without a schema the object may be another tool's file in
+		// Kubernetes' shape (a kubeconfig, skaffold.yaml), never sent to
+		// an API server: its name is its own business.
+		if kind == "List" || o.NoSchema || isToolConfig(o.Resource.APIVersion) {
 			return
 		}
 		what, check := "a DNS-1123 subdomain", validation.IsDNS1123Subdomain
