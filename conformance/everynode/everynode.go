@@ -51,6 +51,10 @@ type Verdict struct {
 	// (not a mapping, or without an apiVersion and a kind), as it says
 	// under --verbose.
 	NotObject bool
+	// NoSchema: everynode has no schema for the object's kind and says
+	// so (no-schema, info): a custom resource whose definition it was not
+	// given, or another tool's file in Kubernetes' shape.
+	NoSchema bool
 }
 
 // notObject are lint's reasons for skipping a document that is not a
@@ -107,6 +111,7 @@ func Lint(name string, data []byte) (Verdict, error) {
 		v.NotObject = v.NotObject || slices.Contains(notObject, sk.Reason)
 	}
 	for _, f := range res.Findings {
+		v.NoSchema = v.NoSchema || f.Rule == finding.RuleNoSchema
 		if f.Severity < finding.Error {
 			continue
 		}
