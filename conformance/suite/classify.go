@@ -185,7 +185,9 @@ var allowList = []struct {
 	},
 	{
 		"the document is of a kind everynode has no schema for and says so (no-schema): a custom resource whose CustomResourceDefinition it was not given, or another tool's file in Kubernetes' shape; whether a cluster serves it is cluster state, and the oracle, being the DaemonSet endpoint, refuses every other kind",
-		func(r Result) bool { return r.Outcome == Missed && r.Everynode.NoSchema && len(r.Everynode.Errors) == 0 },
+		func(r Result) bool {
+			return r.Outcome == Missed && r.Everynode.NoSchema && len(r.Everynode.Errors) == 0
+		},
 	},
 	{
 		"Kubernetes creates the DaemonSet but refuses every pod its controller makes from it (the pod's own defaulting and validation, run by the oracle): everynode's error says so before the rollout",
