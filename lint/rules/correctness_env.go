@@ -22,7 +22,8 @@ var invalidEnvRule = &rule.Rule{
 	Summary:  "an environment variable or envFrom source the API server rejects",
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
-		What: "An env entry with an empty name or one with '=' or a character that is not printable ASCII, with both value " +
+		What: "An env entry with an empty name or one with '=' or a character that is not printable ASCII (for a target " +
+			"before Kubernetes 1.32: a name that is not letters, digits, '_', '-' and '.' or starts with a digit), with both value " +
 			"and valueFrom, or whose valueFrom names no source or more than one; a fieldRef whose fieldPath is missing or " +
 			"is not one the downward API gives to variables (metadata.name, metadata.namespace, metadata.uid, " +
 			"metadata.labels['key'], metadata.annotations['key'], spec.nodeName, spec.serviceAccountName, status.hostIP(s), " +
@@ -31,7 +32,7 @@ var invalidEnvRule = &rule.Rule{
 			"not support; a configMapKeyRef or secretKeyRef whose name is not an object name or whose key is missing or " +
 			"malformed; a fileKeyRef without key, volumeName or path, with a path that climbs with '..', or naming a volume " +
 			"that is not an emptyDir of the pod; an envFrom entry with no source, more than one, no or a malformed name, or " +
-			"a prefix that is not a valid variable name. The message names the check.",
+			"a prefix that is not a valid variable name (by the same rule as the names). The message names the check.",
 		Why: "The API server rejects the DaemonSet (\"must specify one of: fieldRef, resourceFieldRef, configMapKeyRef or " +
 			"secretKeyRef\", \"may not be specified when value is not empty\", \"key: Required value\", \"error converting " +
 			"fieldPath\").",
@@ -69,15 +70,24 @@ var invalidEnvRule = &rule.Rule{
 }
 
 // envVarNameProblem says what is wrong with a variable name (or an
-// envFrom prefix), or "". Kubernetes accepts any printable ASCII but '='
-// since the relaxed validation became the default (1.34); older releases
-// also refused some of those, so this misses errors there, never adds one.
-func envVarNameProblem(s string) string {
-	if msgs := validation.IsRelaxedEnvVarName(s); len(msgs) > 0 {
+// envFrom prefix), or "". Since RelaxedEnvironmentVariableValidation became
+// the default (1.32) Kubernetes accepts any printable ASCII but '='; a
+// target older than that still wants a C-like identifier (letters, digits,
+// '_', '-' and '.', not starting with a digit), which strict asks for.
+func envVarNameProblem(s string, strict bool) string {
+	check := validation.IsRelaxedEnvVarName
+	if strict {
+		check = validation.IsEnvVarName
+	}
+	if msgs := check(s); len(msgs) > 0 {
 		return labelProblem(s, msgs)
 	}
 	return ""
 }
+
+// strictEnvVarNames reports whether the target release checks variable
+// names and envFrom prefixes by the strict rule (before 1.32).
+func strictEnvVarNames(o *rule.Object) bool { return !o.AtLeast(32) }
 
 func checkEnvVar(p *rule.Pass, at fieldpath.Path, e *corev1.EnvVar, volumes map[string]*corev1.Volume) {
 	name := e.Name
@@ -88,7 +98,7 @@ func checkEnvVar(p *rule.Pass, at fieldpath.Path, e *corev1.EnvVar, volumes map[
 		// finding at the name replaces it.
 		p.Reportf(at.Child("name"), "this variable has no name: name it")
 	default:
-		if msg := envVarNameProblem(e.Name); msg != "" {
+		if msg := envVarNameProblem(e.Name, strictEnvVarNames(p.Object)); msg != "" {
 			p.Report(rule.Diagnostic{Path: at.Child("name"), AtValue: true, Message: fmt.Sprintf("variable name %q is not valid: %s", e.Name, msg)})
 		}
 	}
@@ -254,7 +264,8 @@ func checkKeyRef(p *rule.Pass, at fieldpath.Path, name, kind, object, key string
 func checkFileKeyRef(p *rule.Pass, at fieldpath.Path, name string, r *corev1.FileKeySelector, volumes map[string]*corev1.Volume) {
 	if r.Key == "" {
 		p.Reportf(at.Child("key"), "fileKeyRef of %s has no key: name the variable to read from the file", name)
-	} else if msg := envVarNameProblem(r.Key); msg != "" {
+	} else if msg := envVarNameProblem(r.Key, false); msg != "" {
+		// fileKeyRef came after the relaxed names and has always used them.
 		p.Report(rule.Diagnostic{Path: at.Child("key"), AtValue: true, Message: fmt.Sprintf("fileKeyRef key %q of %s is not a valid variable name: %s", r.Key, name, msg)})
 	}
 	vp := at.Child("volumeName")
@@ -280,7 +291,7 @@ func checkFileKeyRef(p *rule.Pass, at fieldpath.Path, name string, r *corev1.Fil
 func checkEnvFrom(p *rule.Pass, list fieldpath.Path, i int, src *corev1.EnvFromSource) {
 	at := list.Index(i)
 	if src.Prefix != "" {
-		if msg := envVarNameProblem(src.Prefix); msg != "" {
+		if msg := envVarNameProblem(src.Prefix, strictEnvVarNames(p.Object)); msg != "" {
 			p.Report(rule.Diagnostic{Path: at.Child("prefix"), AtValue: true, Message: fmt.Sprintf("envFrom prefix %q is not a valid variable name: %s", src.Prefix, msg)})
 		}
 	}
