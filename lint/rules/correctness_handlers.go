@@ -25,7 +25,7 @@ var invalidProbeRule = &rule.Rule{
 			"tcpSocket, grpc, sleep) or more than one; an exec handler without a command; an httpGet, tcpSocket or grpc " +
 			"handler without a port, with a port number out of range or a port name that is not an IANA service name; an " +
 			"httpGet scheme other than HTTP and HTTPS or a header name with characters other than letters, digits and '-'; " +
-			"a sleep longer than the pod's terminationGracePeriodSeconds, or negative; a probe with a negative " +
+			"a sleep longer than the pod's terminationGracePeriodSeconds, or negative (or 0, for a target before Kubernetes 1.33); a probe with a negative " +
 			"initialDelaySeconds, timeoutSeconds, periodSeconds, successThreshold or failureThreshold, a " +
 			"terminationGracePeriodSeconds of 0 or less, or any on a readiness probe. The message names the check.",
 		Why: "The API server rejects the DaemonSet (\"must specify a handler type\", \"may not specify more than 1 handler " +
@@ -125,9 +125,18 @@ func checkHandler(p *rule.Pass, at fieldpath.Path, name string, h handler, grace
 	case h.grpc != nil && (h.grpc.Port < 1 || h.grpc.Port > 65535):
 		p.Report(rule.Diagnostic{Path: at.Child("grpc", "port"), AtValue: true,
 			Message: "the gRPC port of " + name + " must be between 1 and 65535"})
-	case h.sleep != nil && (h.sleep.Seconds < 0 || h.sleep.Seconds > grace):
-		p.Report(rule.Diagnostic{Path: at.Child("sleep"),
-			Message: fmt.Sprintf("%s sleeps %d seconds, and a sleep must be between 0 and the pod's terminationGracePeriodSeconds (%d): shorten it, or raise the grace period", name, h.sleep.Seconds, grace)})
+	case h.sleep != nil:
+		// A sleep of 0 is accepted from 1.33, where
+		// PodLifecycleSleepActionAllowZero is on by default; before, the
+		// shortest sleep is 1 second.
+		least := int64(0)
+		if !p.Object.AtLeast(33) {
+			least = 1
+		}
+		if h.sleep.Seconds < least || h.sleep.Seconds > grace {
+			p.Report(rule.Diagnostic{Path: at.Child("sleep"),
+				Message: fmt.Sprintf("%s sleeps %d seconds, and a sleep must be between %d and the pod's terminationGracePeriodSeconds (%d): change it, or raise the grace period", name, h.sleep.Seconds, least, grace)})
+		}
 	}
 }
 
