@@ -22,7 +22,7 @@ var invalidAffinityRule = &rule.Rule{
 	Doc: rule.Doc{
 		What: "Every check the API server makes of `affinity`: a required node affinity without terms; a node selector " +
 			"requirement with an unknown operator, with values its operator forbids or without those it needs (In and NotIn " +
-			"need some, Exists and DoesNotExist none, Gt and Lt exactly one), with a key or (for required terms) a value that " +
+			"need some, Exists and DoesNotExist none, Gt and Lt exactly one), with a key or (for required terms, from Kubernetes 1.33) a value that " +
 			"is not a valid label; a matchFields requirement on anything but `metadata.name`, with an operator other than In " +
 			"or NotIn or not exactly one value, or with a value that is not a node name; a weight outside 1-100; a pod " +
 			"affinity term with an invalid label or namespace selector, an invalid namespace name, an empty or invalid " +
@@ -64,8 +64,11 @@ var invalidAffinityRule = &rule.Rule{
 				if len(req.NodeSelectorTerms) == 0 {
 					r.at(rp.Child("nodeSelectorTerms"), "required node affinity has no nodeSelectorTerms: add at least one term, or remove requiredDuringSchedulingIgnoredDuringExecution")
 				}
+				// The values of required terms are checked as label
+				// values from 1.33; older releases accept any string.
+				anyValue := !p.Object.AtLeast(33)
 				for i, term := range req.NodeSelectorTerms {
-					checkNodeSelectorTerm(r, rp.Child("nodeSelectorTerms").Index(i), term, false)
+					checkNodeSelectorTerm(r, rp.Child("nodeSelectorTerms").Index(i), term, anyValue)
 				}
 			}
 			pp := np.Child("preferredDuringSchedulingIgnoredDuringExecution")

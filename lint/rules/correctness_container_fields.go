@@ -34,7 +34,7 @@ var invalidContainerRule = &rule.Rule{
 			"restartPolicyRules without a restartPolicy, more than 20 of them, a rule whose action is not Restart or " +
 			"RestartAllContainers, without exitCodes, or with an exitCodes operator other than In and NotIn; a resizePolicy " +
 			"entry without a resourceName or restartPolicy, for a resource other than cpu and memory, with a restartPolicy " +
-			"other than NotRequired and RestartContainer (RestartContainer only for containers that keep running), or for a resource listed twice. The message names the check.",
+			"other than NotRequired and RestartContainer (RestartContainer only for containers that keep running, from Kubernetes 1.36), or for a resource listed twice. The message names the check.",
 		Why: "The API server rejects the DaemonSet; the published schema types these fields as plain strings.",
 		In:  rule.InContainer,
 		Bad: `resizePolicy:
@@ -109,7 +109,8 @@ func checkResizePolicy(p *rule.Pass, c containerRef, list []corev1.ContainerResi
 		}
 		enum("resourceName", string(r.ResourceName), resizeResources)
 		enum("restartPolicy", string(r.RestartPolicy), resizeRestartPolicies)
-		if c.Init && !isSidecar(c) && r.RestartPolicy == corev1.RestartContainer {
+		// Kubernetes refuses this from 1.36; older releases accept it.
+		if c.Init && !isSidecar(c) && r.RestartPolicy == corev1.RestartContainer && p.Object.AtLeast(36) {
 			p.Report(rule.Diagnostic{Path: at.Index(i).Child("restartPolicy"), AtValue: true,
 				Message: fmt.Sprintf("%s runs to completion, so it cannot be restarted to resize it: use NotRequired, or make it a sidecar (restartPolicy: Always)", containerName(c))})
 		}
