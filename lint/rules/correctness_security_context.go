@@ -37,7 +37,8 @@ var invalidSecurityContextRule = &rule.Rule{
 			"0-2147483647; a seccompProfile or appArmorProfile without a type, a Localhost profile without its localhostProfile, " +
 			"a localhostProfile with another type, an absolute seccomp profile path or one with '..'; an AppArmor profile " +
 			"padded with whitespace or longer than 4095 bytes; procMount: Unmasked while the pod shares the host's user " +
-			"namespace; an fsGroupChangePolicy, seLinuxChangePolicy or supplementalGroupsPolicy that is not one of its values; " +
+			"namespace; an fsGroupChangePolicy, seLinuxChangePolicy or supplementalGroupsPolicy that is not one of its values " +
+			"(seLinuxChangePolicy MountOption only from Kubernetes 1.37); " +
 			"a sysctl without a name, with a malformed or repeated name, or one of the network (IPC) namespace while the pod " +
 			"uses the host's network (IPC); Windows options that are malformed or set on a Linux pod (os.name: linux); " +
 			"Linux-only fields on a Windows pod; a seccomp annotation that contradicts the seccompProfile field. The message " +
@@ -144,7 +145,14 @@ func checkPodSecurityContext(p *rule.Pass, ps *corev1.PodSpec, base fieldpath.Pa
 	checkWindowsOptions(p, at.Child("windowsOptions"), sc.WindowsOptions)
 	checkAppArmorProfile(p, at.Child("appArmorProfile"), sc.AppArmorProfile)
 	enum("supplementalGroupsPolicy", (*string)(sc.SupplementalGroupsPolicy), supplementalGroupPolicies)
-	enum("seLinuxChangePolicy", (*string)(sc.SELinuxChangePolicy), seLinuxChangePolicies)
+	if v := sc.SELinuxChangePolicy; v != nil && *v == corev1.SELinuxChangePolicyMountOption && !p.Object.AtLeast(37) {
+		// Until SELinuxMount is on by default (1.37) the API server
+		// accepts only Recursive.
+		p.Report(rule.Diagnostic{Path: at.Child("seLinuxChangePolicy"), AtValue: true,
+			Message: "seLinuxChangePolicy \"MountOption\" is not supported before Kubernetes 1.37, where SELinuxMount is off by default: use Recursive, or remove the field"})
+	} else {
+		enum("seLinuxChangePolicy", (*string)(sc.SELinuxChangePolicy), seLinuxChangePolicies)
+	}
 }
 
 // checkID reports a user or group ID outside what Linux allows (a

@@ -350,7 +350,7 @@ var invalidVolumeSourceRule = &rule.Rule{
 			"writing the same file, short service account tokens, an NFS path that is not absolute, iSCSI names and LUNs, fc, " +
 			"quobyte, flocker, azureDisk, storageos and csi fields; the required fields of the old in-tree sources (ebs, gce, " +
 			"azure, ceph, cinder, flex, glusterfs, rbd, scaleIO, vSphere, ...) written empty; a negative emptyDir sizeLimit; an " +
-			"image volume without a reference; podCertificate lifetimes and userAnnotations. A volume with no source at all gets a warning.",
+			"image volume without a reference (from Kubernetes 1.37); podCertificate lifetimes and userAnnotations. A volume with no source at all gets a warning.",
 		Why: "A volume is exactly one thing; the API server rejects the DaemonSet (\"may not specify more than 1 volume type\", " +
 			"\"hostPath.path: Required value\"). Two sources in one entry usually mean a missing \"- name:\" line. A volume " +
 			"with no source is accepted and defaulted to an emptyDir, which is rarely what a volume with a name and nothing " +

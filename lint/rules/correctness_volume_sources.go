@@ -229,7 +229,9 @@ func checkVolumeSourceFields(p *rule.Pass, v *corev1.Volume, vp fieldpath.Path) 
 		c.written(vp.Child("portworxVolume", "volumeID"), "portworxVolume.volumeID", s.PortworxVolume.VolumeID == "", "give the Portworx volume's ID")
 	case s.Image != nil:
 		at := vp.Child("image")
-		if s.Image.Reference == "" {
+		// A pod template may leave the reference empty before 1.37
+		// (only pods needed one); from 1.37 templates need one too.
+		if s.Image.Reference == "" && c.p.Object.AtLeast(37) {
 			c.reportf(at.Child("reference"), c.p.Object.Get(at.Child("reference")) != nil, "image.reference is required: name the OCI image or artifact to mount, such as example.com/data:1.0")
 		}
 		if pp := s.Image.PullPolicy; pp != "" && !slices.Contains(pullPolicies, string(pp)) {
