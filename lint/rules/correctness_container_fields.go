@@ -12,9 +12,11 @@ import (
 )
 
 // Values Kubernetes 1.37 accepts for a container's restart and resize
-// policies. Older releases accept fewer (restartPolicyRules and
-// RestartAllContainers are new); the values here are never wrong in any
-// of them, so nothing valid is reported.
+// policies. Older releases accept fewer: before 1.35 (ContainerRestartRules
+// off by default) only an init container may set restartPolicy, and only
+// to Always; before 1.36 (RestartAllContainersOnContainerExits off by
+// default) a rule's action is only Restart and a sidecar has no rules. The
+// Check asks the target release for those.
 var (
 	containerRestartPolicies = []string{"Always", "Never", "OnFailure"}
 	restartRuleActions       = []string{"Restart", "RestartAllContainers"}
@@ -30,9 +32,10 @@ var invalidContainerRule = &rule.Rule{
 	Summary:  "a container's restartPolicy, restartPolicyRules or resizePolicy the API server rejects",
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
-		What: "A container or init container whose restartPolicy is not Always, Never or OnFailure, or that has " +
+		What: "A container or init container whose restartPolicy is not Always, Never or OnFailure (for a target before " +
+			"Kubernetes 1.35: a container that sets restartPolicy at all, or an init container that sets it to anything but Always), or that has " +
 			"restartPolicyRules without a restartPolicy, more than 20 of them, a rule whose action is not Restart or " +
-			"RestartAllContainers, without exitCodes, or with an exitCodes operator other than In and NotIn; a resizePolicy " +
+			"RestartAllContainers (before 1.36: not Restart, or rules on a sidecar), without exitCodes, or with an exitCodes operator other than In and NotIn; a resizePolicy " +
 			"entry without a resourceName or restartPolicy, for a resource other than cpu and memory, with a restartPolicy " +
 			"other than NotRequired and RestartContainer (RestartContainer only for containers that keep running, from Kubernetes 1.36), or for a resource listed twice. The message names the check.",
 		Why: "The API server rejects the DaemonSet; the published schema types these fields as plain strings.",
@@ -55,6 +58,11 @@ var invalidContainerRule = &rule.Rule{
 			ctr := c.C
 			rp := c.Path.Child("restartPolicy")
 			switch {
+			case ctr.RestartPolicy != nil && !p.Object.AtLeast(35) && !c.Init:
+				p.Reportf(rp, "%s sets restartPolicy, which before Kubernetes 1.35 only an init container may set: remove it (the pod's restartPolicy applies)", containerName(c))
+			case ctr.RestartPolicy != nil && !p.Object.AtLeast(35) && *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways:
+				p.Report(rule.Diagnostic{Path: rp, AtValue: true,
+					Message: fmt.Sprintf("restartPolicy %q of %s is not supported before Kubernetes 1.35: an init container's restartPolicy may only be Always, which makes it a sidecar", *ctr.RestartPolicy, containerName(c))})
 			case ctr.RestartPolicy == nil && len(ctr.RestartPolicyRules) > 0:
 				p.Reportf(rp, "%s has restartPolicyRules but no restartPolicy, which they need: set restartPolicy", containerName(c))
 			case ctr.RestartPolicy != nil && !slices.Contains(containerRestartPolicies, string(*ctr.RestartPolicy)):
@@ -64,14 +72,21 @@ var invalidContainerRule = &rule.Rule{
 					Message: fmt.Sprintf("restartPolicy %q of %s is not supported%s: use one of %s", v, containerName(c), didYouMean(v, allowed), strings.Join(allowed, ", "))})
 			}
 			rules := c.Path.Child("restartPolicyRules")
+			actions := restartRuleActions
+			if !p.Object.AtLeast(36) {
+				actions = []string{"Restart"}
+				if len(ctr.RestartPolicyRules) > 0 && isSidecar(c) {
+					p.Reportf(rules, "%s is a sidecar (restartPolicy: Always), and before Kubernetes 1.36 a sidecar may not have restartPolicyRules: remove them", containerName(c))
+				}
+			}
 			if n := len(ctr.RestartPolicyRules); n > 20 {
 				p.Reportf(rules, "%s has %d restartPolicyRules, more than the 20 allowed", containerName(c), n)
 			}
 			for i, r := range ctr.RestartPolicyRules {
 				at := rules.Index(i)
-				if !slices.Contains(restartRuleActions, string(r.Action)) {
+				if !slices.Contains(actions, string(r.Action)) {
 					p.Report(rule.Diagnostic{Path: at.Child("action"), AtValue: true,
-						Message: fmt.Sprintf("restart rule action %q is not supported%s: use one of %s", r.Action, didYouMean(string(r.Action), restartRuleActions), strings.Join(restartRuleActions, ", "))})
+						Message: fmt.Sprintf("restart rule action %q is not supported%s: use one of %s", r.Action, didYouMean(string(r.Action), actions), strings.Join(actions, ", "))})
 				}
 				switch {
 				case r.ExitCodes == nil:
