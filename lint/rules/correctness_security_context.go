@@ -145,10 +145,10 @@ func checkPodSecurityContext(p *rule.Pass, ps *corev1.PodSpec, base fieldpath.Pa
 	checkWindowsOptions(p, at.Child("windowsOptions"), sc.WindowsOptions)
 	checkAppArmorProfile(p, at.Child("appArmorProfile"), sc.AppArmorProfile)
 	enum("supplementalGroupsPolicy", (*string)(sc.SupplementalGroupsPolicy), supplementalGroupPolicies)
-	if v := sc.SELinuxChangePolicy; v != nil && *v == corev1.SELinuxChangePolicyMountOption && p.Object.AtLeast(32) && !p.Object.AtLeast(37) {
+	if v := sc.SELinuxChangePolicy; v != nil && *v == corev1.SELinuxChangePolicyMountOption && p.Object.AtLeast(33) && !p.Object.AtLeast(37) {
 		// Until SELinuxMount is on by default (1.37) the API server
-		// accepts only Recursive. The field came in 1.32 (alpha until
-		// 1.33); an older release does not know it at all.
+		// accepts only Recursive. The field is on by default from 1.33;
+		// 1.32 drops it (alpha) and older releases do not know it.
 		p.Report(rule.Diagnostic{Path: at.Child("seLinuxChangePolicy"), AtValue: true,
 			Message: "seLinuxChangePolicy \"MountOption\" is not supported before Kubernetes 1.37, where SELinuxMount is off by default: use Recursive, or remove the field"})
 	} else {
