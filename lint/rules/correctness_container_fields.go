@@ -12,9 +12,9 @@ import (
 )
 
 // Values Kubernetes 1.37 accepts for a container's restart and resize
-// policies. Older releases accept fewer: before 1.35 (ContainerRestartRules
-// off by default) only an init container may set restartPolicy, and only
-// to Always; before 1.36 (RestartAllContainersOnContainerExits off by
+// policies. Older releases accept fewer: before 1.34 only an init container
+// may set restartPolicy, and only to Always (1.34 drops the others, as
+// ContainerRestartRules is off by default there); before 1.36 (RestartAllContainersOnContainerExits off by
 // default) a rule's action is only Restart and a sidecar has no rules. The
 // Check asks the target release for those.
 var (
@@ -33,7 +33,7 @@ var invalidContainerRule = &rule.Rule{
 	Kinds:    daemonSetOnly,
 	Doc: rule.Doc{
 		What: "A container or init container whose restartPolicy is not Always, Never or OnFailure (for a target before " +
-			"Kubernetes 1.35: a container that sets restartPolicy at all, or an init container that sets it to anything but Always), or that has " +
+			"Kubernetes 1.34: a container that sets restartPolicy at all, or an init container that sets it to anything but Always), or that has " +
 			"restartPolicyRules without a restartPolicy, more than 20 of them, a rule whose action is not Restart or " +
 			"RestartAllContainers (before 1.36: not Restart, or rules on a sidecar), without exitCodes, or with an exitCodes operator other than In and NotIn; a resizePolicy " +
 			"entry without a resourceName or restartPolicy, for a resource other than cpu and memory, with a restartPolicy " +
@@ -58,11 +58,11 @@ var invalidContainerRule = &rule.Rule{
 			ctr := c.C
 			rp := c.Path.Child("restartPolicy")
 			switch {
-			case ctr.RestartPolicy != nil && !p.Object.AtLeast(35) && !c.Init:
-				p.Reportf(rp, "%s sets restartPolicy, which before Kubernetes 1.35 only an init container may set: remove it (the pod's restartPolicy applies)", containerName(c))
-			case ctr.RestartPolicy != nil && !p.Object.AtLeast(35) && *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways:
+			case ctr.RestartPolicy != nil && !p.Object.AtLeast(34) && !c.Init:
+				p.Reportf(rp, "%s sets restartPolicy, which before Kubernetes 1.34 only an init container may set: remove it (the pod's restartPolicy applies)", containerName(c))
+			case ctr.RestartPolicy != nil && !p.Object.AtLeast(34) && *ctr.RestartPolicy != corev1.ContainerRestartPolicyAlways:
 				p.Report(rule.Diagnostic{Path: rp, AtValue: true,
-					Message: fmt.Sprintf("restartPolicy %q of %s is not supported before Kubernetes 1.35: an init container's restartPolicy may only be Always, which makes it a sidecar", *ctr.RestartPolicy, containerName(c))})
+					Message: fmt.Sprintf("restartPolicy %q of %s is not supported before Kubernetes 1.34: an init container's restartPolicy may only be Always, which makes it a sidecar", *ctr.RestartPolicy, containerName(c))})
 			case ctr.RestartPolicy == nil && len(ctr.RestartPolicyRules) > 0:
 				p.Reportf(rp, "%s has restartPolicyRules but no restartPolicy, which they need: set restartPolicy", containerName(c))
 			case ctr.RestartPolicy != nil && !slices.Contains(containerRestartPolicies, string(*ctr.RestartPolicy)):
