@@ -30,7 +30,7 @@ var invalidEnvRule = &rule.Rule{
 			"status.podIP(s)) or whose apiVersion is not v1; a resourceFieldRef without a resource, with another resource " +
 			"than limits or requests of cpu, memory, ephemeral-storage or hugepages, or with a divisor that resource does " +
 			"not support; a configMapKeyRef or secretKeyRef whose name is not an object name or whose key is missing or " +
-			"malformed; a fileKeyRef without key, volumeName or path, with a path that climbs with '..', or naming a volume " +
+			"malformed; a fileKeyRef without key, volumeName or path (or as the only source, for a target of 1.34, which drops it), with a path that climbs with '..', or naming a volume " +
 			"that is not an emptyDir of the pod; an envFrom entry with no source, more than one, no or a malformed name, or " +
 			"a prefix that is not a valid variable name (by the same rule as the names). The message names the check.",
 		Why: "The API server rejects the DaemonSet (\"must specify one of: fieldRef, resourceFieldRef, configMapKeyRef or " +
@@ -117,6 +117,10 @@ func checkEnvVar(p *rule.Pass, at fieldpath.Path, e *corev1.EnvVar, volumes map[
 	}
 	vp := at.Child("valueFrom")
 	switch {
+	case len(sources) == 1 && vf.FileKeyRef != nil && p.Object.AtLeast(34) && !p.Object.AtLeast(35):
+		// 1.34 knows fileKeyRef but drops it while EnvFiles is off (its
+		// default there), and then refuses the empty valueFrom.
+		p.Reportf(vp, "valueFrom of %s reads only a fileKeyRef, which Kubernetes 1.34 drops unless the EnvFiles feature gate is on, leaving no source: use another source, or target 1.35 or later", name)
 	case len(sources) == 0:
 		p.Reportf(vp, "valueFrom of %s names no source: set one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef", name)
 	case e.Value != "":
