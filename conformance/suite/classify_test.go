@@ -83,3 +83,16 @@ func TestAllowList(t *testing.T) {
 		t.Error("a plain miss is allowed")
 	}
 }
+
+func TestMergeOverrideOnly(t *testing.T) {
+	for in, want := range map[string]bool{
+		"a: &x {b: 1}\nc:\n  <<: *x\n  b: 2\n": true,  // overrides a merged key
+		"a: &x {b: 1}\nc:\n  <<: *x\n":         true,  // a merge, no override
+		"a: 1\na: 2\n":                         false, // no merge key
+		"c:\n  <<: {b: 1}\n  d: 1\n  d: 2\n":   false, // a duplicate of its own
+	} {
+		if got := mergeOverrideOnly([]byte(in)); got != want {
+			t.Errorf("mergeOverrideOnly(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
