@@ -239,22 +239,9 @@ func checkMatchLabelKeys(r reporter, path fieldpath.Path, what string, t corev1.
 		}
 	}
 	if sel := t.LabelSelector; sel != nil {
-		index := map[string]int{}
-		for i, k := range t.MatchLabelKeys {
-			index[k] = i
-		}
-		seen := map[string]bool{}
-		for k := range sel.MatchLabels {
-			seen[k] = true
-		}
-		for _, e := range sel.MatchExpressions {
-			if i, ok := index[e.Key]; ok && seen[e.Key] {
-				// The API server's error names the term indexed by the
-				// key's position, not the key itself.
-				r.at(path.Index(i), "%s: matchLabelKeys names %q, which the labelSelector already selects twice: remove it from matchLabelKeys", what, e.Key)
-			}
-			seen[e.Key] = true
-		}
+		keysSelectedTwice(t.MatchLabelKeys, sel, func(i int, key string) {
+			r.at(path.Index(i), "%s: matchLabelKeys names %q, which the labelSelector already selects twice: remove it from matchLabelKeys", what, key)
+		})
 	}
 	mismatch := map[string]bool{}
 	for _, k := range t.MismatchLabelKeys {

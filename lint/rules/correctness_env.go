@@ -54,10 +54,7 @@ var invalidEnvRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
-		volumes := map[string]*corev1.Volume{}
-		for i := range ps.Volumes {
-			volumes[ps.Volumes[i].Name] = &ps.Volumes[i]
-		}
+		volumes := volumesByName(ps)
 		for _, c := range containers(ps, base) {
 			for i := range c.C.Env {
 				checkEnvVar(p, c.Path.Child("env").Index(i), &c.C.Env[i], volumes)

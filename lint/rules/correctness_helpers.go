@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	typo "github.com/everynode/everynode/internal/suggest"
 	"github.com/everynode/everynode/lint/fieldpath"
@@ -104,4 +105,36 @@ func stringMap(o *rule.Object, path fieldpath.Path) (map[string]string, []string
 		}
 	}
 	return out, sortedKeys(out)
+}
+
+// volumesByName indexes a pod's volumes by name, for the checks of what
+// mounts and variables refer to.
+func volumesByName(ps *corev1.PodSpec) map[string]*corev1.Volume {
+	volumes := make(map[string]*corev1.Volume, len(ps.Volumes))
+	for i := range ps.Volumes {
+		volumes[ps.Volumes[i].Name] = &ps.Volumes[i]
+	}
+	return volumes
+}
+
+// keysSelectedTwice calls report with the index in matchLabelKeys of each
+// key that the selector already names in matchLabels and again in one of
+// its matchExpressions: merged, the key would be selected a third time,
+// and the API server refuses it at the term or constraint indexed by that
+// position (not at the key itself).
+func keysSelectedTwice(matchLabelKeys []string, sel *metav1.LabelSelector, report func(i int, key string)) {
+	index := map[string]int{}
+	for i, k := range matchLabelKeys {
+		index[k] = i
+	}
+	seen := map[string]bool{}
+	for k := range sel.MatchLabels {
+		seen[k] = true
+	}
+	for _, e := range sel.MatchExpressions {
+		if i, ok := index[e.Key]; ok && seen[e.Key] {
+			report(i, e.Key)
+		}
+		seen[e.Key] = true
+	}
 }

@@ -126,22 +126,9 @@ func checkSpreadMatchLabelKeys(r reporter, o *rule.Object, path fieldpath.Path, 
 		}
 		return
 	}
-	index := map[string]int{}
-	for i, k := range c.MatchLabelKeys {
-		index[k] = i
-	}
-	seen := map[string]bool{}
-	for k := range sel.MatchLabels {
-		seen[k] = true
-	}
-	for _, e := range sel.MatchExpressions {
-		if i, ok := index[e.Key]; ok && seen[e.Key] {
-			// The API server's error names the constraint indexed by the
-			// key's position.
-			r.at(path.Index(i), "matchLabelKeys names %q, which the labelSelector already selects twice: remove it from matchLabelKeys", e.Key)
-		}
-		seen[e.Key] = true
-	}
+	keysSelectedTwice(c.MatchLabelKeys, sel, func(i int, key string) {
+		r.at(path.Index(i), "matchLabelKeys names %q, which the labelSelector already selects twice: remove it from matchLabelKeys", key)
+	})
 }
 
 // checkPositive reports an integer field below 1, or one the API server

@@ -47,10 +47,7 @@ var invalidVolumeMountRule = &rule.Rule{
 		if ps == nil {
 			return
 		}
-		volumes := map[string]*corev1.Volume{}
-		for i := range ps.Volumes {
-			volumes[ps.Volumes[i].Name] = &ps.Volumes[i]
-		}
+		volumes := volumesByName(ps)
 		for _, c := range containers(ps, base) {
 			checkVolumeMounts(p, c, volumes)
 			checkVolumeDevices(p, c, volumes)
